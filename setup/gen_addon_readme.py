@@ -12,7 +12,11 @@ def render(addon):
     manifest = ast.literal_eval((addon / "__manifest__.py").read_text())
     title = manifest["name"]
     lines = ["=" * len(title), title, "=" * len(title), "", manifest["summary"], ""]
-    lines += [f"| Version {manifest['version']} | License {manifest['license']} | Status {manifest.get('development_status', 'Beta')} |", ""]
+    lines += [
+        f"| Version {manifest['version']} | License {manifest['license']} "
+        f"| Status {manifest.get('development_status', 'Beta')} |",
+        "",
+    ]
     for filename, heading in SECTIONS:
         fragment = addon / "readme" / filename
         if not fragment.exists():

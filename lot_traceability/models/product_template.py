@@ -1,0 +1,31 @@
+from odoo import fields, models
+
+from ..tools import gs1
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    lot_numbering_rule_id = fields.Many2one(
+        "stock.lot.numbering.rule",
+        help="Names new lots of this product on receipts and manufacturing orders when no name "
+        "is given. Empty: the rule of the product category applies.",
+    )
+
+
+class ProductProduct(models.Model):
+    _inherit = "product.product"
+
+    def _get_lot_numbering_rule(self):
+        self.ensure_one()
+        return self.lot_numbering_rule_id or self.categ_id._get_lot_numbering_rule()
+
+    def _get_gs1_gtin(self):
+        """The product's barcode as a 14-digit GTIN, or False when it is not a valid GTIN."""
+        self.ensure_one()
+        if not self.barcode:
+            return False
+        try:
+            return gs1.normalize_gtin(self.barcode)
+        except gs1.GS1Error:
+            return False

@@ -1,0 +1,283 @@
+import datetime
+import re
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import gs1
+
+# A scanner without symbology prefix sends "01" + GTIN-14 + more AIs as plain digits.
+RAW_GS1_WITH_GTIN = re.compile(r"^01\d{14}\d{2}")
+
+
+def looks_like_gs1(text):
+    """True when a typed value is meant as a GS1 barcode rather than a plain lot code."""
+    text = (text or "").strip()
+    return bool(
+        text.startswith(("(", "]"))
+        or "\x1d" in text
+        or "<GS>" in text
+        or re.match(r"^https?://", text)
+        or RAW_GS1_WITH_GTIN.match(text)
+    )
+
+
+def date_to_datetime(date):
+    """Odoo stores lot dates as datetimes: noon UTC keeps the calendar day from UTC-11 to UTC+11."""
+    return date and datetime.datetime.combine(date, datetime.time(12, 0))
+
+
+class StockMoveLine(models.Model):
+    _inherit = "stock.move.line"
+
+    supplier_lot_code = fields.Char(
+        "Supplier Lot",
+        help="The supplier's lot code as printed on the goods. Type it or scan the GS1 barcode "
+        "(GTIN, lot, dates are read from it).",
+    )
+    supplier_lot_id = fields.Many2one(
+        "stock.supplier.lot",
+        "Supplier Lot Record",
+        index="btree_not_null",
+        check_company=True,
+        domain="[('product_id', '=', product_id)]",
+        help="Filled when the receipt is validated, from the supplier lot code.",
+    )
+    supplier_production_date = fields.Date()
+    supplier_expiration_date = fields.Date()
+
+    # ------------------------------------------------------------------
+    # GS1 scans in the supplier lot column
+    # ------------------------------------------------------------------
+
+    @api.onchange("supplier_lot_code")
+    def _onchange_supplier_lot_code(self):
+        if looks_like_gs1(self.supplier_lot_code):
+            self.update(self._get_supplier_lot_scan_values(self.supplier_lot_code, self.product_id))
+
+    @api.model
+    def _get_supplier_lot_scan_values(self, scanned, product):
+        """Values read from a GS1 barcode scanned in the supplier lot column.
+
+        Raises a UserError when the barcode is malformed, carries no lot, or is another
+        product's: a scan is never stored half-understood.
+        """
+        try:
+            elements = gs1.parse(scanned.strip())
+        except gs1.GS1Error as error:
+            raise UserError(
+                self.env._("The scanned supplier barcode is not valid GS1: %(error)s", error=error)
+            ) from error
+        if not elements.get("10"):
+            raise UserError(
+                self.env._(
+                    "The scanned barcode has no batch/lot (AI 10): scan the barcode that carries the "
+                    "supplier's lot code, or type the code."
+                )
+            )
+        if elements.get("01") and product:
+            product_gtin = product._get_gs1_gtin()
+            if product_gtin and product_gtin != elements["01"]:
+                raise UserError(
+                    self.env._(
+                        "The scanned barcode is for GTIN %(scanned)s, but this line receives %(product)s "
+                        "(GTIN %(gtin)s). Scan the label of the right product.",
+                        scanned=elements["01"],
+                        product=product.display_name,
+                        gtin=product_gtin,
+                    )
+                )
+        values = {"supplier_lot_code": elements["10"]}
+        if elements.get("11"):
+            values["supplier_production_date"] = elements["11"]
+        if elements.get("17") or elements.get("15"):
+            values["supplier_expiration_date"] = elements.get("17") or elements.get("15")
+            if product.use_expiration_date:
+                values["expiration_date"] = date_to_datetime(values["supplier_expiration_date"])
+        return values
+
+    def _read_supplier_lot_scan(self, vals, product):
+        if looks_like_gs1(vals.get("supplier_lot_code")):
+            vals.update(self._get_supplier_lot_scan_values(vals["supplier_lot_code"], product))
+        elif vals.get("supplier_lot_code"):
+            vals["supplier_lot_code"] = vals["supplier_lot_code"].strip()
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("supplier_lot_code"):
+                self._read_supplier_lot_scan(vals, self.env["product.product"].browse(vals.get("product_id")))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if looks_like_gs1(vals.get("supplier_lot_code")):
+            product = self.env["product.product"].browse(vals.get("product_id")) or self.product_id
+            if len(product) > 1:
+                raise UserError(self.env._("Scan a GS1 barcode on one product's lines at a time."))
+            vals = self._read_supplier_lot_scan(dict(vals), product)
+        elif vals.get("supplier_lot_code"):
+            vals = dict(vals, supplier_lot_code=vals["supplier_lot_code"].strip())
+        return super().write(vals)
+
+    @api.constrains("supplier_lot_id", "product_id")
+    def _check_supplier_lot_product(self):
+        for line in self:
+            if line.supplier_lot_id and line.supplier_lot_id.product_id != line.product_id:
+                raise ValidationError(
+                    self.env._(
+                        "Supplier lot %(code)s is a lot of %(supplier_product)s, not of %(product)s. "
+                        "Choose a supplier lot of the product received.",
+                        code=line.supplier_lot_id.name,
+                        supplier_product=line.supplier_lot_id.product_id.display_name,
+                        product=line.product_id.display_name,
+                    )
+                )
+
+    @api.constrains("supplier_production_date", "supplier_expiration_date")
+    def _check_supplier_dates(self):
+        for line in self:
+            if (
+                line.supplier_production_date
+                and line.supplier_expiration_date
+                and line.supplier_expiration_date < line.supplier_production_date
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Supplier lot %(code)s: the expiration date %(expiry)s is before the production "
+                        "date %(production)s. Correct one of the two dates.",
+                        code=line.supplier_lot_code or "",
+                        expiry=line.supplier_expiration_date,
+                        production=line.supplier_production_date,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Lot names from numbering rules
+    # ------------------------------------------------------------------
+
+    def _assign_lot_names_from_rules(self):
+        """Give a name to the lots to create that nobody named, from the product's numbering rule."""
+        lines_by_rule_product = defaultdict(lambda: self.env["stock.move.line"])
+        for line in self:
+            if (
+                line.product_id.tracking != "none"
+                and not line.lot_id
+                and not line.lot_name
+                and line.move_id.picking_type_id.use_create_lots
+                and line.quantity > 0
+            ):
+                rule = line.product_id._get_lot_numbering_rule()
+                if rule:
+                    lines_by_rule_product[rule, line.product_id] |= line
+        today = fields.Date.context_today(self)
+        for (rule, product), lines in lines_by_rule_product.items():
+            dates = [
+                (line.supplier_production_date or today) if rule.date_source == "production" else today
+                for line in lines
+            ]
+            for line, name in zip(lines, rule._generate_lot_names(product, dates), strict=True):
+                line.lot_name = name
+
+    # ------------------------------------------------------------------
+    # Validation: supplier lots, lot origin and production date
+    # ------------------------------------------------------------------
+
+    def _prepare_new_lot_vals(self):
+        vals = super()._prepare_new_lot_vals()
+        if self.supplier_lot_id:
+            vals["supplier_lot_id"] = self.supplier_lot_id.id
+        production_date = self.supplier_production_date or self.supplier_lot_id.production_date
+        if production_date:
+            vals["production_date"] = date_to_datetime(production_date)
+        expiration_date = self.supplier_expiration_date or self.supplier_lot_id.expiration_date
+        if expiration_date and self.product_id.use_expiration_date:
+            vals["expiration_date"] = date_to_datetime(expiration_date)
+        if self.picking_code == "incoming":
+            vals["origin_picking_id"] = self.picking_id.id
+        return vals
+
+    def _resolve_supplier_lots(self):
+        """Find or create the supplier lot of every line that has a supplier lot code."""
+        lines = self.filtered(lambda line: line.supplier_lot_code and not line.supplier_lot_id)
+        if not lines:
+            return
+        misplaced = lines.filtered(lambda line: line.picking_code != "incoming")
+        if misplaced:
+            raise UserError(
+                self.env._(
+                    "Supplier lot codes are recorded on receipts only; remove %(codes)s from %(operations)s.",
+                    codes=", ".join(misplaced.mapped("supplier_lot_code")),
+                    operations=", ".join(misplaced.picking_id.mapped("name")),
+                )
+            )
+        without_supplier = lines.filtered(lambda line: not line.picking_id.partner_id)
+        if without_supplier:
+            raise UserError(
+                self.env._(
+                    "Set the supplier on receipt %(receipts)s: supplier lot %(codes)s must be recorded "
+                    "against the supplier it comes from.",
+                    receipts=", ".join(without_supplier.picking_id.mapped("name")),
+                    codes=", ".join(without_supplier.mapped("supplier_lot_code")),
+                )
+            )
+        keys = {}
+        for line in lines:
+            key = line._get_supplier_lot_key()
+            keys.setdefault(key, {}).update(
+                {
+                    field: line[f"supplier_{field}"]
+                    for field in ("production_date", "expiration_date")
+                    if line[f"supplier_{field}"]
+                }
+            )
+        supplier_lots = self.env["stock.supplier.lot"]._get_or_create(keys)
+        for line in lines:
+            line.supplier_lot_id = supplier_lots[line._get_supplier_lot_key()]
+
+    def _get_supplier_lot_key(self):
+        self.ensure_one()
+        return (
+            self.company_id.id,
+            self.picking_id.partner_id.commercial_partner_id.id,
+            self.product_id.id,
+            self.supplier_lot_code,
+        )
+
+    def _link_lots_to_origin(self):
+        """Record on each lot where it came from, the first time it enters stock."""
+        lots_by_vals = defaultdict(lambda: self.env["stock.lot"])
+        for line in self.filtered("lot_id"):
+            lot = line.lot_id
+            if line.supplier_lot_id and lot.supplier_lot_id != line.supplier_lot_id:
+                if lot.supplier_lot_id:
+                    raise UserError(
+                        self.env._(
+                            "Lot %(lot)s already comes from supplier lot %(linked)s; receive supplier lot "
+                            "%(code)s into a new internal lot so that both stay traceable.",
+                            lot=lot.name,
+                            linked=lot.supplier_lot_id.display_name,
+                            code=line.supplier_lot_id.display_name,
+                        )
+                    )
+                lots_by_vals["supplier_lot_id", line.supplier_lot_id.id] |= lot
+            if lot.origin_picking_id or lot.origin_production_id:
+                continue
+            production = line.move_id.production_id
+            if production:
+                lots_by_vals["origin_production_id", production.id] |= lot
+            elif line.picking_code == "incoming":
+                lots_by_vals["origin_picking_id", line.picking_id.id] |= lot
+            if not lot.production_date and production:
+                lots_by_vals["production_date", line.date] |= lot
+        for (field, value), lots in lots_by_vals.items():
+            lots.write({field: value})
+
+    def _action_done(self):
+        self._assign_lot_names_from_rules()
+        self._resolve_supplier_lots()
+        result = super()._action_done()
+        # The lines left are the ones moved (their move is set to done right after this).
+        self.exists()._link_lots_to_origin()
+        return result

@@ -1,0 +1,19 @@
+from odoo import api, models
+from odoo.exceptions import UserError
+
+
+class ReportLotGs1Label(models.AbstractModel):
+    _name = "report.lot_traceability.report_lot_gs1_label"
+    _description = "GS1 Lot Label"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        lots = self.env["stock.lot"].browse(docids)
+        labels = {}
+        for lot in lots:
+            # A lot that cannot be encoded still gets its label, with the reason instead of the QR.
+            try:
+                labels[lot.id] = {"uri": lot._get_gs1_digital_link(), "qr": lot._get_gs1_qr_code()}
+            except UserError as error:
+                labels[lot.id] = {"error": error.args[0]}
+        return {"doc_ids": docids, "doc_model": "stock.lot", "docs": lots, "labels": labels}

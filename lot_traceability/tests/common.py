@@ -1,0 +1,145 @@
+from contextlib import contextmanager
+from datetime import date
+
+from odoo import Command
+from odoo.tests import Form, TransactionCase
+
+# GS1's own example GTINs (valid check digits), used as product barcodes.
+GTIN_MILK = "09506000134352"
+GTIN_SUGAR = "09506000134376"
+
+
+class LotTraceabilityCommon(TransactionCase):
+    """Suppliers, a customer, lot-tracked raw materials with expiry, a finished good and its BoM."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.env.ref("stock.group_production_lot")
+        cls.company = cls.env.company
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.stock_location = cls.warehouse.lot_stock_id
+        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
+        cls.customer_location = cls.env.ref("stock.stock_location_customers")
+        cls.receipt_type = cls.warehouse.in_type_id
+        cls.delivery_type = cls.warehouse.out_type_id
+        cls.receipt_type.use_create_lots = True
+
+        cls.supplier = cls.env["res.partner"].create({"name": "Alpine Dairy Cooperative", "is_company": True})
+        cls.supplier_contact = cls.env["res.partner"].create(
+            {"name": "Greta Keller", "parent_id": cls.supplier.id, "type": "contact"}
+        )
+        cls.other_supplier = cls.env["res.partner"].create({"name": "Sunvale Orchards", "is_company": True})
+        cls.customer = cls.env["res.partner"].create({"name": "Fresh Market Stores", "is_company": True})
+
+        lot_product = {
+            "is_storable": True,
+            "tracking": "lot",
+            "use_expiration_date": True,
+            "expiration_time": 20,
+            "use_time": 15,
+            "removal_time": 5,
+            "alert_time": 3,
+        }
+        cls.category = cls.env["product.category"].create({"name": "Dairy raw materials"})
+        cls.milk = cls.env["product.product"].create(
+            dict(lot_product, name="Organic Whole Milk", barcode=GTIN_MILK, categ_id=cls.category.id)
+        )
+        cls.sugar = cls.env["product.product"].create(
+            dict(lot_product, name="Cane Sugar", barcode=GTIN_SUGAR)
+        )
+        cls.yogurt = cls.env["product.product"].create(
+            dict(lot_product, name="Apple Yogurt 150 g", expiration_time=30, barcode="4006381333931")
+        )
+        cls.bom = cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": cls.yogurt.product_tmpl_id.id,
+                "product_qty": 10,
+                "bom_line_ids": [
+                    Command.create({"product_id": cls.milk.id, "product_qty": 2}),
+                    Command.create({"product_id": cls.sugar.id, "product_qty": 1}),
+                ],
+            }
+        )
+
+    @contextmanager
+    def assertRaisesRolledBack(self, exception, regex):
+        """Like assertRaisesRegex, inside a savepoint rolled back on the error, as the request
+        of a user would be, so the test can check that nothing was half-written."""
+        with self.assertRaises(exception) as capture:  # Odoo's assertRaises wraps a savepoint
+            yield capture
+        self.assertRegex(str(capture.exception), regex)
+
+    # ------------------------------------------------------------------
+    # Flows
+    # ------------------------------------------------------------------
+
+    def _create_receipt(self, product, quantity, partner=None):
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.receipt_type.id,
+                "partner_id": (partner or self.supplier).id if partner is not False else False,
+                "location_id": self.supplier_location.id,
+                "location_dest_id": self.stock_location.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "product_uom": product.uom_id.id,
+                            "location_id": self.supplier_location.id,
+                            "location_dest_id": self.stock_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        return picking
+
+    def _receive(self, product, quantity, supplier_lot_code=None, lot_name=None, partner=None, **line_vals):
+        """Receive ``quantity`` of ``product`` as one line, through the server API, and validate."""
+        picking = self._create_receipt(product, quantity, partner=partner)
+        picking.move_ids.move_line_ids.write(
+            dict(
+                line_vals,
+                supplier_lot_code=supplier_lot_code,
+                lot_name=lot_name,
+                quantity=quantity,
+                picked=True,
+            )
+        )
+        picking.button_validate()
+        return picking
+
+    def _receive_with_form(self, product, quantity, lines):
+        """Receive through the detailed operations dialog as a user does: ``lines`` are dicts of
+        lot_name / supplier_lot_code / quantity typed in the list."""
+        picking = self._create_receipt(product, quantity)
+        picking.move_ids.move_line_ids.unlink()
+        with Form(picking.move_ids, view="stock.view_stock_move_operations") as move_form:
+            for values in lines:
+                with move_form.move_line_ids.new() as line:
+                    for field, value in values.items():
+                        setattr(line, field, value)
+        picking.move_ids.picked = True
+        picking.button_validate()
+        return picking
+
+    def _produce(self, quantity):
+        production = self.env["mrp.production"].create(
+            {"product_id": self.yogurt.id, "product_qty": quantity, "bom_id": self.bom.id}
+        )
+        production.action_confirm()
+        production.action_assign()
+        production.action_generate_serial()
+        production.qty_producing = quantity
+        production._set_qty_producing()
+        production.move_raw_ids.picked = True
+        production.button_mark_done()
+        return production
+
+
+def yymmdd(value: date):
+    return value.strftime("%y%m%d")

@@ -1,0 +1,19 @@
+{
+    "name": "Lot Traceability - Recalls",
+    "summary": "Real and mock recall cases from the ERP: scope, quarantine, notification, "
+    "returns, effectiveness and write-off",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "license": "LGPL-3",
+    "author": "Lot Traceability Team",
+    "website": "https://github.com/lot-traceability/lot-traceability",
+    "maintainers": ["lot-traceability"],
+    "development_status": "Alpha",
+    "depends": ["lot_traceability"],
+    "data": [
+        "security/lot_traceability_recall_security.xml",
+        "security/ir.model.access.csv",
+    ],
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,1 @@
+# Models of this addon are added by the issues that build it.

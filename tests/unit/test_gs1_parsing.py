@@ -1,0 +1,219 @@
+"""Plain pytest tests of the GS1 module, with published GS1 examples: no Odoo, no database."""
+
+import datetime
+import importlib.util
+import pathlib
+
+import pytest
+
+_path = pathlib.Path(__file__).resolve().parents[2] / "lot_traceability" / "tools" / "gs1.py"
+_spec = importlib.util.spec_from_file_location("lot_traceability_gs1", _path)
+gs1 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(gs1)
+
+GTIN = "09506000134352"  # GS1's example GTIN (GS1 Digital Link standard)
+TODAY = datetime.date(2026, 1, 1)
+
+
+# GTIN ------------------------------------------------------------------
+
+
+def test_check_digit_of_the_gs1_example_gtin():
+    assert gs1.gtin_check_digit("0950600013435") == 2
+    assert gs1.gtin_check_digit("629104150021") == 3  # GS1 check digit calculator example
+
+
+def test_gtin_8_12_13_are_padded_to_14_digits():
+    assert gs1.normalize_gtin("9506000134352") == GTIN
+    assert gs1.normalize_gtin("96385074") == "00000096385074"  # GTIN-8 example
+    assert gs1.normalize_gtin("614141000012") == "00614141000012"  # GTIN-12 (UPC-A)
+
+
+def test_wrong_check_digit_is_refused_with_the_expected_digit():
+    with pytest.raises(gs1.GS1Error, match="expected 2, got 3") as error:
+        gs1.normalize_gtin("09506000134353")
+    assert error.value.ai == "01"
+
+
+def test_gtin_of_the_wrong_length_is_refused():
+    with pytest.raises(gs1.GS1Error, match="8, 12, 13 or 14 digits"):
+        gs1.normalize_gtin("123456789")
+
+
+# Element strings ---------------------------------------------------------
+
+
+def test_parenthesised_element_string():
+    assert gs1.parse(f"(01){GTIN}(17)201225(10)ABC123", today=TODAY) == {
+        "01": GTIN,
+        "17": datetime.date(2020, 12, 25),
+        "10": "ABC123",
+    }
+
+
+def test_parenthesised_form_tolerates_spaces():
+    assert gs1.parse(f"(01) {GTIN} (10) ABC123", today=TODAY) == {"01": GTIN, "10": "ABC123"}
+
+
+def test_raw_datamatrix_string_with_symbology_identifier():
+    assert gs1.parse(f"]d201{GTIN}17201225" + "10ABC123", today=TODAY) == {
+        "01": GTIN,
+        "17": datetime.date(2020, 12, 25),
+        "10": "ABC123",
+    }
+
+
+def test_raw_string_with_group_separators_between_variable_fields():
+    for separator in ("\x1d", "<GS>"):
+        data = f"]C101{GTIN}10ABC123{separator}21XYZ"
+        assert gs1.parse(data, today=TODAY) == {"01": GTIN, "10": "ABC123", "21": "XYZ"}
+
+
+def test_leading_fnc1_is_ignored():
+    assert gs1.parse(f"\x1d01{GTIN}10LOT1") == {"01": GTIN, "10": "LOT1"}
+
+
+def test_lot_without_gtin_is_allowed_in_an_element_string():
+    assert gs1.parse("(10)B-7781") == {"10": "B-7781"}
+
+
+def test_day_00_means_the_last_day_of_the_month():
+    assert gs1.parse("(17)240200", today=datetime.date(2024, 1, 1))["17"] == datetime.date(2024, 2, 29)
+    assert gs1.parse("(15)230200", today=datetime.date(2024, 1, 1))["15"] == datetime.date(2023, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("yymmdd", "year"),
+    [("991231", 1999), ("751231", 2075), ("780101", 1978), ("260101", 2026), ("000101", 2000)],
+)
+def test_century_follows_the_gs1_sliding_window(yymmdd, year):
+    assert gs1.parse(f"(11){yymmdd}", today=TODAY)["11"].year == year
+
+
+def test_all_supported_dates_are_read():
+    parsed = gs1.parse("(11)250101(13)250102(15)250103(17)250104", today=TODAY)
+    assert [parsed[ai].day for ai in ("11", "13", "15", "17")] == [1, 2, 3, 4]
+
+
+# Bad input ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        (f"(01){GTIN}(99)ABC", r"AI \(99\) is not supported"),
+        ("(01)09506000134353(10)X", "wrong check digit"),
+        ("(17)201399", "month 13 does not exist"),
+        ("(17)201232", "has 31 days"),
+        ("(17)260230", "has 28 days"),
+        ("(17)2012", "6 digits"),
+        ("(10)ABCDEFGHIJKLMNOPQRSTU", "at most 20"),
+        ("(10)LOT #1", "cannot encode"),
+        ("(10)LOTé", "cannot encode"),
+        ("(10)", "empty"),
+        ("(01" + GTIN, "Unbalanced parenthesis"),
+        (f"01{GTIN[:10]}", "needs 14 digits"),
+        ("(10)A(10)B", "twice with different values"),
+        (f"(01){GTIN}x", "wrong check digit|must be 14 digits"),
+    ],
+)
+def test_bad_element_strings_are_refused_with_the_reason(data, message):
+    with pytest.raises(gs1.GS1Error, match=message):
+        gs1.parse(data, today=TODAY)
+
+
+def test_same_ai_twice_with_the_same_value_is_accepted():
+    assert gs1.parse("(10)A(10)A") == {"10": "A"}
+
+
+# Building --------------------------------------------------------------------
+
+
+def test_build_orders_fixed_fields_first_and_separates_variable_ones():
+    elements = {"10": "ABC123", "21": "XYZ", "17": datetime.date(2020, 12, 25), "01": GTIN}
+    assert gs1.build(elements) == f"(01){GTIN}(17)201225(10)ABC123(21)XYZ"
+    assert gs1.build(elements, parenthesised=False) == f"01{GTIN}17201225" + "10ABC123\x1d21XYZ"
+
+
+def test_build_refuses_what_it_cannot_encode():
+    with pytest.raises(gs1.GS1Error, match="cannot encode"):
+        gs1.build({"01": GTIN, "10": "LOT 1"})
+    with pytest.raises(gs1.GS1Error, match="wrong check digit"):
+        gs1.build({"01": "09506000134353"})
+    with pytest.raises(gs1.GS1Error, match="not supported"):
+        gs1.build({"400": "PO-1"})
+
+
+@pytest.mark.parametrize(
+    "elements",
+    [
+        {"01": GTIN, "10": "ABC123"},
+        {"01": GTIN, "11": datetime.date(2026, 3, 1), "17": datetime.date(2026, 4, 20), "10": "AB-12/3"},
+        {"01": GTIN, "21": "SN0001", "10": "L(1)"},
+        {"10": "ONLY-LOT"},
+    ],
+)
+def test_element_strings_round_trip(elements):
+    assert gs1.parse(gs1.build(elements), today=TODAY) == elements
+    assert gs1.parse(gs1.build(elements, parenthesised=False), today=TODAY) == elements
+
+
+# Digital Link ------------------------------------------------------------------
+
+
+def test_digital_link_from_the_gs1_standard():
+    uri = f"https://id.gs1.org/01/{GTIN}/10/ABC123?17=201225"
+    assert gs1.parse_digital_link(uri, today=TODAY) == {
+        "01": GTIN,
+        "10": "ABC123",
+        "17": datetime.date(2020, 12, 25),
+    }
+    assert gs1.parse(uri, today=TODAY) == gs1.parse_digital_link(uri, today=TODAY)
+
+
+def test_digital_link_on_a_custom_domain_with_a_path_prefix_and_a_gtin_13():
+    uri = "https://example.com/products/01/9506000134352/10/AB-123/21/S%2F9?linkType=gs1:pip"
+    assert gs1.parse_digital_link(uri) == {"01": GTIN, "10": "AB-123", "21": "S/9"}
+
+
+def test_digital_link_without_gtin_or_with_a_bad_ai_is_refused():
+    with pytest.raises(gs1.GS1Error, match="no /01/"):
+        gs1.parse_digital_link("https://id.gs1.org/10/ABC")
+    with pytest.raises(gs1.GS1Error, match="not supported"):
+        gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN}?99=1")
+    with pytest.raises(gs1.GS1Error, match="month 13"):
+        gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN}?17=261301")
+
+
+def test_build_digital_link_puts_qualifiers_in_the_path_and_dates_in_the_query():
+    uri = gs1.build_digital_link(
+        {
+            "17": datetime.date(2026, 4, 20),
+            "10": "AB/1",
+            "01": "9506000134352",
+            "11": datetime.date(2026, 3, 1),
+        },
+        domain="https://id.example.com/",
+    )
+    assert uri == f"https://id.example.com/01/{GTIN}/10/AB%2F1?11=260301&17=260420"
+
+
+def test_build_digital_link_needs_a_gtin_and_a_web_domain():
+    with pytest.raises(gs1.GS1Error, match="needs a GTIN"):
+        gs1.build_digital_link({"10": "A"})
+    with pytest.raises(gs1.GS1Error, match="http:// or https://"):
+        gs1.build_digital_link({"01": GTIN}, domain="id.gs1.org")
+
+
+@pytest.mark.parametrize(
+    "elements",
+    [
+        {"01": GTIN},
+        {"01": GTIN, "10": "AB-123", "17": datetime.date(2026, 4, 20)},
+        {"01": GTIN, "10": "%&'()*+,-./:;<=>?_", "21": "1", "13": datetime.date(2025, 5, 5)},
+    ],
+)
+def test_digital_links_round_trip(elements):
+    assert gs1.parse_digital_link(gs1.build_digital_link(elements), today=TODAY) == elements
