@@ -32,6 +32,7 @@
         "views/res_config_settings_views.xml",
         "views/lot_traceability_menus.xml",
         "report/report_lot_gs1_label.xml",
+        "report/report_lot_genealogy.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",

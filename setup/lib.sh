@@ -7,7 +7,8 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # repository so that a fresh clone reuses them and nothing of Odoo is committed.
 STATE_DIR="${LOT_TRACEABILITY_HOME:-${HOME:-/root}/.local/share/lot_traceability}"
 VENV="$STATE_DIR/venv"
-ODOO_CONF="$STATE_DIR/odoo.conf"
+# One Odoo config per checkout: its addons_path points at this checkout's addons.
+ODOO_CONF="$STATE_DIR/odoo-$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-8).conf"
 DATA_DIR="$STATE_DIR/data"
 # Where Odoo 18.0 is looked for when ODOO_SRC is not set, in this order.
 ODOO_DEFAULT_LOCATIONS=(/opt/odoo-18.0 /opt/odoo18 /opt/odoo "$STATE_DIR/odoo-18.0" "$REPO_ROOT/../odoo-18.0")

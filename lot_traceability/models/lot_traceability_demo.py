@@ -18,9 +18,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
         warehouse.in_type_id.use_create_lots = True
         today = fields.Date.context_today(self)
-        milk, puree, sugar = (
-            ref(f"lot_traceability.demo_product_{name}") for name in ("milk", "puree", "sugar")
-        )
+        milk, puree, sugar = (ref(f"lot_traceability.demo_product_{name}") for name in ("milk", "puree", "sugar"))
         alpine, sunvale = (
             ref("lot_traceability.demo_partner_alpine_dairy"),
             ref("lot_traceability.demo_partner_sunvale"),
@@ -50,8 +48,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         yogurt = ref("lot_traceability.demo_product_yogurt")
         productions = [self._produce(yogurt, quantity) for quantity in (2000, 1500, 1000)]
         customers = [
-            ref(f"lot_traceability.demo_partner_{name}")
-            for name in ("fresh_market", "green_basket", "city_bakery")
+            ref(f"lot_traceability.demo_partner_{name}") for name in ("fresh_market", "green_basket", "city_bakery")
         ]
         for customer, quantity in zip(customers, (1200, 900, 600), strict=True):
             self._deliver(warehouse, customer, yogurt, quantity)

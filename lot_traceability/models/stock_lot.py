@@ -1,13 +1,37 @@
 import base64
 import io
+from collections import defaultdict
 
 import qrcode
+import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import gs1
 from .res_config_settings import DEFAULT_GS1_RESOLVER
+
+TRACE_DIRECTIONS = ("upstream", "downstream", "both")
+# In stock_move_line_consume_rel, material flows from produce_line_id (the component line of a
+# manufacturing order) to consume_line_id (the finished line): the column names read
+# backwards. An unbuild order writes no such link for the unbuilt product in Odoo 18; its moves
+# share unbuild_id, the consumed ones going into the production location, the recovered ones
+# coming out of it.
+TRACE_WALKS = {
+    "downstream": {
+        "from_column": "produce_line_id",
+        "to_column": "consume_line_id",
+        "from_side": "location_dest_id",
+        "to_side": "location_id",
+    },
+    "upstream": {
+        "from_column": "consume_line_id",
+        "to_column": "produce_line_id",
+        "from_side": "location_id",
+        "to_side": "location_dest_id",
+    },
+}
 
 
 class StockLot(models.Model):
@@ -93,6 +117,286 @@ class StockLot(models.Model):
                 )
 
     # ------------------------------------------------------------------
+    # Trace engine
+    # ------------------------------------------------------------------
+
+    @api.readonly
+    def trace(self, direction="both"):
+        """Every lot, move line, customer, supplier and stock connected to these lots.
+
+        One recursive SQL query per direction walks done move lines and the manufacturing and
+        unbuild links between them, to any depth (cycles end, cancelled moves are ignored),
+        within the companies the user has selected. Read-only, so it can run on a replica.
+
+        :param direction: ``"upstream"`` (where the lots come from), ``"downstream"`` (where
+            they went) or ``"both"``
+        :return: dict with ``lot_ids`` (start lots included), ``move_line_ids`` (every done move
+            line of those lots), ``customer_ids`` (partners of done deliveries of those lots),
+            ``supplier_ids`` (partners they were received from) and ``on_hand`` (list of dicts
+            ``lot_id, location_id, quantity`` in internal locations)
+        """
+        if direction not in TRACE_DIRECTIONS:
+            raise UserError(
+                self.env._(
+                    "Unknown trace direction '%(direction)s': use upstream, downstream or both.",
+                    direction=direction,
+                )
+            )
+        self._flush_for_trace()
+        lot_ids, line_ids, customer_ids, supplier_ids = set(self.ids), set(), set(), set()
+        for walk in ("upstream", "downstream") if direction == "both" else (direction,):
+            lots, lines, customers, suppliers = self.env.execute_query(self._get_trace_query(walk))[0]
+            lot_ids.update(lots or ())
+            line_ids.update(lines or ())
+            customer_ids.update(customers or ())
+            supplier_ids.update(suppliers or ())
+        return {
+            "lot_ids": sorted(lot_ids),
+            "move_line_ids": sorted(line_ids),
+            "customer_ids": sorted(customer_ids),
+            "supplier_ids": sorted(supplier_ids),
+            "on_hand": self._get_trace_on_hand(sorted(lot_ids)),
+        }
+
+    def _flush_for_trace(self):
+        self.env["stock.move.line"].flush_model(
+            [
+                "lot_id",
+                "state",
+                "company_id",
+                "location_id",
+                "location_dest_id",
+                "picking_id",
+                "move_id",
+                "consume_line_ids",
+            ]
+        )
+        self.env["stock.move"].flush_model(["partner_id", "unbuild_id", "location_id", "location_dest_id"])
+        self.env["stock.picking"].flush_model(["partner_id"])
+        self.env["stock.quant"].flush_model(["lot_id", "location_id", "quantity", "company_id"])
+
+    def _get_trace_query(self, direction):
+        """The recursive query of one direction: lots reached, their done lines, the partners
+        those lines delivered to and received from."""
+        walk = TRACE_WALKS[direction]
+        return SQL(
+            """
+            WITH RECURSIVE traced_lot(lot_id) AS (
+                SELECT unnest(%(lot_ids)s::int[])
+                UNION
+                SELECT next_line.lot_id
+                  FROM traced_lot
+                  JOIN stock_move_line line
+                    ON line.lot_id = traced_lot.lot_id
+                   AND line.state = 'done'
+                   AND line.company_id = ANY(%(company_ids)s)
+                  JOIN LATERAL (
+                        SELECT link.%(to_column)s AS line_id
+                          FROM stock_move_line_consume_rel link
+                         WHERE link.%(from_column)s = line.id
+                     UNION ALL
+                        SELECT next_move_line.id
+                          FROM stock_move move
+                          JOIN stock_location move_side
+                            ON move_side.id = move.%(from_side)s AND move_side.usage = 'production'
+                          JOIN stock_move next_move
+                            ON next_move.unbuild_id = move.unbuild_id AND next_move.id != move.id
+                          JOIN stock_location next_side
+                            ON next_side.id = next_move.%(to_side)s AND next_side.usage = 'production'
+                          JOIN stock_move_line next_move_line ON next_move_line.move_id = next_move.id
+                         WHERE move.id = line.move_id AND move.unbuild_id IS NOT NULL
+                  ) linked ON TRUE
+                  JOIN stock_move_line next_line
+                    ON next_line.id = linked.line_id
+                   AND next_line.state = 'done'
+                   AND next_line.lot_id IS NOT NULL
+                   AND next_line.company_id = ANY(%(company_ids)s)
+            ),
+            walked_line AS (
+                SELECT line.id, line.location_id, line.location_dest_id, line.picking_id, line.move_id
+                  FROM traced_lot
+                  JOIN stock_move_line line
+                    ON line.lot_id = traced_lot.lot_id
+                   AND line.state = 'done'
+                   AND line.company_id = ANY(%(company_ids)s)
+            ),
+            partner_line AS (
+                SELECT COALESCE(picking.partner_id, move.partner_id) AS partner_id,
+                       source.usage AS source_usage, destination.usage AS destination_usage
+                  FROM walked_line
+                  JOIN stock_location source ON source.id = walked_line.location_id
+                  JOIN stock_location destination ON destination.id = walked_line.location_dest_id
+                  LEFT JOIN stock_picking picking ON picking.id = walked_line.picking_id
+                  LEFT JOIN stock_move move ON move.id = walked_line.move_id
+                 WHERE source.usage = 'supplier' OR destination.usage = 'customer'
+            )
+            SELECT (SELECT array_agg(lot_id) FROM traced_lot),
+                   (SELECT array_agg(id) FROM walked_line),
+                   (SELECT array_agg(DISTINCT partner_id) FROM partner_line
+                     WHERE destination_usage = 'customer' AND partner_id IS NOT NULL),
+                   (SELECT array_agg(DISTINCT partner_id) FROM partner_line
+                     WHERE source_usage = 'supplier' AND partner_id IS NOT NULL)
+            """,
+            lot_ids=self.ids,
+            company_ids=self.env.companies.ids,
+            from_column=SQL.identifier(walk["from_column"]),
+            to_column=SQL.identifier(walk["to_column"]),
+            from_side=SQL.identifier(walk["from_side"]),
+            to_side=SQL.identifier(walk["to_side"]),
+        )
+
+    def _get_trace_on_hand(self, lot_ids):
+        if not lot_ids:
+            return []
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT quant.lot_id, quant.location_id, SUM(quant.quantity)
+                  FROM stock_quant quant
+                  JOIN stock_location location ON location.id = quant.location_id AND location.usage = 'internal'
+                 WHERE quant.lot_id = ANY(%s) AND quant.company_id = ANY(%s)
+                 GROUP BY quant.lot_id, quant.location_id
+                HAVING SUM(quant.quantity) != 0
+                 ORDER BY quant.lot_id, quant.location_id
+                """,
+                lot_ids,
+                self.env.companies.ids,
+            )
+        )
+        return [{"lot_id": lot, "location_id": location, "quantity": quantity} for lot, location, quantity in rows]
+
+    def _get_genealogy(self):
+        """Upstream and downstream trees of each lot, built from one ``trace("both")`` call.
+
+        :return: dict ``lot id -> {"upstream": node, "downstream": node}`` where a node is
+            ``{"lot": stock.lot, "lines": stock.move.line, "children": [node, ...]}``
+        """
+        result = self.trace("both")
+        lines = self.env["stock.move.line"].browse(result["move_line_ids"])
+        lines_by_lot = defaultdict(lambda: self.env["stock.move.line"])
+        for line in lines.sorted(lambda line: (line.date, line.id)):
+            lines_by_lot[line.lot_id.id] |= line
+        downstream, upstream = defaultdict(set), defaultdict(set)
+        if lines:
+            for source_lot, target_lot in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT DISTINCT source.lot_id, target.lot_id
+                      FROM (
+                            SELECT produce_line_id AS source_id, consume_line_id AS target_id
+                              FROM stock_move_line_consume_rel
+                             WHERE produce_line_id = ANY(%(line_ids)s) AND consume_line_id = ANY(%(line_ids)s)
+                         UNION ALL
+                            SELECT source_line.id, target_line.id
+                              FROM stock_move_line source_line
+                              JOIN stock_move source_move
+                                ON source_move.id = source_line.move_id AND source_move.unbuild_id IS NOT NULL
+                              JOIN stock_location source_side
+                                ON source_side.id = source_move.location_dest_id AND source_side.usage = 'production'
+                              JOIN stock_move target_move ON target_move.unbuild_id = source_move.unbuild_id
+                              JOIN stock_location target_side
+                                ON target_side.id = target_move.location_id AND target_side.usage = 'production'
+                              JOIN stock_move_line target_line ON target_line.move_id = target_move.id
+                             WHERE source_line.id = ANY(%(line_ids)s) AND target_line.id = ANY(%(line_ids)s)
+                      ) link
+                      JOIN stock_move_line source ON source.id = link.source_id
+                      JOIN stock_move_line target ON target.id = link.target_id
+                     WHERE source.lot_id != target.lot_id
+                    """,
+                    line_ids=lines.ids,
+                )
+            ):
+                downstream[source_lot].add(target_lot)
+                upstream[target_lot].add(source_lot)
+        lots = self.env["stock.lot"].browse(result["lot_ids"]).with_prefetch(result["lot_ids"])
+
+        def node(lot_id, edges, path):
+            children = [node(child, edges, path | {child}) for child in sorted(edges[lot_id]) if child not in path]
+            return {"lot": lots.browse(lot_id), "lines": lines_by_lot[lot_id], "children": children}
+
+        return {
+            lot.id: {
+                "upstream": node(lot.id, upstream, {lot.id}),
+                "downstream": node(lot.id, downstream, {lot.id}),
+            }
+            for lot in self
+        }
+
+    def action_open_genealogy(self):
+        """Upstream and downstream genealogy of these lots on one screen."""
+        if not self:
+            raise UserError(self.env._("Select at least one lot to trace."))
+        return self.env.ref("lot_traceability.action_report_lot_genealogy").report_action(self, config=False)
+
+    def action_export_genealogy(self):
+        """Every traced move line of these lots, both directions, as an XLSX file."""
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Genealogy %(lots)s.xlsx", lots=", ".join(self[:3].mapped("name"))),
+                "raw": self._get_genealogy_xlsx(),
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "new",
+        }
+
+    def _get_genealogy_xlsx(self):
+        genealogy = self._get_genealogy()
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet(self.env._("Genealogy"))
+        bold = workbook.add_format({"bold": True})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        headers = [
+            self.env._("Traced lot"),
+            self.env._("Direction"),
+            self.env._("Level"),
+            self.env._("Lot"),
+            self.env._("Product"),
+            self.env._("Date"),
+            self.env._("Reference"),
+            self.env._("From"),
+            self.env._("To"),
+            self.env._("Partner"),
+            self.env._("Quantity"),
+            self.env._("Unit"),
+        ]
+        sheet.write_row(0, 0, headers, bold)
+        row = 1
+
+        def write_node(start, direction, node, level):
+            nonlocal row
+            for line in node["lines"]:
+                sheet.write_row(row, 0, [start.name, direction, level, node["lot"].name, line.product_id.display_name])
+                sheet.write_datetime(row, 5, line.date, date_format)
+                sheet.write_row(
+                    row,
+                    6,
+                    [
+                        line.reference or "",
+                        line.location_id.complete_name,
+                        line.location_dest_id.complete_name,
+                        line._get_trace_partner().display_name or "",
+                        line.quantity,
+                        line.product_uom_id.name,
+                    ],
+                )
+                row += 1
+            for child in node["children"]:
+                write_node(start, direction, child, level + 1)
+
+        for lot in self:
+            write_node(lot, self.env._("Upstream"), genealogy[lot.id]["upstream"], 0)
+            write_node(lot, self.env._("Downstream"), genealogy[lot.id]["downstream"], 0)
+        sheet.autofilter(0, 0, max(row - 1, 1), len(headers) - 1)
+        sheet.freeze_panes(1, 0)
+        workbook.close()
+        return buffer.getvalue()
+
+    # ------------------------------------------------------------------
     # GS1
     # ------------------------------------------------------------------
 
@@ -119,8 +423,7 @@ class StockLot(models.Model):
         """The lot's GS1 Digital Link URI on the configured resolver."""
         self.ensure_one()
         resolver = (
-            self.env["ir.config_parameter"].sudo().get_param("lot_traceability.gs1_resolver")
-            or DEFAULT_GS1_RESOLVER
+            self.env["ir.config_parameter"].sudo().get_param("lot_traceability.gs1_resolver") or DEFAULT_GS1_RESOLVER
         )
         try:
             return gs1.build_digital_link(self._get_gs1_elements(), domain=resolver)
@@ -132,9 +435,7 @@ class StockLot(models.Model):
     def _get_gs1_qr_code(self):
         """PNG data URI of a QR code holding the lot's GS1 Digital Link URI."""
         self.ensure_one()
-        image = qrcode.make(
-            self._get_gs1_digital_link(), error_correction=qrcode.constants.ERROR_CORRECT_M, border=2
-        )
+        image = qrcode.make(self._get_gs1_digital_link(), error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -41,14 +41,10 @@ class StockLotNumberingRule(models.Model):
         default="yymmdd",
         required=True,
     )
-    line_code = fields.Char(
-        "Line / Site Code", help="Code of the production line or site, e.g. 'L2' or 'BCN'."
-    )
+    line_code = fields.Char("Line / Site Code", help="Code of the production line or site, e.g. 'L2' or 'BCN'.")
     separator = fields.Char(default="-", help="Put between the date code, the line code and the number.")
     padding = fields.Integer(default=4, required=True, help="Digits of the sequence number.")
-    sequence_id = fields.Many2one(
-        "ir.sequence", readonly=True, copy=False, ondelete="restrict", check_company=True
-    )
+    sequence_id = fields.Many2one("ir.sequence", readonly=True, copy=False, ondelete="restrict", check_company=True)
     number_next = fields.Integer("Next Number", related="sequence_id.number_next_actual", readonly=False)
     product_tmpl_ids = fields.One2many("product.template", "lot_numbering_rule_id", "Products")
     categ_ids = fields.One2many("product.category", "lot_numbering_rule_id", "Product Categories")
@@ -120,10 +116,7 @@ class StockLotNumberingRule(models.Model):
             names.append(self._compose_name(int(sequence.next_by_id()), date))
         # A name typed by hand earlier may already exist: take the next numbers instead.
         taken = set(
-            self.env["stock.lot"]
-            .sudo()
-            .search([("product_id", "=", product.id), ("name", "in", names)])
-            .mapped("name")
+            self.env["stock.lot"].sudo().search([("product_id", "=", product.id), ("name", "in", names)]).mapped("name")
         )
         for index, (name, date) in enumerate(zip(names, dates, strict=True)):
             while name in taken or names.count(name) > 1:

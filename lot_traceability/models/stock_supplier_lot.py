@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class StockSupplierLot(models.Model):
@@ -42,9 +42,7 @@ class StockSupplierLot(models.Model):
         domain="[('tracking', '!=', 'none'), ('is_storable', '=', True)]",
     )
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit of Measure")
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     production_date = fields.Date(
         "Supplier Production Date", tracking=True, help="Production date given by the supplier (GS1 AI 11)."
     )
@@ -235,6 +233,18 @@ class StockSupplierLot(models.Model):
         )
         found.update(zip(missing, created, strict=True))
         return found
+
+    @api.readonly
+    def trace(self, direction="downstream"):
+        """The trace of the internal lots received from these supplier lots (``stock.lot.trace``)."""
+        return self.lot_ids.trace(direction)
+
+    def action_open_genealogy(self):
+        if not self.lot_ids:
+            raise UserError(
+                self.env._("No internal lot was received from supplier lot %(code)s yet.", code=self[:1].name)
+            )
+        return self.lot_ids.action_open_genealogy()
 
     def action_view_lots(self):
         self.ensure_one()

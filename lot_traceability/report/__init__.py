@@ -1,1 +1,2 @@
 from . import report_lot_gs1_label
+from . import report_lot_genealogy

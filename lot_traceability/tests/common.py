@@ -45,9 +45,7 @@ class LotTraceabilityCommon(TransactionCase):
         cls.milk = cls.env["product.product"].create(
             dict(lot_product, name="Organic Whole Milk", barcode=GTIN_MILK, categ_id=cls.category.id)
         )
-        cls.sugar = cls.env["product.product"].create(
-            dict(lot_product, name="Cane Sugar", barcode=GTIN_SUGAR)
-        )
+        cls.sugar = cls.env["product.product"].create(dict(lot_product, name="Cane Sugar", barcode=GTIN_SUGAR))
         cls.yogurt = cls.env["product.product"].create(
             dict(lot_product, name="Apple Yogurt 150 g", expiration_time=30, barcode="4006381333931")
         )
@@ -127,13 +125,57 @@ class LotTraceabilityCommon(TransactionCase):
         picking.button_validate()
         return picking
 
-    def _produce(self, quantity):
+    def _deliver(self, product, quantity, partner=None):
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.delivery_type.id,
+                "partner_id": (partner or self.customer).id,
+                "location_id": self.stock_location.id,
+                "location_dest_id": self.customer_location.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "location_id": self.stock_location.id,
+                            "location_dest_id": self.customer_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        picking.move_ids.picked = True
+        picking.button_validate()
+        return picking
+
+    def _return(self, picking, quantity):
+        wizard = Form(
+            self.env["stock.return.picking"].with_context(active_id=picking.id, active_model="stock.picking")
+        ).save()
+        wizard.product_return_moves.quantity = quantity
+        returned = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        returned.move_ids.picked = True
+        returned.button_validate()
+        return returned
+
+    def _produce(self, quantity, bom=None, lot=None):
+        bom = bom or self.bom
         production = self.env["mrp.production"].create(
-            {"product_id": self.yogurt.id, "product_qty": quantity, "bom_id": self.bom.id}
+            {
+                "product_id": bom.product_id.id or bom.product_tmpl_id.product_variant_id.id,
+                "product_qty": quantity,
+                "bom_id": bom.id,
+            }
         )
         production.action_confirm()
         production.action_assign()
-        production.action_generate_serial()
+        if lot:
+            production.lot_producing_id = lot
+        else:
+            production.action_generate_serial()
         production.qty_producing = quantity
         production._set_qty_producing()
         production.move_raw_ids.picked = True

@@ -43,9 +43,7 @@ class TestGs1InOdoo(LotTraceabilityCommon):
         )
 
     def test_resolver_domain_is_a_setting(self):
-        settings = self.env["res.config.settings"].create(
-            {"lot_traceability_gs1_resolver": "https://id.example.com/"}
-        )
+        settings = self.env["res.config.settings"].create({"lot_traceability_gs1_resolver": "https://id.example.com/"})
         settings.execute()
         uri = self._milk_lot()._get_gs1_digital_link()
         self.assertTrue(uri.startswith(f"https://id.example.com/01/{GTIN_MILK}/10/AB-123"), uri)

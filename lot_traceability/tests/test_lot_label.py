@@ -47,9 +47,7 @@ class TestLotLabel(LotTraceabilityCommon):
     def test_label_renders_as_a_real_pdf(self):
         lot = self.env["stock.lot"].create({"name": "PDF-1", "product_id": self.milk.id})
         pdf, report_format = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(REPORT, lot.ids)
+            self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(REPORT, lot.ids)
         )
         self.assertEqual(report_format, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))

@@ -37,17 +37,13 @@ class TestLotMasterData(LotTraceabilityCommon):
 
     def test_received_lot_without_name_is_named_by_the_category_rule_from_the_supplier_production_date(self):
         self.category.lot_numbering_rule_id = self.raw_rule
-        picking = self._receive(
-            self.milk, 10, supplier_lot_code="AD-9", supplier_production_date=date(2026, 2, 1)
-        )
+        picking = self._receive(self.milk, 10, supplier_lot_code="AD-9", supplier_production_date=date(2026, 2, 1))
         self.assertEqual(picking.move_line_ids.lot_id.name, "RM26032-BCN-001")
         picking = self._receive(self.milk, 10, supplier_lot_code="AD-10")
         self.assertEqual(picking.move_line_ids.lot_id.name, "RM26069-BCN-002", "no production date: today")
 
     def test_rule_on_a_parent_category_applies_and_the_product_rule_wins(self):
-        parent = self.env["product.category"].create(
-            {"name": "Raw", "lot_numbering_rule_id": self.raw_rule.id}
-        )
+        parent = self.env["product.category"].create({"name": "Raw", "lot_numbering_rule_id": self.raw_rule.id})
         self.category.parent_id = parent
         self.assertEqual(self.milk._get_lot_numbering_rule(), self.raw_rule)
         self.milk.lot_numbering_rule_id = self.finished_rule

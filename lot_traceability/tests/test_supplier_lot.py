@@ -17,7 +17,9 @@ class TestSupplierLot(LotTraceabilityCommon):
             self.milk, 40, [{"lot_name": "MILK-A", "supplier_lot_code": " AD-24117 ", "quantity": 40}]
         )
         self.assertEqual(picking.state, "done")
-        supplier_lot = self.env["stock.supplier.lot"].search([("name", "=", "AD-24117")])
+        supplier_lot = self.env["stock.supplier.lot"].search(
+            [("name", "=", "AD-24117"), ("partner_id", "=", self.supplier.id)]
+        )
         self.assertEqual(len(supplier_lot), 1, "the typed code is stored trimmed, once")
         self.assertEqual(supplier_lot.partner_id, self.supplier)
         self.assertEqual(supplier_lot.product_id, self.milk)
@@ -30,9 +32,7 @@ class TestSupplierLot(LotTraceabilityCommon):
         self.assertEqual(lot.origin_type, "receipt")
 
     def test_supplier_lot_belongs_to_the_commercial_entity_of_the_receipt_partner(self):
-        picking = self._receive(
-            self.milk, 5, supplier_lot_code="AD-1", lot_name="L1", partner=self.supplier_contact
-        )
+        picking = self._receive(self.milk, 5, supplier_lot_code="AD-1", lot_name="L1", partner=self.supplier_contact)
         self.assertEqual(picking.move_line_ids.supplier_lot_id.partner_id, self.supplier)
 
     def test_scanned_gs1_fills_code_and_dates_of_the_line_and_the_lot(self):
@@ -151,9 +151,7 @@ class TestSupplierLot(LotTraceabilityCommon):
 
     def test_receipt_without_supplier_keeps_its_state(self):
         picking = self._create_receipt(self.milk, 5, partner=False)
-        picking.move_line_ids.write(
-            {"supplier_lot_code": "NOPARTNER-1", "lot_name": "MILK-NP", "quantity": 5}
-        )
+        picking.move_line_ids.write({"supplier_lot_code": "NOPARTNER-1", "lot_name": "MILK-NP", "quantity": 5})
         with self.assertRaisesRolledBack(UserError, "Set the supplier"):
             picking.button_validate()
         self.assertEqual(picking.state, "assigned")
@@ -163,9 +161,7 @@ class TestSupplierLot(LotTraceabilityCommon):
     def test_internal_lot_cannot_come_from_two_supplier_lots(self):
         self._receive(self.milk, 5, supplier_lot_code="FIRST-1", lot_name="MILK-TWICE")
         picking = self._create_receipt(self.milk, 5)
-        picking.move_line_ids.write(
-            {"supplier_lot_code": "SECOND-1", "lot_name": "MILK-TWICE", "quantity": 5}
-        )
+        picking.move_line_ids.write({"supplier_lot_code": "SECOND-1", "lot_name": "MILK-TWICE", "quantity": 5})
         with self.assertRaisesRolledBack(UserError, "new internal lot"):
             picking.button_validate()
         self.assertEqual(picking.state, "assigned")

@@ -109,17 +109,14 @@ def parse_date(value, ai="17", today=None):
         raise GS1Error(f"AI ({ai}) {title} '{value}' must be 6 digits YYMMDD.", ai)
     yy, month, day = int(value[:2]), int(value[2:4]), int(value[4:])
     if not 1 <= month <= 12:
-        raise GS1Error(
-            f"AI ({ai}) {title} '{value}' is not a valid YYMMDD date: month {month} does not exist.", ai
-        )
+        raise GS1Error(f"AI ({ai}) {title} '{value}' is not a valid YYMMDD date: month {month} does not exist.", ai)
     year = _century_year(yy, today or datetime.date.today())
     last_day = calendar.monthrange(year, month)[1]
     if day == 0:
         day = last_day
     elif day > last_day:
         raise GS1Error(
-            f"AI ({ai}) {title} '{value}' is not a valid YYMMDD date: "
-            f"{year}-{month:02d} has {last_day} days.",
+            f"AI ({ai}) {title} '{value}' is not a valid YYMMDD date: {year}-{month:02d} has {last_day} days.",
             ai,
         )
     return datetime.date(year, month, day)
@@ -221,9 +218,7 @@ def _parse_parenthesised(text, today):
             position += 1
             continue
         if text[position] != "(":
-            raise GS1Error(
-                f"Expected '(' at position {position + 1} of '{text}': every AI is written in parentheses."
-            )
+            raise GS1Error(f"Expected '(' at position {position + 1} of '{text}': every AI is written in parentheses.")
         closing = text.find(")", position)
         if closing == -1:
             raise GS1Error(f"Unbalanced parenthesis in '{text}': an AI is opened but never closed.")
@@ -302,9 +297,7 @@ def parse_digital_link(uri, today=None):
     try:
         start = segments.index("01")
     except ValueError:
-        raise GS1Error(
-            f"'{uri}' is not a GS1 Digital Link: its path has no /01/ followed by a GTIN.", "01"
-        ) from None
+        raise GS1Error(f"'{uri}' is not a GS1 Digital Link: its path has no /01/ followed by a GTIN.", "01") from None
     path = segments[start:]
     if len(path) % 2:
         raise GS1Error(f"'{uri}': every AI in the path must be followed by its value.")

@@ -29,9 +29,7 @@ def format_date_code(date, date_format):
     return date.strftime(pattern)
 
 
-def compose_lot_name(
-    number, *, date=None, date_format="none", prefix="", line_code="", separator="-", padding=4
-):
+def compose_lot_name(number, *, date=None, date_format="none", prefix="", line_code="", separator="-", padding=4):
     """Compose a lot name: ``prefix + date code, line code, sequence`` joined by ``separator``.
 
     Empty parts are left out, so a rule without a line code gives ``240131-0007``

@@ -12,9 +12,7 @@ from odoo.tests import tagged
 class TestSupplierToCustomer(LotTraceabilityCommon):
     def test_supplier_lot_code_reaches_the_customer_of_the_finished_lot(self):
         # Receive: the supplier's GS1 label is scanned; the sugar lot is typed.
-        self._receive(
-            self.milk, 20, supplier_lot_code=f"(01){GTIN_MILK}(17)260420(10)AD-777", lot_name="MILK-777"
-        )
+        self._receive(self.milk, 20, supplier_lot_code=f"(01){GTIN_MILK}(17)260420(10)AD-777", lot_name="MILK-777")
         self._receive(self.sugar, 10, supplier_lot_code="SV-1", lot_name="SUGAR-1")
         # Produce yogurts from them, then ship to a customer.
         production = self._produce(10)
