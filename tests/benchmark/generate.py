@@ -23,7 +23,7 @@ import time
 import odoo
 from odoo import SUPERUSER_ID, api
 
-LINES_PER_CHAIN = 16.9  # lines per chain of the shape below, measured
+LINES_PER_CHAIN = 15.55  # done lines per chain of the shape below (918,924 lines for 59,172 chains)
 HUB_LOTS = 3
 
 
