@@ -221,13 +221,15 @@ class StockLot(models.Model):
                    AND line.company_id = ANY(%(company_ids)s)
             ),
             partner_line AS (
-                SELECT COALESCE(picking.partner_id, move.partner_id) AS partner_id,
+                -- The move's partner is read only for lines whose transfer has none (COALESCE is lazy).
+                SELECT COALESCE(picking.partner_id,
+                                (SELECT move.partner_id FROM stock_move move WHERE move.id = walked_line.move_id))
+                           AS partner_id,
                        source.usage AS source_usage, destination.usage AS destination_usage
                   FROM walked_line
                   JOIN stock_location source ON source.id = walked_line.location_id
                   JOIN stock_location destination ON destination.id = walked_line.location_dest_id
                   LEFT JOIN stock_picking picking ON picking.id = walked_line.picking_id
-                  LEFT JOIN stock_move move ON move.id = walked_line.move_id
                  WHERE source.usage = 'supplier' OR destination.usage = 'customer'
             )
             SELECT (SELECT array_agg(lot_id) FROM traced_lot),

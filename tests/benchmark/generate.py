@@ -303,7 +303,6 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         result = generate(env, args.lines)
         cr.commit()
-        cr.execute("ANALYZE")
     print(
         f"generated chains={result['chains']} lines={result['planned_lines']} "
         f"done_lines_in_db={result['done_lines']} seconds={time.perf_counter() - started:.1f}"
