@@ -3,6 +3,11 @@ from . import stock_lot_numbering_rule
 from . import product_category
 from . import product_template
 from . import stock_supplier_lot
+from . import stock_lot_qc_spec
+from . import stock_lot_qc_check
+from . import stock_lot_qc_signature
+from . import stock_quant
+from . import stock_warehouse
 from . import stock_lot
 from . import stock_move_line
 from . import stock_picking

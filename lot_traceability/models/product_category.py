@@ -10,6 +10,11 @@ class ProductCategory(models.Model):
         "name is given. A rule on the product itself takes precedence.",
     )
 
+    qc_release_required = fields.Boolean(
+        "Requires QC Release",
+        help="Lots of this category's products (and of its sub-categories') need a signed QC release.",
+    )
+
     def _get_lot_numbering_rule(self):
         """The rule of this category, else of the nearest parent category that has one."""
         self.ensure_one()

@@ -12,9 +12,26 @@ class ProductTemplate(models.Model):
         "is given. Empty: the rule of the product category applies.",
     )
 
+    qc_release_required = fields.Boolean(
+        "Requires QC Release",
+        help="New lots start Pending Release and cannot be reserved, consumed or shipped until a QA "
+        "manager signs their release. Also set on the product category.",
+    )
+
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
+
+    def _requires_qc_release(self):
+        self.ensure_one()
+        if self.qc_release_required:
+            return True
+        category = self.categ_id
+        while category:
+            if category.qc_release_required:
+                return True
+            category = category.parent_id
+        return False
 
     def _get_lot_numbering_rule(self):
         self.ensure_one()

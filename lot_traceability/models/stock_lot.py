@@ -1,16 +1,27 @@
 import base64
 import io
+import json
 from collections import defaultdict
 
 import qrcode
 import xlsxwriter
+from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import gs1
 from .res_config_settings import DEFAULT_GS1_RESOLVER
+from .stock_lot_qc_signature import QC_DECISIONS
+
+QC_STATES = [("pending", "Pending Release"), ("released", "Released"), ("rejected", "Rejected"), ("on_hold", "On Hold")]
+# decision -> (lot states it may be signed from, state it leads to)
+QC_TRANSITIONS = {
+    "release": (("pending", "on_hold"), "released"),
+    "reject": (("pending", "on_hold", "released"), "rejected"),
+    "hold": (("pending", "released"), "on_hold"),
+}
 
 TRACE_DIRECTIONS = ("upstream", "downstream", "both")
 # In stock_move_line_consume_rel, material flows from produce_line_id (the component line of a
@@ -71,11 +82,53 @@ class StockLot(models.Model):
         index="btree_not_null",
         help="The manufacturing order that produced this lot.",
     )
+    qc_state = fields.Selection(
+        QC_STATES,
+        "QC State",
+        default="released",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        help="Lots of products that require QC release start Pending Release and move only once a QA "
+        "manager signs their release. On Hold lots (e.g. in a recall) never move.",
+    )
+    qc_check_ids = fields.One2many("stock.lot.qc.check", "lot_id", "QC Checks")
+    qc_signature_ids = fields.One2many("stock.lot.qc.signature", "lot_id", "Signatures", readonly=True)
+    qc_release_required = fields.Boolean(compute="_compute_qc_release_required")
     origin_type = fields.Selection(
         [("receipt", "Received"), ("production", "Manufactured")],
         compute="_compute_origin_type",
         string="Origin",
     )
+
+    @api.depends("product_id")
+    def _compute_qc_release_required(self):
+        for lot in self:
+            lot.qc_release_required = lot.product_id._requires_qc_release()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            product = self.env["product.product"].browse(
+                vals.get("product_id") or self.env.context.get("default_product_id")
+            )
+            if "qc_state" not in vals and product._requires_qc_release():
+                vals["qc_state"] = "pending"
+        lots = super().create(vals_list)
+        lots.filtered(lambda lot: lot.qc_state == "pending")._create_qc_checks()
+        return lots
+
+    def _create_qc_checks(self):
+        """Checks of each lot from its product's (or category's) QC specification."""
+        specs = self.env["stock.lot.qc.spec"]._get_for_products(self.product_id)
+        self.env["stock.lot.qc.check"].create(
+            [
+                self.env["stock.lot.qc.check"]._prepare_from_spec_line(lot, line)
+                for lot in self
+                for line in specs[lot.product_id.id].line_ids
+            ]
+        )
 
     @api.depends("origin_picking_id", "origin_production_id")
     def _compute_origin_type(self):
@@ -115,6 +168,173 @@ class StockLot(models.Model):
                         product=lot.product_id.display_name,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # QC release with e-signatures
+    # ------------------------------------------------------------------
+
+    def qc_sign(self, decision, meaning, password, note=None, override_reason=None):
+        """Sign a QC decision on these lots as the current user.
+
+        :param decision: ``"release"``, ``"reject"`` or ``"hold"``
+        :param meaning: what the signer means by signing, stored with the signature
+        :param password: the user's password, checked again (electronic signature)
+        :param override_reason: releases although mandatory checks did not pass, stored
+        :raise AccessDenied: wrong password
+        :raise AccessError: the user is not a QA Manager
+        :raise UserError: the lots cannot take that decision, or another user signs them now
+        """
+        if decision not in QC_TRANSITIONS:
+            raise UserError(self.env._("Unknown QC decision '%(decision)s'.", decision=decision))
+        if not (meaning or "").strip():
+            raise UserError(self.env._("State the meaning of your signature, e.g. 'Approved for release'."))
+        if not self:
+            raise UserError(self.env._("Select the lots to sign."))
+        if not self.env.user.has_group("lot_traceability.group_qa_manager"):
+            raise AccessError(self.env._("Only QA Managers may sign the release, rejection or hold of a lot."))
+        self.env.user._check_credentials({"type": "password", "password": password}, {"interactive": True})
+        self._lock_for_signature()
+        self.invalidate_recordset(["qc_state"])
+        allowed_from, new_state = QC_TRANSITIONS[decision]
+        wrong_state = self.filtered(lambda lot: lot.qc_state not in allowed_from)
+        if wrong_state:
+            states = dict(QC_STATES)
+            raise UserError(
+                self.env._(
+                    "Lot %(lot)s is %(state)s: it cannot be signed for %(decision)s.",
+                    lot=wrong_state[0].name,
+                    state=states[wrong_state[0].qc_state],
+                    decision=dict(QC_DECISIONS)[decision].lower(),
+                )
+            )
+        if decision == "release" and not (override_reason or "").strip():
+            failing = self.qc_check_ids.filtered(lambda check: check.mandatory and check.result != "pass")
+            if failing:
+                raise UserError(
+                    self.env._(
+                        "Mandatory checks have not passed: %(checks)s. Record passing results, or give an "
+                        "override reason to release anyway.",
+                        checks=", ".join(f"{check.lot_id.name}: {check.name}" for check in failing),
+                    )
+                )
+        last = {signature.lot_id.id: signature for signature in self.qc_signature_ids.sorted("sequence")}
+        now = fields.Datetime.now()
+        signer_name = self.env.user.name
+        self.env["stock.lot.qc.signature"].sudo().with_context(lot_qc_signing=True).create(
+            [
+                {
+                    "lot_id": lot.id,
+                    "company_id": lot.company_id.id or self.env.company.id,
+                    "sequence": last[lot.id].sequence + 1 if lot.id in last else 1,
+                    "decision": decision,
+                    "meaning": meaning.strip(),
+                    "signer_id": self.env.uid,
+                    "signer_name": signer_name,
+                    "signed_at": now,
+                    "note": note or False,
+                    "override_reason": (override_reason or "").strip() or False,
+                    "check_snapshot": lot._get_qc_snapshot(),
+                    "previous_hash": last[lot.id].hash if lot.id in last else False,
+                }
+                for lot in self
+            ]
+        )
+        self.write({"qc_state": new_state})
+        for lot in self:
+            lot.message_post(
+                body=self.env._(
+                    "%(decision)s signed by %(signer)s on %(time)s UTC, meaning: %(meaning)s",
+                    decision=dict(QC_DECISIONS)[decision],
+                    signer=signer_name,
+                    time=fields.Datetime.to_string(now),
+                    meaning=meaning.strip(),
+                )
+            )
+        return True
+
+    def _lock_for_signature(self):
+        """Lock the lots so that two signers never fork a chain; the second gets a clear error."""
+        try:
+            # In a savepoint, so that the transaction stays usable to report the error.
+            with self.env.cr.savepoint(flush=False):
+                self.env.execute_query(SQL("SELECT id FROM stock_lot WHERE id = ANY(%s) FOR UPDATE NOWAIT", self.ids))
+        except LockNotAvailable as error:
+            raise UserError(
+                self.env._(
+                    "Another user is signing or moving lot %(lots)s right now; try again in a moment.",
+                    lots=", ".join(self.mapped("name")),
+                )
+            ) from error
+
+    def _get_qc_snapshot(self):
+        self.ensure_one()
+        return json.dumps(
+            [
+                {
+                    "test": check.name,
+                    "method": check.method or "",
+                    "unit": check.unit or "",
+                    "min": check.min_value,
+                    "max": check.max_value,
+                    "expected": check.expected_text or "",
+                    "measured": check.measured_text or check.measured_value if check.is_measured else None,
+                    "result": check.result,
+                    "mandatory": check.mandatory,
+                    "by": check.performed_by_id.name or "",
+                    "at": fields.Datetime.to_string(check.performed_at) if check.performed_at else "",
+                }
+                for check in self.qc_check_ids.sorted(lambda check: (check.sequence, check.id))
+            ],
+            sort_keys=True,
+        )
+
+    def action_verify_signatures(self):
+        """Check every signature chain of these lots and say whether it is intact."""
+        broken = self.qc_signature_ids._get_first_broken_link()
+        if broken:
+            message = self.env._(
+                "Signature chain broken at lot %(lot)s, signature %(sequence)s (%(signature)s): it was changed "
+                "outside Odoo.",
+                lot=broken.lot_id.name,
+                sequence=broken.sequence,
+                signature=broken.display_name,
+            )
+        else:
+            message = self.env._(
+                "%(count)s signatures verified: every chain is intact.", count=len(self.qc_signature_ids)
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "danger" if broken else "success", "sticky": bool(broken)},
+        }
+
+    def _action_open_qc_sign_wizard(self, decision):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Sign"),
+            "res_model": "stock.lot.qc.sign.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lot_ids": self.ids, "default_decision": decision},
+        }
+
+    def action_qc_release(self):
+        return self._action_open_qc_sign_wizard("release")
+
+    def action_qc_reject(self):
+        return self._action_open_qc_sign_wizard("reject")
+
+    def action_qc_hold(self):
+        return self._action_open_qc_sign_wizard("hold")
+
+    def _get_unreleased(self):
+        """Lots that may not be shipped or consumed: on hold, rejected, or pending release."""
+        return self.filtered(
+            lambda lot: (
+                lot.qc_state in ("on_hold", "rejected") or (lot.qc_state == "pending" and lot.qc_release_required)
+            )
+        )
 
     # ------------------------------------------------------------------
     # Trace engine

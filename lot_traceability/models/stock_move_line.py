@@ -181,6 +181,48 @@ class StockMoveLine(models.Model):
         return self.picking_id.partner_id or self.move_id.partner_id
 
     # ------------------------------------------------------------------
+    # QC release: unreleased lots are received, never shipped or consumed
+    # ------------------------------------------------------------------
+
+    def _get_lines_to_customers_or_production(self):
+        return self.filtered(lambda line: line.location_dest_id.usage in ("customer", "production"))
+
+    def _get_unreleased_lots_message(self, lots):
+        states = dict(self.env["stock.lot"]._fields["qc_state"]._description_selection(self.env))
+        return self.env._(
+            "These lots cannot be shipped or consumed until QA releases them: %(lots)s.",
+            lots=", ".join(f"{lot.name} ({states[lot.qc_state]})" for lot in lots),
+        )
+
+    @api.constrains("lot_id", "location_dest_id")
+    def _check_lot_released(self):
+        unreleased = (
+            self._get_lines_to_customers_or_production()
+            .filtered(lambda line: line.state != "done")
+            .lot_id._get_unreleased()
+        )
+        if unreleased:
+            raise ValidationError(self._get_unreleased_lots_message(unreleased))
+
+    def _check_lots_released_before_done(self):
+        unreleased = self._get_lines_to_customers_or_production().lot_id._get_unreleased()
+        if unreleased:
+            raise UserError(self._get_unreleased_lots_message(unreleased))
+
+    def _put_unreleased_in_quarantine(self):
+        """Receipts put lots waiting for release in the warehouse's quarantine location."""
+        for line in self.filtered(
+            lambda line: (
+                line.picking_code == "incoming"
+                and line.picking_type_id.warehouse_id.qc_quarantine_location_id
+                and line.product_id._requires_qc_release()
+            )
+        ):
+            warehouse = line.picking_type_id.warehouse_id
+            if line.location_dest_id._child_of(warehouse.lot_stock_id):
+                line.location_dest_id = warehouse.qc_quarantine_location_id
+
+    # ------------------------------------------------------------------
     # Lot names from numbering rules
     # ------------------------------------------------------------------
 
@@ -302,8 +344,10 @@ class StockMoveLine(models.Model):
             lots.write({field: value})
 
     def _action_done(self):
+        self._check_lots_released_before_done()
         self._assign_lot_names_from_rules()
         self._resolve_supplier_lots()
+        self._put_unreleased_in_quarantine()
         result = super()._action_done()
         # The lines left are the ones moved (their move is set to done right after this).
         self.exists()._link_lots_to_origin()

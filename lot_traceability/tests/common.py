@@ -126,6 +126,15 @@ class LotTraceabilityCommon(TransactionCase):
         return picking
 
     def _deliver(self, product, quantity, partner=None):
+        """Deliver through the server API: confirm, reserve, validate what was reserved."""
+        picking = self._create_delivery(product, quantity, partner)
+        if picking.move_line_ids:
+            picking.move_ids.picked = True
+            picking.button_validate()
+        return picking
+
+    def _create_delivery(self, product, quantity, partner=None):
+        """A confirmed delivery, reserved as Odoo's automatic reservation decides."""
         picking = self.env["stock.picking"].create(
             {
                 "picking_type_id": self.delivery_type.id,
@@ -147,8 +156,6 @@ class LotTraceabilityCommon(TransactionCase):
         )
         picking.action_confirm()
         picking.action_assign()
-        picking.move_ids.picked = True
-        picking.button_validate()
         return picking
 
     def _return(self, picking, quantity):

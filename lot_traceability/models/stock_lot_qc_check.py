@@ -1,0 +1,96 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class StockLotQcCheck(models.Model):
+    """One test of a lot's specification, with the value QA measured."""
+
+    _name = "stock.lot.qc.check"
+    _description = "QC Check"
+    _check_company_auto = True
+    _order = "lot_id, sequence, id"
+
+    lot_id = fields.Many2one("stock.lot", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)
+    spec_line_id = fields.Many2one("stock.lot.qc.spec.line", "Specification Test", ondelete="set null")
+    sequence = fields.Integer(default=10)
+    name = fields.Char("Test", required=True)
+    method = fields.Char()
+    unit = fields.Char()
+    value_type = fields.Selection(
+        [("numeric", "Numeric range"), ("text", "Expected text"), ("boolean", "Pass / fail")],
+        default="numeric",
+        required=True,
+    )
+    min_value = fields.Float("Minimum")
+    max_value = fields.Float("Maximum")
+    expected_text = fields.Char("Expected Result")
+    mandatory = fields.Boolean(default=True)
+    measured_value = fields.Float()
+    measured_text = fields.Char("Measured Result")
+    measured_ok = fields.Boolean("Passed (visual)")
+    is_measured = fields.Boolean("Measured", readonly=True)
+    result = fields.Selection(
+        [("pending", "To Do"), ("pass", "Passed"), ("fail", "Failed")],
+        compute="_compute_result",
+        store=True,
+        help="Computed from the measured value and the specification.",
+    )
+    note = fields.Text()
+    attachment_ids = fields.Many2many("ir.attachment", string="Attachments")
+    performed_by_id = fields.Many2one("res.users", readonly=True)
+    performed_at = fields.Datetime(readonly=True)
+
+    @api.depends(
+        "is_measured",
+        "value_type",
+        "measured_value",
+        "measured_text",
+        "measured_ok",
+        "min_value",
+        "max_value",
+        "expected_text",
+    )
+    def _compute_result(self):
+        for check in self:
+            if not check.is_measured:
+                check.result = "pending"
+            elif check.value_type == "numeric":
+                check.result = "pass" if check.min_value <= check.measured_value <= check.max_value else "fail"
+            elif check.value_type == "text":
+                expected = (check.expected_text or "").strip().lower()
+                check.result = "pass" if (check.measured_text or "").strip().lower() == expected else "fail"
+            else:
+                check.result = "pass" if check.measured_ok else "fail"
+
+    def write(self, vals):
+        measurement = {"measured_value", "measured_text", "measured_ok"} & set(vals)
+        if measurement or {"min_value", "max_value", "expected_text", "mandatory"} & set(vals):
+            signed = self.lot_id.filtered(lambda lot: lot.qc_state in ("released", "rejected") and lot.qc_signature_ids)
+            if signed:
+                raise UserError(
+                    self.env._(
+                        "Lots %(lots)s are signed off: their checks can no longer change. Put the lot on hold "
+                        "to re-test it.",
+                        lots=", ".join(signed.mapped("name")),
+                    )
+                )
+        if measurement:
+            vals = dict(vals, is_measured=True, performed_by_id=self.env.uid, performed_at=fields.Datetime.now())
+        return super().write(vals)
+
+    @api.model
+    def _prepare_from_spec_line(self, lot, line):
+        return {
+            "lot_id": lot.id,
+            "spec_line_id": line.id,
+            "sequence": line.sequence,
+            "name": line.name,
+            "method": line.method,
+            "unit": line.unit,
+            "value_type": line.value_type,
+            "min_value": line.min_value,
+            "max_value": line.max_value,
+            "expected_text": line.expected_text,
+            "mandatory": line.mandatory,
+        }

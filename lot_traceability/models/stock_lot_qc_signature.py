@@ -1,0 +1,108 @@
+import hashlib
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+QC_DECISIONS = [("release", "Release"), ("reject", "Reject"), ("hold", "Hold")]
+# Fields covered by the hash, in this order; the previous signature's hash chains them per lot.
+HASHED_FIELDS = (
+    "lot_id",
+    "sequence",
+    "decision",
+    "meaning",
+    "signer_id",
+    "signer_name",
+    "signed_at",
+    "note",
+    "override_reason",
+    "check_snapshot",
+    "previous_hash",
+)
+
+
+class StockLotQcSignature(models.Model):
+    """An electronic signature of a QC decision on a lot (21 CFR Part 11 style).
+
+    Each signature stores the signer's printed name as it was, the UTC time, the meaning and a
+    snapshot of the checks, and a SHA-256 hash over all of it and over the previous signature's
+    hash of the same lot. Signatures are created by ``stock.lot.qc_sign`` only and are never
+    written or deleted through the ORM, not even by the superuser.
+    """
+
+    _name = "stock.lot.qc.signature"
+    _description = "QC Signature"
+    _order = "lot_id, sequence"
+    _rec_name = "meaning"
+
+    lot_id = fields.Many2one("stock.lot", required=True, ondelete="restrict", index=True, readonly=True)
+    company_id = fields.Many2one("res.company", index=True, readonly=True)
+    sequence = fields.Integer(required=True, readonly=True)
+    decision = fields.Selection(QC_DECISIONS, required=True, readonly=True)
+    meaning = fields.Char(required=True, readonly=True, help="What the signer means by signing.")
+    signer_id = fields.Many2one("res.users", required=True, readonly=True)
+    signer_name = fields.Char("Printed Name", required=True, readonly=True)
+    signed_at = fields.Datetime("Signed At (UTC)", required=True, readonly=True)
+    note = fields.Text(readonly=True)
+    override_reason = fields.Text(
+        readonly=True, help="Why the lot was released although a mandatory check had not passed."
+    )
+    check_snapshot = fields.Text("Check Results", readonly=True)
+    previous_hash = fields.Char(readonly=True)
+    hash = fields.Char(readonly=True, required=True)
+
+    _sql_constraints = [
+        ("lot_sequence_unique", "unique(lot_id, sequence)", "A lot's signatures form a single chain."),
+        ("lot_previous_hash_unique", "unique(lot_id, previous_hash)", "A lot's signatures form a single chain."),
+    ]
+
+    @api.model
+    def _compute_hash(self, values):
+        """SHA-256 over the canonical JSON of the signed values (ids, text, ISO UTC time)."""
+        canonical = {
+            name: (fields.Datetime.to_string(values[name]) if name == "signed_at" else values[name] or "")
+            for name in HASHED_FIELDS
+        }
+        return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    def _get_hashed_values(self):
+        self.ensure_one()
+        return {name: (self[name].id if name in ("lot_id", "signer_id") else self[name]) for name in HASHED_FIELDS}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("lot_qc_signing"):
+            raise UserError(self.env._("Signatures are made with the Sign wizard of a lot, never created directly."))
+        for vals in vals_list:
+            vals["hash"] = self._compute_hash(vals)
+        return super().create(vals_list)
+
+    # Signatures are immutable: write and unlink never reach the ORM.
+    def write(self, vals):  # pylint: disable=method-required-super
+        raise UserError(self.env._("A signature can never be changed: sign again to record a new decision."))
+
+    def unlink(self):  # pylint: disable=method-required-super
+        raise UserError(self.env._("A signature can never be deleted."))
+
+    @api.depends("decision", "signer_name", "signed_at")
+    def _compute_display_name(self):
+        decisions = dict(self._fields["decision"]._description_selection(self.env))
+        for signature in self:
+            signature.display_name = self.env._(
+                "%(decision)s by %(signer)s on %(time)s UTC",
+                decision=decisions.get(signature.decision, ""),
+                signer=signature.signer_name,
+                time=fields.Datetime.to_string(signature.signed_at),
+            )
+
+    def _get_first_broken_link(self):
+        """The first signature (by lot, then sequence) whose hash or chain does not verify, or None."""
+        previous_by_lot = {}
+        for signature in self.sorted(lambda sig: (sig.lot_id.id, sig.sequence)):
+            expected_previous = previous_by_lot.get(signature.lot_id.id, "")
+            if (signature.previous_hash or "") != expected_previous or signature.hash != self._compute_hash(
+                signature._get_hashed_values()
+            ):
+                return signature
+            previous_by_lot[signature.lot_id.id] = signature.hash
+        return None
