@@ -13,6 +13,10 @@
     "data": [
         "security/lot_traceability_recall_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "views/stock_lot_recall_views.xml",
+        "views/stock_lot_views.xml",
+        "wizard/stock_lot_recall_wizard_views.xml",
     ],
     "installable": True,
     "application": False,

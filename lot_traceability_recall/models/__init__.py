@@ -1,1 +1,2 @@
-# Models of this addon are added by the issues that build it.
+from . import stock_lot_recall
+from . import stock_lot

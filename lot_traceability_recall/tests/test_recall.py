@@ -1,0 +1,148 @@
+from odoo import Command
+from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestRecall(LotTraceabilityCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.env.ref("lot_traceability_recall.group_recall_manager")
+        cls.customer_2 = cls.env["res.partner"].create({"name": "Green Basket Grocers", "is_company": True})
+
+    def setUp(self):
+        super().setUp()
+        self._receive(self.milk, 20, supplier_lot_code="AD-RECALL", lot_name="MILK-R")
+        self._receive(self.sugar, 20, lot_name="SUGAR-R")
+        self.milk_lot = self.env["stock.lot"].search([("name", "=", "MILK-R")])
+        self.production = self._produce(100)
+        self.finished_lot = self.production.lot_producing_id
+        self._deliver(self.yogurt, 30, self.customer)
+        self._deliver(self.yogurt, 20, self.customer_2)
+
+    def _launch(self, lots, is_mock=False):
+        wizard = Form(self.env["stock.lot.recall.wizard"].with_context(active_model="stock.lot", active_ids=lots.ids))
+        wizard.reason = "Listeria found in the milk"
+        wizard.is_mock = is_mock
+        action = wizard.save().action_launch()
+        return self.env["stock.lot.recall"].browse(action["res_id"])
+
+    def test_scope_lists_affected_lots_shipments_per_customer_stock_and_value(self):
+        self.yogurt.standard_price = 0.5
+        recall = self._launch(self.milk_lot)
+
+        self.assertEqual(recall.state, "draft")
+        self.assertTrue(recall.name.startswith("REC/"))
+        self.assertEqual(recall.affected_lot_ids, self.milk_lot | self.finished_lot)
+        self.assertEqual(recall.customer_ids, self.customer | self.customer_2)
+        self.assertEqual(
+            sorted((line.partner_id.name, line.quantity) for line in recall.shipment_ids),
+            [("Fresh Market Stores", 30.0), ("Green Basket Grocers", 20.0)],
+        )
+        self.assertEqual(recall.on_hand_qty, 50.0, "50 yogurts left; the milk was all consumed")
+        self.assertEqual(recall.value_at_risk, 100 * 0.5, "shipped and on hand yogurts at their cost")
+        self.assertGreater(recall.scope_duration_ms, 0)
+
+    def test_recall_from_a_supplier_lot_starts_from_its_internal_lots(self):
+        supplier_lot = self.env["stock.supplier.lot"].search([("name", "=", "AD-RECALL")])
+        wizard = Form(
+            self.env["stock.lot.recall.wizard"].with_context(
+                active_model="stock.supplier.lot", active_ids=supplier_lot.ids
+            )
+        )
+        wizard.reason = "Supplier notice"
+        recall = self.env["stock.lot.recall"].browse(wizard.save().action_launch()["res_id"])
+        self.assertEqual(recall.affected_lot_ids, self.milk_lot | self.finished_lot)
+
+    def test_mock_recall_records_its_time_and_holds_nothing(self):
+        recall = self._launch(self.milk_lot, is_mock=True)
+        self.assertTrue(recall.name.startswith("MOCK/"))
+        self.assertGreater(recall.scope_duration_ms, 0)
+        self.assertEqual(recall.affected_lot_ids.mapped("qc_state"), ["released", "released"])
+        with self.assertRaisesRolledBack(UserError, "mock recall"):
+            recall.action_confirm()
+
+    def test_confirm_holds_every_affected_lot_and_releases_reservations(self):
+        pending = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.delivery_type.id,
+                "partner_id": self.customer.id,
+                "location_id": self.stock_location.id,
+                "location_dest_id": self.customer_location.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "yogurt",
+                            "product_id": self.yogurt.id,
+                            "product_uom_qty": 10,
+                            "location_id": self.stock_location.id,
+                            "location_dest_id": self.customer_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        pending.action_confirm()
+        pending.action_assign()
+        self.assertEqual(pending.move_line_ids.lot_id, self.finished_lot)
+        recall = self._launch(self.milk_lot)
+
+        recall.action_confirm()
+
+        self.assertEqual(recall.state, "confirmed")
+        self.assertEqual(set(recall.affected_lot_ids.mapped("qc_state")), {"on_hold"})
+        self.assertEqual(sorted(recall.hold_ids.mapped("previous_qc_state")), ["released", "released"])
+        self.assertFalse(pending.move_line_ids, "the reservation of the held lot was released")
+        self.assertTrue(pending.activity_ids, "the pending delivery is flagged")
+        pending.action_assign()
+        self.assertFalse(pending.move_line_ids, "a held lot is never reserved again")
+
+    def test_cancel_gives_the_lots_their_state_back(self):
+        recall = self._launch(self.milk_lot)
+        recall.action_confirm()
+        recall.action_cancel()
+        self.assertEqual(recall.state, "cancelled")
+        self.assertEqual(set(recall.affected_lot_ids.mapped("qc_state")), {"released"})
+
+    def test_confirming_twice_is_refused(self):
+        recall = self._launch(self.milk_lot)
+        recall.action_confirm()
+        with self.assertRaisesRolledBack(UserError, "already confirmed"):
+            recall.action_confirm()
+
+    def test_only_recall_managers_confirm(self):
+        qa_user = new_test_user(self.env, "qa.recall", groups="lot_traceability.group_qa_user,stock.group_stock_user")
+        recall = self._launch(self.milk_lot)
+        with self.assertRaisesRolledBack(AccessError, "Recall Managers"):
+            recall.with_user(qa_user).action_confirm()
+        self.assertEqual(recall.state, "draft")
+        mock = self._launch(self.milk_lot, is_mock=True)
+        mock.with_user(qa_user).action_compute_scope()  # QA users may run mock recalls
+
+    def test_an_already_recalled_lot_is_refused(self):
+        self._launch(self.milk_lot).action_confirm()
+        with self.assertRaisesRolledBack(UserError, "already in open recall"):
+            self._launch(self.milk_lot)
+
+    def test_a_lot_that_never_moved_is_refused(self):
+        lot = self.env["stock.lot"].create({"name": "NEVER-MOVED", "product_id": self.milk.id})
+        with self.assertRaisesRolledBack(UserError, "never moved"):
+            self._launch(lot)
+        self.assertFalse(self.env["stock.lot.recall"].search([("lot_ids", "in", lot.ids)]))
+
+    def test_a_recall_without_seed_lots_is_refused(self):
+        recall = self.env["stock.lot.recall"].create({"reason": "empty"})
+        with self.assertRaisesRolledBack(UserError, "no lot to start from"):
+            recall.action_compute_scope()
+
+    def test_lots_of_a_company_not_selected_are_refused(self):
+        company_2 = self.env["res.company"].create({"name": "Dairy Spain"})
+        product_2 = self.env["product.product"].create(
+            {"name": "Spanish milk", "is_storable": True, "tracking": "lot", "company_id": company_2.id}
+        )
+        lot = self.env["stock.lot"].with_company(company_2).create({"name": "ES-1", "product_id": product_2.id})
+        recall = self.env["stock.lot.recall"].create({"reason": "foreign", "lot_ids": [Command.set(lot.ids)]})
+        with self.assertRaisesRolledBack(UserError, "company you have not selected"):
+            recall.with_context(allowed_company_ids=[self.company.id]).action_compute_scope()
