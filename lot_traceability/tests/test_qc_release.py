@@ -67,7 +67,13 @@ class TestQcRelease(LotTraceabilityCommon):
     @freeze_time("2026-03-10 09:00:00")
     def test_signed_release_through_the_wizard_makes_the_lot_deliverable(self):
         lot = self._received_milk()
-        self._record(lot, pH=6.6, Listeria="Absent")
+        # QA records the results on the lot's Quality tab.
+        with Form(lot.with_user(self.qa_user).with_context(display_complete=True)) as lot_form:
+            with lot_form.qc_check_ids.edit(0) as check:
+                check.measured_value = 6.6
+            with lot_form.qc_check_ids.edit(1) as check:
+                check.measured_text = "Absent"
+        self.assertEqual(lot.qc_check_ids.mapped("result"), ["pass", "pass", "pending"])
         self.assertFalse(self._deliver(self.milk, 5).move_line_ids, "a pending lot is not reserved")
         wizard = Form(
             self.env["stock.lot.qc.sign.wizard"]
