@@ -6,7 +6,9 @@ from . import stock_supplier_lot
 from . import stock_lot_qc_spec
 from . import stock_lot_qc_check
 from . import stock_lot_qc_signature
+from . import res_partner
 from . import stock_quant
+from . import stock_move
 from . import stock_warehouse
 from . import stock_lot
 from . import stock_move_line

@@ -3,7 +3,7 @@ import re
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.sql import create_index
 
 from ..tools import gs1
@@ -44,6 +44,11 @@ class StockMoveLine(models.Model):
         check_company=True,
         domain="[('product_id', '=', product_id)]",
         help="Filled when the receipt is validated, from the supplier lot code.",
+    )
+    fefo_override_reason = fields.Char(
+        "FEFO Override Reason",
+        help="Why this lot was picked by hand although it is past its removal date or too short-dated "
+        "for the customer. Needs the FEFO Override right; logged on the transfer.",
     )
     supplier_production_date = fields.Date()
     supplier_expiration_date = fields.Date()
@@ -209,6 +214,43 @@ class StockMoveLine(models.Model):
         if unreleased:
             raise UserError(self._get_unreleased_lots_message(unreleased))
 
+    def _check_fefo_overrides(self):
+        """Lines that break the shelf-life rules need an override reason from a FEFO Override user."""
+        overrides = []
+        for move in self._get_lines_to_customers_or_production().filtered("lot_id").move_id:
+            lines = self.filtered(lambda line, move=move: line.move_id == move and line.lot_id)
+            reasons = move._get_lot_rule_violations(lines.lot_id)
+            for line in lines:
+                rule, reason = reasons.get(line.lot_id.id, (None, None))
+                # QC states are never overridable (checked before); expired lots go through Odoo's own
+                # expiry confirmation.
+                if rule not in ("removal", "shelf_life"):
+                    continue
+                if not line.fefo_override_reason:
+                    raise UserError(
+                        self.env._(
+                            "Lot %(lot)s is %(reason)s. Pick another lot, or give an override reason on the "
+                            "line (FEFO Override right needed).",
+                            lot=line.lot_id.name,
+                            reason=reason,
+                        )
+                    )
+                overrides.append((line, reason))
+        if overrides and not self.env.user.has_group("lot_traceability.group_fefo_override"):
+            raise AccessError(
+                self.env._("Only users with the FEFO Override right may ship or consume lots against the rules.")
+            )
+        for line, reason in overrides:
+            (line.picking_id or line.move_id.raw_material_production_id).message_post(
+                body=self.env._(
+                    "FEFO override by %(user)s: lot %(lot)s (%(rule)s). Reason: %(reason)s",
+                    user=self.env.user.name,
+                    lot=line.lot_id.name,
+                    rule=reason,
+                    reason=line.fefo_override_reason,
+                )
+            )
+
     def _put_unreleased_in_quarantine(self):
         """Receipts put lots waiting for release in the warehouse's quarantine location."""
         for line in self.filtered(
@@ -345,6 +387,7 @@ class StockMoveLine(models.Model):
 
     def _action_done(self):
         self._check_lots_released_before_done()
+        self._check_fefo_overrides()
         self._assign_lot_names_from_rules()
         self._resolve_supplier_lots()
         self._put_unreleased_in_quarantine()

@@ -12,3 +12,7 @@ class StockPicking(models.Model):
     def action_print_gs1_lot_labels(self):
         """Print one GS1 label per lot received (or moved) in these transfers."""
         return self.move_line_ids.lot_id.action_print_gs1_label()
+
+    def action_explain_reservation(self):
+        """Why these lots? for every move of these transfers."""
+        return self.move_ids.action_explain_reservation()

@@ -4,3 +4,4 @@ from . import test_gs1_odoo
 from . import test_lot_label
 from . import test_trace
 from . import test_qc_release
+from . import test_fefo

@@ -1,0 +1,77 @@
+from odoo import models
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    def _get_fefo_context(self):
+        """What automatic reservation must respect for this move (read by stock.quant._get_gather_domain)."""
+        self.ensure_one()
+        if not self.product_id.use_expiration_date:
+            return {}
+        context = {"lot_traceability_move_date": self.date}
+        partner = self._get_shelf_life_partner()
+        if partner:
+            context["lot_traceability_min_expiration"] = partner._get_min_expiration_date(self.product_id, self.date)
+        return context
+
+    def _get_shelf_life_partner(self):
+        """The customer whose minimum remaining shelf life applies: deliveries to customers only."""
+        self.ensure_one()
+        if self.location_dest_id.usage != "customer":
+            return self.env["res.partner"]
+        return self.picking_id.partner_id or self.partner_id
+
+    def _update_reserved_quantity(self, need, location_id, lot_id=None, package_id=None, owner_id=None, strict=True):
+        return super(StockMove, self.with_context(**self._get_fefo_context()))._update_reserved_quantity(
+            need, location_id, lot_id, package_id, owner_id, strict
+        )
+
+    def _get_available_quantity(
+        self, location_id, lot_id=None, package_id=None, owner_id=None, strict=False, allow_negative=False
+    ):
+        return super(StockMove, self.with_context(**self._get_fefo_context()))._get_available_quantity(
+            location_id, lot_id, package_id, owner_id, strict, allow_negative
+        )
+
+    def _get_lot_rule_violations(self, lots):
+        """Why each of ``lots`` may not be picked for this move.
+
+        :return: dict ``lot id -> (rule, explanation)``, rule in ``qc``, ``expired``, ``removal``,
+            ``shelf_life``; lots that may be picked have no key
+        """
+        self.ensure_one()
+        reasons = {}
+        unreleased = lots._get_unreleased()
+        states = dict(self.env["stock.lot"]._fields["qc_state"]._description_selection(self.env))
+        partner = self._get_shelf_life_partner()
+        min_expiration = partner and partner._get_min_expiration_date(self.product_id, self.date)
+        for lot in lots:
+            if lot in unreleased:
+                reasons[lot.id] = ("qc", self.env._("QC state is %(state)s", state=states[lot.qc_state]))
+            elif lot.expiration_date and lot.expiration_date <= self.date:
+                reasons[lot.id] = ("expired", self.env._("expired"))
+            elif lot.removal_date and lot.removal_date <= self.date:
+                reasons[lot.id] = ("removal", self.env._("past its removal date"))
+            elif min_expiration and lot.expiration_date and lot.expiration_date < min_expiration:
+                reasons[lot.id] = (
+                    "shelf_life",
+                    self.env._(
+                        "too short-dated for %(partner)s (needs %(days)s days of shelf life)",
+                        partner=partner.commercial_partner_id.display_name,
+                        days=round(partner._get_min_shelf_life_days(self.product_id)),
+                    ),
+                )
+        return reasons
+
+    def action_explain_reservation(self):
+        """Why these lots? Every candidate lot in the source location, picked or skipped, and why."""
+        wizard = self.env["stock.lot.fefo.explanation"].create({"move_ids": [(6, 0, self.ids)]})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Why these lots?"),
+            "res_model": "stock.lot.fefo.explanation",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
