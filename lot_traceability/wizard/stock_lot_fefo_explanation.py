@@ -60,9 +60,9 @@ class StockLotFefoExplanationLine(models.TransientModel):
     _order = "explanation_id, move_id, id"
 
     explanation_id = fields.Many2one("stock.lot.fefo.explanation", required=True, ondelete="cascade")
-    move_id = fields.Many2one("stock.move", "Move")
-    lot_id = fields.Many2one("stock.lot", "Lot")
-    location_id = fields.Many2one("stock.location", "Location")
+    move_id = fields.Many2one("stock.move")
+    lot_id = fields.Many2one("stock.lot")
+    location_id = fields.Many2one("stock.location")
     quantity = fields.Float("On Hand", digits="Product Unit of Measure")
     reserved_quantity = fields.Float("Reserved", digits="Product Unit of Measure")
     expiration_date = fields.Datetime(related="lot_id.expiration_date")
