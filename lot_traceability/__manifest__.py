@@ -26,6 +26,7 @@
         "views/stock_lot_qc_views.xml",
         "wizard/stock_lot_qc_sign_wizard_views.xml",
         "wizard/stock_lot_fefo_explanation_views.xml",
+        "wizard/stock_lot_fefo_compliance_views.xml",
         "views/res_partner_views.xml",
         "views/stock_lot_views.xml",
         "views/stock_move_line_views.xml",

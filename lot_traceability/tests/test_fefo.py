@@ -125,3 +125,23 @@ class TestShelfLifeFefo(LotTraceabilityCommon):
             self.customer.min_shelf_life_percent = 120
         with self.assertRaisesRolledBack(ValidationError, "positive number of days"):
             self.customer.min_shelf_life_days = -1
+
+    def test_fefo_compliance_counts_what_left_before_an_earlier_expiring_lot(self):
+        early = self._milk_lot("EARLY", date(2026, 3, 28))
+        late = self._milk_lot("LATE", date(2026, 4, 20))
+        # Ship the late lot first by hand (an override), then the early one: 10 units out of order.
+        self.env.user.groups_id += self.env.ref("lot_traceability.group_fefo_override")
+        with freeze_time("2026-03-11 09:00:00"):
+            delivery = self._create_delivery(self.milk, 10)
+            delivery.move_line_ids.write({"lot_id": late.id, "quantity": 10})
+            delivery.move_ids.picked = True
+            delivery.button_validate()
+        with freeze_time("2026-03-12 09:00:00"):
+            self._deliver(self.milk, 10)
+        self.assertEqual(early.product_qty, 0)
+        compliance = self.env["stock.lot.fefo.compliance"].create(
+            {"date_from": datetime(2026, 3, 1), "date_to": datetime(2026, 3, 31)}
+        )
+        compliance.action_compute()
+        self.assertEqual((compliance.outgoing_qty, compliance.in_order_qty), (20.0, 10.0))
+        self.assertEqual(compliance.compliance, 50.0)
