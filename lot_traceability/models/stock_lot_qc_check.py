@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .stock_lot_qc_spec import QC_VALUE_TYPES
+
 
 class StockLotQcCheck(models.Model):
     """One test of a lot's specification, with the value QA measured."""
@@ -17,11 +19,7 @@ class StockLotQcCheck(models.Model):
     name = fields.Char("Test", required=True)
     method = fields.Char()
     unit = fields.Char()
-    value_type = fields.Selection(
-        [("numeric", "Numeric range"), ("text", "Expected text"), ("boolean", "Pass / fail")],
-        default="numeric",
-        required=True,
-    )
+    value_type = fields.Selection(QC_VALUE_TYPES, default="numeric", required=True)
     min_value = fields.Float("Minimum")
     max_value = fields.Float("Maximum")
     expected_text = fields.Char("Expected Result")

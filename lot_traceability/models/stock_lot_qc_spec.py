@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+QC_VALUE_TYPES = [("numeric", "Numeric range"), ("text", "Expected text"), ("boolean", "Pass / fail")]
+
 
 class StockLotQcSpec(models.Model):
     """The tests a lot of a product (or of a category) must go through before release."""
@@ -55,11 +57,7 @@ class StockLotQcSpecLine(models.Model):
     name = fields.Char("Test", required=True, translate=True)
     method = fields.Char(help="Reference of the test method, e.g. ISO 11290-1.")
     unit = fields.Char(help="Unit of the measured value, e.g. cfu/g or pH.")
-    value_type = fields.Selection(
-        [("numeric", "Numeric range"), ("text", "Expected text"), ("boolean", "Pass / fail")],
-        default="numeric",
-        required=True,
-    )
+    value_type = fields.Selection(QC_VALUE_TYPES, default="numeric", required=True)
     min_value = fields.Float("Minimum")
     max_value = fields.Float("Maximum")
     expected_text = fields.Char("Expected Result")

@@ -2,7 +2,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -169,27 +168,7 @@ class TestSupplierLot(LotTraceabilityCommon):
 
     def test_supplier_lot_code_on_a_delivery_is_refused(self):
         self._receive(self.milk, 5, supplier_lot_code="AD-OUT", lot_name="MILK-OUT")
-        delivery = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.delivery_type.id,
-                "partner_id": self.customer.id,
-                "location_id": self.stock_location.id,
-                "location_dest_id": self.customer_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "milk",
-                            "product_id": self.milk.id,
-                            "product_uom_qty": 5,
-                            "location_id": self.stock_location.id,
-                            "location_dest_id": self.customer_location.id,
-                        }
-                    )
-                ],
-            }
-        )
-        delivery.action_confirm()
-        delivery.action_assign()
+        delivery = self._create_delivery(self.milk, 5)
         delivery.move_line_ids.supplier_lot_code = "TYPO"
         delivery.move_ids.picked = True
         with self.assertRaisesRolledBack(UserError, "receipts only"):

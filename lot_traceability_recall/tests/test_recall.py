@@ -65,27 +65,7 @@ class TestRecall(LotTraceabilityCommon):
             recall.action_confirm()
 
     def test_confirm_holds_every_affected_lot_and_releases_reservations(self):
-        pending = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.delivery_type.id,
-                "partner_id": self.customer.id,
-                "location_id": self.stock_location.id,
-                "location_dest_id": self.customer_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "yogurt",
-                            "product_id": self.yogurt.id,
-                            "product_uom_qty": 10,
-                            "location_id": self.stock_location.id,
-                            "location_dest_id": self.customer_location.id,
-                        }
-                    )
-                ],
-            }
-        )
-        pending.action_confirm()
-        pending.action_assign()
+        pending = self._create_delivery(self.yogurt, 10)
         self.assertEqual(pending.move_line_ids.lot_id, self.finished_lot)
         recall = self._launch(self.milk_lot)
 

@@ -2,7 +2,6 @@
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.addons.lot_traceability.tests.common import GTIN_MILK, LotTraceabilityCommon
 from odoo.tests import tagged
 
@@ -17,29 +16,7 @@ class TestSupplierToCustomer(LotTraceabilityCommon):
         # Produce yogurts from them, then ship to a customer.
         production = self._produce(10)
         finished_lot = production.lot_producing_id
-        delivery = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.delivery_type.id,
-                "partner_id": self.customer.id,
-                "location_id": self.stock_location.id,
-                "location_dest_id": self.customer_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "yogurt",
-                            "product_id": self.yogurt.id,
-                            "product_uom_qty": 10,
-                            "location_id": self.stock_location.id,
-                            "location_dest_id": self.customer_location.id,
-                        }
-                    )
-                ],
-            }
-        )
-        delivery.action_confirm()
-        delivery.action_assign()
-        delivery.move_ids.picked = True
-        delivery.button_validate()
+        delivery = self._deliver(self.yogurt, 10, self.customer)
 
         # QA types the supplier's code and gets the internal lot ...
         internal_lots = self.env["stock.lot"].search([("supplier_lot_code", "=", "AD-777")])
