@@ -23,6 +23,8 @@ class ProductProduct(models.Model):
     _inherit = "product.product"
 
     def _requires_qc_release(self):
+        if not self:  # a lot being created in a form before its product is chosen
+            return False
         self.ensure_one()
         if self.qc_release_required:
             return True

@@ -1,18 +1,37 @@
-from odoo import models
+from odoo import fields, models
 from odoo.osv import expression
+from odoo.tools import float_compare
+from odoo.tools.sql import column_exists, create_column
 
 
 class StockQuant(models.Model):
     _inherit = "stock.quant"
 
+    # Stored like product_expiry's expiration and removal dates, so that reservation filters on
+    # the quant itself: no join, and no read access to lots needed.
+    lot_qc_state = fields.Selection(related="lot_id.qc_state", store=True, string="Lot QC State")
+
+    def _auto_init(self):
+        # Fill the column in one statement rather than letting the ORM compute every quant.
+        if not column_exists(self.env.cr, "stock_quant", "lot_qc_state"):
+            create_column(self.env.cr, "stock_quant", "lot_qc_state", "varchar")
+            if column_exists(self.env.cr, "stock_lot", "qc_state"):
+                self.env.cr.execute(
+                    "UPDATE stock_quant SET lot_qc_state = lot.qc_state FROM stock_lot lot "
+                    "WHERE lot.id = stock_quant.lot_id"
+                )
+            else:  # installing: every existing lot starts released
+                self.env.cr.execute("UPDATE stock_quant SET lot_qc_state = 'released' WHERE lot_id IS NOT NULL")
+        return super()._auto_init()
+
     def _get_gather_domain(self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False):
         domain = super()._get_gather_domain(product_id, location_id, lot_id, package_id, owner_id, strict)
-        if strict or self.env.context.get("lot_traceability_any_qc_state"):
+        if strict or self.env.context.get("lot_traceability_native_reservation"):
             return domain
         # Automatic reservation never takes a lot on hold or rejected, nor an unreleased lot of a
         # product that requires release.
         allowed_states = ["released"] if product_id._requires_qc_release() else ["released", "pending"]
-        domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("lot_id.qc_state", "in", allowed_states)]])
+        domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("lot_qc_state", "in", allowed_states)]])
         # Shelf life (stock.move._get_fefo_context): nothing past its removal or expiration date at
         # the move's date, nothing expiring before the customer's minimum remaining shelf life.
         move_date = self.env.context.get("lot_traceability_move_date")
@@ -28,3 +47,43 @@ class StockQuant(models.Model):
         if min_expiration:
             domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("expiration_date", ">=", min_expiration)]])
         return domain
+
+    def _gather(self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False, qty=0):
+        """Read only the quants a reservation needs, in removal order, instead of every quant.
+
+        Odoo reads every quant of the product in the location subtree, twice per move
+        (_get_reserve_quantity gathers, then _get_available_quantity gathers the same again). With
+        a removal order SQL can express, batches of growing size are read until their available
+        quantity covers ``qty``; the second gather reuses them. Negative quants are always added,
+        so that the available quantity per lot is computed as Odoo computes it.
+        """
+        gathered = self.env.context.get("lot_traceability_gathered")
+        if self and not strict and gathered and gathered == tuple(self.ids):
+            return self
+        if (
+            self
+            or strict
+            or qty <= 0
+            or self.env.context.get("quants_cache") is not None
+            or self.env.context.get("lot_traceability_native_reservation")
+        ):
+            return super()._gather(product_id, location_id, lot_id, package_id, owner_id, strict, qty)
+        removal_strategy = self._get_removal_strategy(product_id, location_id)
+        if removal_strategy not in ("fifo", "lifo", "fefo"):
+            return super()._gather(product_id, location_id, lot_id, package_id, owner_id, strict, qty)
+        domain = self._get_gather_domain(product_id, location_id, lot_id, package_id, owner_id, strict)
+        order = self._get_removal_strategy_order(removal_strategy)
+        rounding = product_id.uom_id.rounding
+        quants = self.search(expression.AND([domain, [("quantity", "<", 0)]]), order=order)
+        positive_domain = expression.AND([domain, [("quantity", ">", 0)]])
+        offset, batch, available = 0, 50, 0.0
+        while True:
+            batch_quants = self.search(positive_domain, order=order, limit=batch, offset=offset)
+            quants |= batch_quants
+            available += sum(max(quant.quantity - quant.reserved_quantity, 0.0) for quant in batch_quants)
+            if len(batch_quants) < batch or float_compare(available, qty, precision_rounding=rounding) >= 0:
+                break
+            offset += batch
+            batch *= 4
+        quants = quants.sorted(lambda quant: not quant.lot_id)
+        return quants.with_context(lot_traceability_gathered=tuple(quants.ids))

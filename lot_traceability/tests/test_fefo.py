@@ -145,3 +145,29 @@ class TestShelfLifeFefo(LotTraceabilityCommon):
         compliance.action_compute()
         self.assertEqual((compliance.outgoing_qty, compliance.in_order_qty), (20.0, 10.0))
         self.assertEqual(compliance.compliance, 50.0)
+
+    def test_batched_gather_reserves_exactly_what_odoo_would(self):
+        """Reading quants by batches (50, then 200, ...) must give Odoo's reservation, lot for lot."""
+        lots = self.env["stock.lot"].create(
+            [
+                {
+                    "name": f"BATCH-{index:03d}",
+                    "product_id": self.milk.id,
+                    "expiration_date": datetime(2026, 4, 1 + index % 28),
+                }
+                for index in range(120)
+            ]
+        )
+        for lot in lots:
+            self.env["stock.quant"]._update_available_quantity(self.milk, self.stock_location, 1, lot_id=lot)
+        # A negative quant of the first-expiring lot elsewhere in the warehouse lowers its availability.
+        shelf = self.env["stock.location"].create({"name": "Shelf", "location_id": self.stock_location.id})
+        self.env["stock.quant"]._update_available_quantity(self.milk, shelf, -1, lot_id=lots[0])
+        delivery = self._create_delivery(self.milk, 100)
+        reserved = {}
+        for native in (False, True):
+            delivery.do_unreserve()
+            delivery.with_context(lot_traceability_native_reservation=native).action_assign()
+            reserved[native] = sorted(delivery.move_line_ids.mapped(lambda line: (line.lot_id.name, line.quantity)))
+        self.assertEqual(len(reserved[False]), 100)
+        self.assertEqual(reserved[False], reserved[True])
