@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.osv import expression
 from odoo.tools import float_compare
-from odoo.tools.sql import column_exists, create_column
+from odoo.tools.sql import column_exists, create_column, create_index
 
 
 class StockQuant(models.Model):
@@ -47,6 +47,17 @@ class StockQuant(models.Model):
         if min_expiration:
             domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("expiration_date", ">=", min_expiration)]])
         return domain
+
+    def init(self):
+        res = super().init()
+        # Let _gather read quants in removal order and stop after a batch (FEFO, then FIFO/LIFO),
+        # instead of sorting every quant of the product; negative quants are few and read apart.
+        create_index(
+            self.env.cr, "stock_quant_fefo_order_index", self._table, ["product_id", "removal_date", "in_date", "id"]
+        )
+        create_index(self.env.cr, "stock_quant_fifo_order_index", self._table, ["product_id", "in_date", "id"])
+        create_index(self.env.cr, "stock_quant_negative_index", self._table, ["product_id"], where="quantity < 0")
+        return res
 
     def _gather(self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False, qty=0):
         """Read only the quants a reservation needs, in removal order, instead of every quant.
