@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -171,3 +172,47 @@ class TestShelfLifeFefo(LotTraceabilityCommon):
             reserved[native] = sorted(delivery.move_line_ids.mapped(lambda line: (line.lot_id.name, line.quantity)))
         self.assertEqual(len(reserved[False]), 100)
         self.assertEqual(reserved[False], reserved[True])
+
+    def test_rules_apply_in_every_company_and_stay_within_it(self):
+        company_2 = self.env["res.company"].create({"name": "Dairy Spain"})
+        self.env.user.company_ids |= company_2
+        warehouse_2 = self.env["stock.warehouse"].search([("company_id", "=", company_2.id)])
+        past_removal = self.env["stock.lot"].create(
+            {"name": "ES-PAST", "product_id": self.milk.id, "expiration_date": datetime(2026, 3, 14, 12)}
+        )
+        good = self.env["stock.lot"].create(
+            {"name": "ES-GOOD", "product_id": self.milk.id, "expiration_date": datetime(2026, 3, 30, 12)}
+        )
+        for lot in past_removal | good:
+            self.env["stock.quant"].with_company(company_2)._update_available_quantity(
+                self.milk, warehouse_2.lot_stock_id, 10, lot_id=lot
+            )
+        self._milk_lot("FR-GOOD", date(2026, 4, 5))
+        self.assertEqual(self._reserved(), ["FR-GOOD"], "company 1 never reserves company 2's stock")
+        delivery_2 = (
+            self.env["stock.picking"]
+            .with_company(company_2)
+            .create(
+                {
+                    "picking_type_id": warehouse_2.out_type_id.id,
+                    "location_id": warehouse_2.lot_stock_id.id,
+                    "location_dest_id": self.customer_location.id,
+                    "move_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "milk",
+                                "product_id": self.milk.id,
+                                "product_uom_qty": 5,
+                                "location_id": warehouse_2.lot_stock_id.id,
+                                "location_dest_id": self.customer_location.id,
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+        delivery_2.action_confirm()
+        delivery_2.action_assign()
+        self.assertEqual(delivery_2.move_line_ids.lot_id, good, "the lot past its removal date is skipped there too")
