@@ -198,16 +198,14 @@ class TestShelfLifeFefo(LotTraceabilityCommon):
                     "location_id": warehouse_2.lot_stock_id.id,
                     "location_dest_id": self.customer_location.id,
                     "move_ids": [
-                        (
-                            0,
-                            0,
+                        Command.create(
                             {
                                 "name": "milk",
                                 "product_id": self.milk.id,
                                 "product_uom_qty": 5,
                                 "location_id": warehouse_2.lot_stock_id.id,
                                 "location_dest_id": self.customer_location.id,
-                            },
+                            }
                         )
                     ],
                 }
