@@ -217,8 +217,10 @@ class StockMoveLine(models.Model):
     def _check_fefo_overrides(self):
         """Lines that break the shelf-life rules need an override reason from a FEFO Override user."""
         overrides = []
-        for move in self._get_lines_to_customers_or_production().filtered("lot_id").move_id:
-            lines = self.filtered(lambda line, move=move: line.move_id == move and line.lot_id)
+        lines_by_move = defaultdict(lambda: self.env["stock.move.line"])
+        for line in self._get_lines_to_customers_or_production().filtered("lot_id"):
+            lines_by_move[line.move_id] |= line
+        for move, lines in lines_by_move.items():
             reasons = move._get_lot_rule_violations(lines.lot_id)
             for line in lines:
                 rule, reason = reasons.get(line.lot_id.id, (None, None))
