@@ -65,8 +65,8 @@ class StockQuant(models.Model):
         Odoo reads every quant of the product in the location subtree, twice per move
         (_get_reserve_quantity gathers, then _get_available_quantity gathers the same again). With
         a removal order SQL can express, batches of growing size are read until their available
-        quantity covers ``qty``; the second gather reuses them. Negative quants are always added,
-        so that the available quantity per lot is computed as Odoo computes it.
+        quantity covers ``qty``; the second gather reuses them. When reading stops early, negative
+        quants are added, so that the available quantity per lot is computed as Odoo computes it.
         """
         gathered = self.env.context.get("lot_traceability_gathered")
         if self and not strict and gathered and gathered == tuple(self.ids):
@@ -85,14 +85,16 @@ class StockQuant(models.Model):
         domain = self._get_gather_domain(product_id, location_id, lot_id, package_id, owner_id, strict)
         order = self._get_removal_strategy_order(removal_strategy)
         rounding = product_id.uom_id.rounding
-        quants = self.search(expression.AND([domain, [("quantity", "<", 0)]]), order=order)
-        positive_domain = expression.AND([domain, [("quantity", ">", 0)]])
-        offset, batch, available = 0, 50, 0.0
+        quants, offset, batch, available = self.browse(), 0, 50, 0.0
         while True:
-            batch_quants = self.search(positive_domain, order=order, limit=batch, offset=offset)
+            batch_quants = self.search(domain, order=order, limit=batch, offset=offset)
             quants |= batch_quants
+            if len(batch_quants) < batch:  # every quant was read: exactly the set Odoo reads
+                break
             available += sum(max(quant.quantity - quant.reserved_quantity, 0.0) for quant in batch_quants)
-            if len(batch_quants) < batch or float_compare(available, qty, precision_rounding=rounding) >= 0:
+            if float_compare(available, qty, precision_rounding=rounding) >= 0:
+                # Negative quants further down still lower their lot's availability.
+                quants |= self.search(expression.AND([domain, [("quantity", "<", 0)]]), order=order)
                 break
             offset += batch
             batch *= 4
