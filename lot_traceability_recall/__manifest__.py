@@ -14,10 +14,21 @@
         "security/lot_traceability_recall_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
         "views/stock_lot_recall_views.xml",
+        "views/stock_lot_recall_notification_views.xml",
         "views/stock_lot_views.xml",
+        "views/stock_picking_views.xml",
+        "views/stock_warehouse_views.xml",
+        "views/recall_acknowledge_templates.xml",
         "wizard/stock_lot_recall_wizard_views.xml",
+        "wizard/stock_lot_recall_close_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "lot_traceability_recall/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": False,
 }

@@ -30,6 +30,29 @@ class StockLot(models.Model):
                 )
             ) from error
 
+    def qc_sign(self, decision, meaning, password, note=None, override_reason=None):
+        if decision == "release":
+            holds = (
+                self.env["stock.lot.recall.hold"]
+                .sudo()
+                .search(
+                    [
+                        ("lot_id", "in", self.ids),
+                        ("recall_id.state", "in", ("confirmed", "notified", "recovering")),
+                    ]
+                )
+            )
+            if holds:
+                raise UserError(
+                    self.env._(
+                        "Lots %(lots)s are held by open recall %(recalls)s: close or cancel the recall before "
+                        "releasing them.",
+                        lots=", ".join(holds.lot_id.mapped("name")),
+                        recalls=", ".join(holds.recall_id.mapped("name")),
+                    )
+                )
+        return super().qc_sign(decision, meaning, password, note=note, override_reason=override_reason)
+
     def action_open_recall_wizard(self):
         return {
             "type": "ir.actions.act_window",

@@ -1,8 +1,9 @@
 import time
+from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_is_zero
 
 FDA_CLASSES = [
     ("class_1", "Class I: serious health consequences or death"),
@@ -101,6 +102,73 @@ class StockLotRecall(models.Model):
     overlapping_recall_ids = fields.Many2many(
         "stock.lot.recall", compute="_compute_overlapping_recall_ids", string="Overlapping Recalls"
     )
+    product_ids = fields.Many2many(
+        "product.product",
+        "stock_lot_recall_product_rel",
+        "recall_id",
+        "product_id",
+        string="Products",
+        compute="_compute_product_ids",
+        store=True,
+        help="Products of the seed lots, to follow mock recalls per product.",
+    )
+    customer_instructions = fields.Html(
+        "What Customers Must Do",
+        default=lambda self: self.env._(
+            "<p>Stop selling and using the products listed below at once, keep them apart, and tell us the "
+            "quantity you still hold. We will collect them.</p>"
+        ),
+        help="Printed in every customer's notification.",
+    )
+    notification_ids = fields.One2many("stock.lot.recall.notification", "recall_id", "Notifications", readonly=True)
+    notification_count = fields.Integer(compute="_compute_notification_counts")
+    acknowledged_count = fields.Integer(compute="_compute_notification_counts")
+    recall_location_id = fields.Many2one(
+        "stock.location",
+        check_company=True,
+        domain="[('usage', '=', 'internal')]",
+        help="Where returned units are received; by default the warehouse's recall location.",
+    )
+    return_picking_ids = fields.One2many("stock.picking", "lot_recall_id", "Returns", readonly=True)
+    return_count = fields.Integer(compute="_compute_return_count")
+    scrap_ids = fields.One2many("stock.scrap", "lot_recall_id", "Destructions", readonly=True)
+    balance_ids = fields.One2many("stock.lot.recall.balance", "recall_id", "Mass Balance", readonly=True)
+    recovered_qty = fields.Float(compute="_compute_effectiveness", digits="Product Unit of Measure")
+    destroyed_qty = fields.Float(compute="_compute_effectiveness", digits="Product Unit of Measure")
+    unaccounted_qty = fields.Float(compute="_compute_effectiveness", digits="Product Unit of Measure")
+    effectiveness = fields.Float(
+        "Effectiveness (%)",
+        compute="_compute_effectiveness",
+        digits=(16, 1),
+        help="Share of the quantity shipped to customers that is accounted for (recovered).",
+    )
+    discrepancy_count = fields.Integer(
+        compute="_compute_effectiveness", help="Affected lots whose mass balance does not add up."
+    )
+    completeness = fields.Float(
+        "Completeness (%)",
+        readonly=True,
+        copy=False,
+        digits=(16, 1),
+        help="Share of the affected lots' quantity that the mass balance accounts for (shipped, consumed, "
+        "scrapped or on hand) when the scope was computed.",
+    )
+    cost_ids = fields.One2many("stock.lot.recall.cost", "recall_id", "Recall Costs")
+    total_cost = fields.Monetary(compute="_compute_total_cost", help="Costs recorded on the case.")
+    write_off_value = fields.Monetary(
+        compute="_compute_write_off_value", help="Stock value written off by the recall's destructions."
+    )
+    close_justification = fields.Text(
+        readonly=True, copy=False, help="Why the recall was closed with units unaccounted for."
+    )
+    lot_outcome = fields.Selection(
+        [("reject", "Rejected"), ("release", "Awaiting QA release")],
+        "Lots After Closing",
+        readonly=True,
+        copy=False,
+        help="Rejected: the lots can never be used again. Awaiting QA release: they stay on hold until a QA "
+        "Manager signs their release.",
+    )
 
     @api.depends("affected_lot_ids", "customer_ids")
     def _compute_counts(self):
@@ -133,6 +201,45 @@ class StockLotRecall(models.Model):
                 if recall.affected_lot_ids
                 else self.browse()
             )
+
+    @api.depends("lot_ids", "supplier_lot_ids.lot_ids")
+    def _compute_product_ids(self):
+        for recall in self:
+            recall.product_ids = recall._get_seed_lots().product_id
+
+    @api.depends("notification_ids.state")
+    def _compute_notification_counts(self):
+        for recall in self:
+            recall.notification_count = len(recall.notification_ids)
+            recall.acknowledged_count = len(recall.notification_ids.filtered(lambda n: n.state == "acknowledged"))
+
+    @api.depends("return_picking_ids")
+    def _compute_return_count(self):
+        for recall in self:
+            recall.return_count = len(recall.return_picking_ids)
+
+    @api.depends("balance_ids")
+    def _compute_effectiveness(self):
+        for recall in self:
+            balances = recall.balance_ids
+            shipped = sum(balances.mapped("recall_shipped_qty"))
+            recall.recovered_qty = sum(balances.mapped("recovered_qty"))
+            recall.destroyed_qty = sum(balances.mapped("destroyed_qty"))
+            recall.unaccounted_qty = sum(balances.mapped("unaccounted_qty"))
+            recall.effectiveness = 100.0 * (shipped - recall.unaccounted_qty) / shipped if shipped else 100.0
+            recall.discrepancy_count = len(balances.filtered("has_discrepancy"))
+
+    @api.depends("cost_ids.amount")
+    def _compute_total_cost(self):
+        for recall in self:
+            recall.total_cost = sum(recall.cost_ids.mapped("amount"))
+
+    @api.depends("scrap_ids.state")
+    def _compute_write_off_value(self):
+        for recall in self:
+            # Valuation layers of scrap moves are negative: the value that left the stock.
+            layers = recall.scrap_ids.move_ids.sudo().stock_valuation_layer_ids
+            recall.write_off_value = -sum(layers.mapped("value"))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -192,6 +299,7 @@ class StockLotRecall(models.Model):
             started = time.perf_counter()
             trace = recall._get_seed_lots().trace("downstream")
             shipments = recall._get_scope_shipments(trace["move_line_ids"])
+            balances = recall._get_mass_balance(trace["lot_ids"], shipments)
             duration = (time.perf_counter() - started) * 1000
             recall.write(
                 {
@@ -205,10 +313,111 @@ class StockLotRecall(models.Model):
                         )
                         for row in trace["on_hand"]
                     ],
+                    "balance_ids": [Command.clear()] + [Command.create(vals) for vals in balances],
+                    "completeness": self._get_completeness(balances),
                     "scope_duration_ms": duration,
                     "scope_date": fields.Datetime.now(),
                 }
             )
+        return True
+
+    @api.model
+    def _get_completeness(self, balances):
+        """Share of the lots' inflow that the mass balance accounts for, in %."""
+        inflow = sum(vals["in_qty"] + vals["returned_qty"] for vals in balances)
+        missing = sum(abs(vals["discrepancy_qty"]) for vals in balances)
+        return 100.0 * max(inflow - missing, 0.0) / inflow if inflow else 100.0
+
+    def _get_mass_balance(self, lot_ids, shipments):
+        """Values of one balance line per lot: every done flow of the lot by kind, its stock, and what
+        this recall shipped, recovered and destroyed. One query for the flows, one for the stock."""
+        self.ensure_one()
+        if not lot_ids:
+            return []
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH flows AS (
+                    SELECT line.lot_id,
+                           SUM(line.quantity_product_uom) FILTER (
+                               WHERE source.usage NOT IN ('internal', 'transit', 'customer')
+                                 AND destination.usage IN ('internal', 'transit')) AS in_qty,
+                           SUM(line.quantity_product_uom) FILTER (
+                               WHERE source.usage = 'customer'
+                                 AND destination.usage IN ('internal', 'transit')) AS returned_qty,
+                           SUM(line.quantity_product_uom) FILTER (
+                               WHERE source.usage IN ('internal', 'transit')
+                                 AND destination.usage IN ('customer', 'supplier')) AS shipped_qty,
+                           SUM(line.quantity_product_uom) FILTER (
+                               WHERE source.usage IN ('internal', 'transit')
+                                 AND destination.usage = 'production') AS consumed_qty,
+                           SUM(line.quantity_product_uom) FILTER (
+                               WHERE source.usage IN ('internal', 'transit')
+                                 AND destination.usage = 'inventory') AS scrapped_qty,
+                           SUM(line.quantity_product_uom) FILTER (
+                               WHERE picking.lot_recall_id = %(recall)s
+                                 AND destination.usage IN ('internal', 'transit')) AS recovered_qty,
+                           SUM(line.quantity_product_uom) FILTER (
+                               WHERE scrap.lot_recall_id = %(recall)s) AS destroyed_qty
+                      FROM stock_move_line line
+                      JOIN stock_location source ON source.id = line.location_id
+                      JOIN stock_location destination ON destination.id = line.location_dest_id
+                      LEFT JOIN stock_picking picking ON picking.id = line.picking_id
+                      LEFT JOIN stock_move move ON move.id = line.move_id
+                      LEFT JOIN stock_scrap scrap ON scrap.id = move.scrap_id
+                     WHERE line.lot_id = ANY(%(lots)s) AND line.state = 'done'
+                     GROUP BY line.lot_id
+                ), stock AS (
+                    SELECT quant.lot_id, SUM(quant.quantity) AS on_hand_qty
+                      FROM stock_quant quant
+                      JOIN stock_location location ON location.id = quant.location_id
+                     WHERE quant.lot_id = ANY(%(lots)s) AND location.usage IN ('internal', 'transit')
+                     GROUP BY quant.lot_id
+                )
+                SELECT lot.id, COALESCE(in_qty, 0), COALESCE(returned_qty, 0), COALESCE(shipped_qty, 0),
+                       COALESCE(consumed_qty, 0), COALESCE(scrapped_qty, 0), COALESCE(on_hand_qty, 0),
+                       COALESCE(recovered_qty, 0), COALESCE(destroyed_qty, 0)
+                  FROM unnest(%(lots)s) AS lot(id)
+                  LEFT JOIN flows ON flows.lot_id = lot.id
+                  LEFT JOIN stock ON stock.lot_id = lot.id
+                 ORDER BY lot.id
+                """,
+                recall=self.id or 0,
+                lots=list(lot_ids),
+            )
+        )
+        shipped_in_scope = dict.fromkeys(lot_ids, 0.0)
+        for shipment in shipments:
+            shipped_in_scope[shipment["lot_id"]] += shipment["quantity"]
+        balances = []
+        for lot_id, in_qty, returned, shipped, consumed, scrapped, on_hand, recovered, destroyed in rows:
+            balances.append(
+                {
+                    "lot_id": lot_id,
+                    "in_qty": in_qty,
+                    "returned_qty": returned,
+                    "shipped_qty": shipped,
+                    "consumed_qty": consumed,
+                    "scrapped_qty": scrapped,
+                    "on_hand_qty": on_hand,
+                    "discrepancy_qty": in_qty + returned - shipped - consumed - scrapped - on_hand,
+                    "recall_shipped_qty": shipped_in_scope[lot_id],
+                    "recovered_qty": recovered,
+                    "destroyed_qty": destroyed,
+                    "unaccounted_qty": max(shipped_in_scope[lot_id] - recovered, 0.0),
+                }
+            )
+        return balances
+
+    def action_compute_balance(self):
+        """Recompute the mass balance and recovery of every affected lot, as of now."""
+        for recall in self:
+            shipments = [
+                {"lot_id": shipment.lot_id.id, "quantity": shipment.quantity} for shipment in recall.shipment_ids
+            ]
+            balances = recall._get_mass_balance(recall.affected_lot_ids.ids, shipments)
+            recall.balance_ids = [Command.clear()] + [Command.create(vals) for vals in balances]
         return True
 
     def _get_scope_shipments(self, move_line_ids):
@@ -318,18 +527,323 @@ class StockLotRecall(models.Model):
         self.write({"state": "cancelled"})
         return True
 
-    def action_close(self):
-        self._check_recall_manager()
+    def _check_open_real_recall(self, action):
         for recall in self:
-            if recall.is_mock or recall.state in ("draft", "closed", "cancelled"):
+            if recall.is_mock or recall.state not in ("confirmed", "notified", "recovering"):
                 raise UserError(
-                    self.env._("Only a confirmed recall can be closed; %(recall)s is not.", recall=recall.name)
+                    self.env._(
+                        "Recall %(recall)s is not confirmed and open: it cannot be %(action)s.",
+                        recall=recall.name,
+                        action=action,
+                    )
                 )
-        self.write({"state": "closed", "date_closed": fields.Datetime.now()})
+
+    # ------------------------------------------------------------------
+    # Notify
+    # ------------------------------------------------------------------
+
+    def _get_customers_to_notify(self):
+        """The commercial entities the scope shipped to, and the shipments that name no customer."""
+        self.ensure_one()
+        return (
+            self.shipment_ids.partner_id.commercial_partner_id,
+            self.shipment_ids.filtered(lambda shipment: not shipment.partner_id),
+        )
+
+    def action_notify(self):
+        """Send every customer not notified yet one notice listing their lots, with an acknowledgement link."""
+        self._check_recall_manager()
+        self._check_open_real_recall(self.env._("notified"))
+        template = self.env.ref("lot_traceability_recall.mail_template_recall_notification")
+        for recall in self:
+            customers, unnamed = recall._get_customers_to_notify()
+            if unnamed:
+                raise UserError(
+                    self.env._(
+                        "Deliveries %(pickings)s name no customer: set their customer so that the recall can "
+                        "notify it.",
+                        pickings=", ".join(unnamed.mapped(lambda shipment: shipment.picking_id.name or "?")),
+                    )
+                )
+            customers -= recall.notification_ids.partner_id
+            without_email = customers.filtered(lambda partner: not partner.email)
+            if without_email:
+                raise UserError(
+                    self.env._(
+                        "Customers %(customers)s have no e-mail address: add one to each, then notify again. "
+                        "Nothing was sent.",
+                        customers=", ".join(without_email.mapped("display_name")),
+                    )
+                )
+            if not customers:
+                raise UserError(
+                    self.env._("Every customer of recall %(recall)s has already been notified.", recall=recall.name)
+                )
+            notifications = self.env["stock.lot.recall.notification"].create(
+                [
+                    {"recall_id": recall.id, "partner_id": partner.id, "date_sent": fields.Datetime.now()}
+                    for partner in customers
+                ]
+            )
+            template.send_mail_batch(notifications.ids)
+            recall.message_post(
+                body=self.env._(
+                    "Recall notice sent to %(count)s customers: %(customers)s.",
+                    count=len(customers),
+                    customers=", ".join(customers.mapped("display_name")),
+                )
+            )
+            if recall.state == "confirmed":
+                recall.state = "notified"
         return True
 
-    def _release_holds(self):
-        """Give the lots held by this recall their previous QC state back, unless another open recall holds them."""
+    def action_view_notifications(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Notifications"),
+            "res_model": "stock.lot.recall.notification",
+            "view_mode": "list,form",
+            "domain": [("recall_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+    # ------------------------------------------------------------------
+    # Recover: returns from customers, destruction
+    # ------------------------------------------------------------------
+
+    def _get_recall_location(self):
+        self.ensure_one()
+        if not self.recall_location_id:
+            warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)], limit=1)
+            if not warehouse:
+                raise UserError(
+                    self.env._("Company %(company)s has no warehouse to receive returns.", company=self.company_id.name)
+                )
+            self.recall_location_id = warehouse._get_recall_location()
+        return self.recall_location_id
+
+    def _get_quantities_to_return(self):
+        """{(customer, lot): quantity} shipped in scope and not yet in one of this recall's returns."""
+        self.ensure_one()
+        to_return = defaultdict(float)
+        for shipment in self.shipment_ids:
+            to_return[shipment.partner_id.commercial_partner_id, shipment.lot_id] += shipment.quantity
+        returning = self.return_picking_ids.filtered(lambda picking: picking.state != "cancel").move_line_ids
+        for line in returning:
+            key = line.picking_id.partner_id.commercial_partner_id, line.lot_id
+            if key in to_return:
+                to_return[key] -= line.quantity_product_uom
+        return {
+            key: quantity
+            for key, quantity in to_return.items()
+            if not float_is_zero(quantity, precision_rounding=key[1].product_id.uom_id.rounding) and quantity > 0
+        }
+
+    def action_create_returns(self):
+        """One return per customer, from the customer to the recall location, for the shipped quantities
+        not returned yet, with the lots already set: the warehouse only has to validate it."""
+        self._check_recall_manager()
+        self._check_open_real_recall(self.env._("recovered"))
+        for recall in self:
+            to_return = recall._get_quantities_to_return()
+            if not to_return:
+                raise UserError(
+                    self.env._("Every shipped quantity of %(recall)s already has a return.", recall=recall.name)
+                )
+            destination = recall._get_recall_location()
+            picking_type = destination.warehouse_id.in_type_id
+            per_customer = defaultdict(list)
+            for (partner, lot), quantity in to_return.items():
+                per_customer[partner].append((lot, quantity))
+            pickings_vals = []
+            lots_per_customer_product = defaultdict(list)
+            for partner, lines in per_customer.items():
+                source = partner.property_stock_customer
+                moves = defaultdict(list)
+                for lot, quantity in lines:
+                    moves[lot.product_id].append((lot, quantity))
+                    lots_per_customer_product[partner, lot.product_id].append((lot, quantity))
+                pickings_vals.append(
+                    {
+                        "picking_type_id": picking_type.id,
+                        "partner_id": partner.id,
+                        "location_id": source.id,
+                        "location_dest_id": destination.id,
+                        "origin": recall.name,
+                        "lot_recall_id": recall.id,
+                        "move_ids": [
+                            Command.create(
+                                {
+                                    "name": recall.name,
+                                    "product_id": product.id,
+                                    "product_uom": product.uom_id.id,
+                                    "product_uom_qty": sum(quantity for _lot, quantity in lot_lines),
+                                    "location_id": source.id,
+                                    "location_dest_id": destination.id,
+                                }
+                            )
+                            for product, lot_lines in moves.items()
+                        ],
+                    }
+                )
+            pickings = self.env["stock.picking"].create(pickings_vals)
+            # The lines carry the lots shipped, so the warehouse only validates what comes back.
+            self.env["stock.move.line"].create(
+                [
+                    {
+                        "move_id": move.id,
+                        "picking_id": move.picking_id.id,
+                        "product_id": move.product_id.id,
+                        "lot_id": lot.id,
+                        "quantity": quantity,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                    }
+                    for move in pickings.move_ids
+                    for lot, quantity in lots_per_customer_product[move.picking_id.partner_id, move.product_id]
+                ]
+            )
+            pickings.action_confirm()
+            recall.state = "recovering"
+            recall.message_post(
+                body=self.env._(
+                    "Returns created for %(count)s customers: %(pickings)s.",
+                    count=len(pickings),
+                    pickings=", ".join(pickings.mapped("name")),
+                )
+            )
+        return self.action_view_returns() if len(self) == 1 else True
+
+    def action_view_returns(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action.update(domain=[("lot_recall_id", "=", self.id)], context={"create": False})
+        return action
+
+    def _get_held_quants(self):
+        """Stock of the affected lots in this company's internal locations: what destruction scraps."""
+        self.ensure_one()
+        return self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", self.affected_lot_ids.ids),
+                ("location_id.usage", "=", "internal"),
+                ("company_id", "=", self.company_id.id),
+                ("quantity", ">", 0),
+            ]
+        )
+
+    def action_destroy(self):
+        """Scrap every unit of the affected lots still in stock (held or recovered), through Odoo's scrap
+        orders: the stock valuation books the loss."""
+        self._check_recall_manager()
+        self._check_open_real_recall(self.env._("destroyed"))
+        for recall in self:
+            quants = recall._get_held_quants()
+            if not quants:
+                raise UserError(self.env._("No unit of the affected lots is left in stock to destroy."))
+            reserved = quants.filtered(lambda quant: quant.reserved_quantity > 0)
+            if reserved:
+                raise UserError(
+                    self.env._(
+                        "Lots %(lots)s are reserved by an operation: cancel its reservation first.",
+                        lots=", ".join(reserved.lot_id.mapped("name")),
+                    )
+                )
+            scraps = self.env["stock.scrap"].create(
+                [
+                    {
+                        "product_id": quant.product_id.id,
+                        "product_uom_id": quant.product_id.uom_id.id,
+                        "lot_id": quant.lot_id.id,
+                        "location_id": quant.location_id.id,
+                        "package_id": quant.package_id.id,
+                        "owner_id": quant.owner_id.id,
+                        "scrap_qty": quant.quantity,
+                        "company_id": quant.company_id.id,
+                        "origin": recall.name,
+                        "lot_recall_id": recall.id,
+                    }
+                    for quant in quants
+                ]
+            )
+            scraps.do_scrap()
+            recall.message_post(
+                body=self.env._(
+                    "%(count)s scrap orders destroyed the remaining stock: %(scraps)s.",
+                    count=len(scraps),
+                    scraps=", ".join(scraps.mapped("name")),
+                )
+            )
+        self.action_compute_balance()
+        return True
+
+    # ------------------------------------------------------------------
+    # Close
+    # ------------------------------------------------------------------
+
+    def action_open_close_wizard(self):
+        self.ensure_one()
+        self._check_recall_manager()
+        self._check_open_real_recall(self.env._("closed"))
+        self.action_compute_balance()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close %(recall)s", recall=self.name),
+            "res_model": "stock.lot.recall.close.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_recall_id": self.id},
+        }
+
+    def action_close(self, justification=None, lot_outcome="reject", destroy_remaining=False):
+        """Close the case: every shipped unit accounted for or a written justification; optionally scrap
+        the stock left; the held lots end rejected, or stay on hold until a QA Manager signs their release."""
+        self._check_recall_manager()
+        self._check_open_real_recall(self.env._("closed"))
+        if lot_outcome not in ("reject", "release"):
+            raise UserError(self.env._("Choose what becomes of the lots: rejected or awaiting QA release."))
+        justification = (justification or "").strip()
+        if destroy_remaining:
+            self.filtered(lambda recall: recall._get_held_quants()).action_destroy()
+        self.action_compute_balance()
+        for recall in self:
+            if not float_is_zero(recall.unaccounted_qty, precision_digits=4) and not justification:
+                raise UserError(
+                    self.env._(
+                        "%(quantity)s shipped units of %(recall)s are not accounted for (%(effectiveness)s%% "
+                        "effective): recover them, or write why the recall can close anyway.",
+                        quantity=recall.unaccounted_qty,
+                        recall=recall.name,
+                        effectiveness=round(recall.effectiveness, 1),
+                    )
+                )
+            held = recall._get_lots_held_only_by_self()
+            if lot_outcome == "reject":
+                held.with_context(lot_recall_id=recall.id).write({"qc_state": "rejected"})
+            recall.write(
+                {
+                    "state": "closed",
+                    "date_closed": fields.Datetime.now(),
+                    "close_justification": justification or False,
+                    "lot_outcome": lot_outcome,
+                }
+            )
+            recall.message_post(
+                body=self.env._(
+                    "Recall closed: %(effectiveness)s%% effective, %(unaccounted)s units unaccounted, "
+                    "%(write_off)s written off, %(cost)s of recall costs. Lots %(outcome)s.",
+                    effectiveness=round(recall.effectiveness, 1),
+                    unaccounted=recall.unaccounted_qty,
+                    write_off=recall.write_off_value,
+                    cost=recall.total_cost,
+                    outcome=dict(self._fields["lot_outcome"]._description_selection(self.env))[lot_outcome].lower(),
+                )
+            )
+        return True
+
+    def _get_lots_held_only_by_self(self):
+        """Lots this recall holds that no other open recall holds."""
         self.ensure_one()
         other_holds = self.env["stock.lot.recall.hold"].search(
             [
@@ -338,7 +852,13 @@ class StockLotRecall(models.Model):
                 ("recall_id.state", "not in", ("closed", "cancelled")),
             ]
         )
-        for hold in self.hold_ids.filtered(lambda hold: hold.lot_id not in other_holds.lot_id):
+        return self.hold_ids.lot_id - other_holds.lot_id
+
+    def _release_holds(self):
+        """Give the lots held by this recall their previous QC state back, unless another open recall holds them."""
+        self.ensure_one()
+        only_self = self._get_lots_held_only_by_self()
+        for hold in self.hold_ids.filtered(lambda hold: hold.lot_id in only_self):
             hold.lot_id.with_context(lot_recall_id=self.id).qc_state = hold.previous_qc_state
 
     # ------------------------------------------------------------------

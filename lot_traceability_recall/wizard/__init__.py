@@ -1,1 +1,2 @@
+from . import stock_lot_recall_close_wizard
 from . import stock_lot_recall_wizard

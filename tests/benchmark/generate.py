@@ -113,11 +113,11 @@ def generate(env, lines):
                 SELECT 'kit', g, (%(kits)s::int[])[1 + g %% 3] FROM generate_series(0, %(chains)s - 1, 10) g
           ) lots;
         CREATE UNIQUE INDEX ON bench_lot (kind, idx);
-        INSERT INTO stock_lot (id, name, product_id, product_uom_id, company_id,
+        INSERT INTO stock_lot (id, name, product_id, product_uom_id, company_id, qc_state,
                                create_uid, create_date, write_uid, write_date)
         SELECT id, upper(left(kind, 1)) || '-' || lpad(idx::text, 7, '0')
                    || (CASE WHEN kind = 'raw' AND idx >= %(raw_lots)s THEN '-HUB' ELSE '' END),
-               product_id, %(uom)s, %(company)s, %(uid)s, now(), %(uid)s, now()
+               product_id, %(uom)s, %(company)s, 'released', %(uid)s, now(), %(uid)s, now()
           FROM bench_lot;
     """)
 
@@ -269,9 +269,10 @@ def generate(env, lines):
           JOIN bench_line component ON component.mo_id = finished.mo_id AND component.kind = 'raw'
          WHERE finished.kind = 'finished';
         -- Quants: the sum of done lines per product, lot and internal location.
-        INSERT INTO stock_quant (product_id, location_id, lot_id, quantity, reserved_quantity, in_date, company_id,
-                                 create_uid, create_date, write_uid, write_date)
-        SELECT product_id, location, lot_id, sum(quantity), 0, min(date), %(company)s, %(uid)s, now(), %(uid)s, now()
+        INSERT INTO stock_quant (product_id, location_id, lot_id, lot_qc_state, quantity, reserved_quantity, in_date,
+                                 company_id, create_uid, create_date, write_uid, write_date)
+        SELECT product_id, location, lot_id, CASE WHEN lot_id IS NOT NULL THEN 'released' END, sum(quantity), 0,
+               min(date), %(company)s, %(uid)s, now(), %(uid)s, now()
           FROM (SELECT product_id, location_dest_id AS location, lot_id, quantity, date FROM bench_line
                  WHERE location_dest_id = %(stock)s
                 UNION ALL

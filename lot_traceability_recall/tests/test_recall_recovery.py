@@ -1,0 +1,202 @@
+from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestRecallRecovery(LotTraceabilityCommon):
+    """Notify, recover, destroy, balance and close a recall of yogurts made from one milk lot."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.env.ref("lot_traceability_recall.group_recall_manager")
+        cls.customer.email = "quality@freshmarket.example"
+        cls.customer_2 = cls.env["res.partner"].create(
+            {"name": "Green Basket Grocers", "is_company": True, "email": "recalls@greenbasket.example"}
+        )
+        cls.yogurt.categ_id.property_cost_method = "standard"
+        cls.yogurt.standard_price = 0.5
+
+    def setUp(self):
+        super().setUp()
+        self._receive(self.milk, 20, lot_name="MILK-R")
+        self._receive(self.sugar, 20, lot_name="SUGAR-R")
+        self.milk_lot = self.env["stock.lot"].search([("name", "=", "MILK-R")])
+        self.finished_lot = self._produce(100).lot_producing_id
+        self.delivery_1 = self._deliver(self.yogurt, 30, self.customer)
+        self.delivery_2 = self._deliver(self.yogurt, 20, self.customer_2)
+        wizard = Form(
+            self.env["stock.lot.recall.wizard"].with_context(active_model="stock.lot", active_ids=self.milk_lot.ids)
+        )
+        wizard.reason = "Listeria found in the milk"
+        self.recall = self.env["stock.lot.recall"].browse(wizard.save().action_launch()["res_id"])
+
+    def _balance(self, lot):
+        return self.recall.balance_ids.filtered(lambda balance: balance.lot_id == lot)
+
+    # ------------------------------------------------------------------
+    # Mass balance at scope time
+    # ------------------------------------------------------------------
+
+    def test_scope_balances_every_lot(self):
+        milk = self._balance(self.milk_lot)
+        self.assertEqual((milk.in_qty, milk.consumed_qty, milk.on_hand_qty, milk.discrepancy_qty), (20, 20, 0, 0))
+        yogurt = self._balance(self.finished_lot)
+        self.assertEqual(
+            (yogurt.in_qty, yogurt.shipped_qty, yogurt.on_hand_qty, yogurt.discrepancy_qty), (100, 50, 50, 0)
+        )
+        self.assertEqual((yogurt.recall_shipped_qty, yogurt.unaccounted_qty), (50, 50))
+        self.assertEqual(self.recall.completeness, 100.0)
+        self.assertEqual(self.recall.effectiveness, 0.0, "nothing recovered yet")
+
+    def test_stock_changed_behind_the_moves_is_a_discrepancy(self):
+        quant = self.env["stock.quant"].search(
+            [("lot_id", "=", self.finished_lot.id), ("location_id.usage", "=", "internal"), ("quantity", ">", 0)]
+        )
+        self.env.cr.execute("UPDATE stock_quant SET quantity = quantity - 5 WHERE id = %s", [quant.id])
+        self.recall.action_compute_balance()
+        self.assertEqual(self._balance(self.finished_lot).discrepancy_qty, 5)
+        self.assertTrue(self._balance(self.finished_lot).has_discrepancy)
+        self.assertEqual(self.recall.discrepancy_count, 1)
+
+    # ------------------------------------------------------------------
+    # Notify
+    # ------------------------------------------------------------------
+
+    def test_notify_sends_one_notice_per_customer_with_an_acknowledgement_link(self):
+        self.recall.action_confirm()
+        self.recall.action_notify()
+
+        self.assertEqual(self.recall.state, "notified")
+        notifications = self.recall.notification_ids
+        self.assertEqual(notifications.partner_id, self.customer | self.customer_2)
+        first = notifications.filtered(lambda n: n.partner_id == self.customer)
+        self.assertEqual(first.shipped_qty, 30)
+        mail = self.env["mail.mail"].search([("model", "=", first._name), ("res_id", "=", first.id)])
+        self.assertEqual(mail.recipient_ids, self.customer)
+        self.assertIn(self.recall.name, mail.subject)
+        self.assertIn(self.finished_lot.name, mail.body_html)
+        self.assertIn(first._get_acknowledge_url(), mail.body_html.replace("&amp;", "&"))
+        self.assertTrue(first._check_token(first.sudo().access_token))
+        self.assertFalse(first._check_token("not-the-token"))
+        self.assertNotEqual(first.sudo().access_token, notifications[1].sudo().access_token)
+
+        with self.assertRaisesRolledBack(UserError, "already been notified"):
+            self.recall.action_notify()
+
+    def test_a_customer_without_email_stops_the_notice_and_nothing_is_sent(self):
+        self.customer_2.email = False
+        self.recall.action_confirm()
+        with self.assertRaisesRolledBack(UserError, "Green Basket Grocers have no e-mail"):
+            self.recall.action_notify()
+        self.assertFalse(self.recall.notification_ids)
+        self.assertEqual(self.recall.state, "confirmed")
+        self.assertFalse(self.env["mail.mail"].search([("model", "=", "stock.lot.recall.notification")]))
+
+    def test_notifying_a_draft_recall_is_refused(self):
+        with self.assertRaisesRolledBack(UserError, "not confirmed and open"):
+            self.recall.action_notify()
+
+    def test_acknowledgement_is_tracked_on_the_case(self):
+        self.recall.action_confirm()
+        self.recall.action_notify()
+        notification = self.recall.notification_ids.filtered(lambda n: n.partner_id == self.customer)
+        with self.assertRaisesRolledBack(UserError, "quantity you still hold"):
+            notification._acknowledge("Ana Ruiz", -3)
+        self.assertEqual(notification.state, "sent")
+        notification._acknowledge("Ana Ruiz", 12, "In the back store")
+        self.assertEqual(notification.state, "acknowledged")
+        self.assertEqual((notification.acknowledged_by, notification.customer_quantity_on_hand), ("Ana Ruiz", 12))
+        self.assertEqual(self.recall.acknowledged_count, 1)
+        self.assertIn("Ana Ruiz", self.recall.message_ids[0].body)
+
+    # ------------------------------------------------------------------
+    # Recover, destroy, close
+    # ------------------------------------------------------------------
+
+    def test_returns_recover_the_shipped_lots_into_the_recall_location(self):
+        self.recall.action_confirm()
+        self.recall.action_notify()
+        self.recall.action_create_returns()
+
+        self.assertEqual(self.recall.state, "recovering")
+        returns = self.recall.return_picking_ids
+        self.assertEqual(returns.partner_id, self.customer | self.customer_2)
+        location = self.warehouse.recall_location_id
+        self.assertEqual(returns.location_dest_id, location)
+        self.assertEqual(returns.move_line_ids.lot_id, self.finished_lot)
+        with self.assertRaisesRolledBack(UserError, "already has a return"):
+            self.recall.action_create_returns()
+
+        first = returns.filtered(lambda picking: picking.partner_id == self.customer)
+        first.move_ids.picked = True
+        first.button_validate()
+        self.recall.action_compute_balance()
+
+        yogurt = self._balance(self.finished_lot)
+        self.assertEqual((yogurt.recovered_qty, yogurt.unaccounted_qty, yogurt.returned_qty), (30, 20, 30))
+        self.assertEqual(yogurt.discrepancy_qty, 0)
+        self.assertEqual(self.recall.effectiveness, 60.0)
+        self.assertEqual(self.finished_lot.qc_state, "on_hold", "recovered units stay on hold")
+
+    def test_close_requires_full_accounting_or_a_justification(self):
+        self.recall.action_confirm()
+        with self.assertRaisesRolledBack(UserError, "50.0 shipped units .* are not accounted for"):
+            self.recall.action_close()
+        self.assertEqual(self.recall.state, "confirmed")
+
+        self.recall.action_close(justification="Customers confirmed they destroyed the units on site")
+
+        self.assertEqual(self.recall.state, "closed")
+        self.assertEqual(self.recall.lot_outcome, "reject")
+        self.assertEqual(set(self.recall.affected_lot_ids.mapped("qc_state")), {"rejected"})
+        self.assertIn("destroyed the units", self.recall.close_justification)
+
+    def test_full_recovery_destruction_and_write_off(self):
+        self.recall.action_confirm()
+        self.recall.action_notify()
+        self.recall.action_create_returns()
+        for picking in self.recall.return_picking_ids:
+            picking.move_ids.picked = True
+            picking.button_validate()
+        self.env["stock.lot.recall.cost"].create({"recall_id": self.recall.id, "name": "Collection", "amount": 80})
+
+        action = self.recall.action_open_close_wizard()
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        self.assertEqual(wizard.held_qty, 100, "50 held in stock and 50 recovered")
+        self.assertTrue(wizard.destroy_remaining)
+        wizard.save().action_close()
+
+        self.assertEqual(self.recall.state, "closed")
+        self.assertEqual(self.recall.effectiveness, 100.0)
+        self.assertEqual(self.recall.destroyed_qty, 100)
+        self.assertEqual(self.recall.scrap_ids.mapped("state"), ["done"] * len(self.recall.scrap_ids))
+        self.assertEqual(self.recall.write_off_value, 100 * 0.5, "the scrap moves' valuation books the loss")
+        self.assertEqual(self.recall.total_cost, 80)
+        self.assertFalse(self.recall._get_held_quants())
+        yogurt = self._balance(self.finished_lot)
+        self.assertEqual((yogurt.on_hand_qty, yogurt.scrapped_qty, yogurt.discrepancy_qty), (0, 100, 0))
+
+    def test_lots_kept_for_a_qa_release_can_only_be_released_after_closing(self):
+        qa_password = "qa.recall.manager"
+        self.env.user.groups_id += self.env.ref("lot_traceability.group_qa_manager")
+        self.env.user.password = qa_password
+        self.recall.action_confirm()
+        with self.assertRaisesRolledBack(UserError, "held by open recall"):
+            self.finished_lot.qc_sign("release", "Retested, safe", qa_password)
+
+        self.recall.action_close(justification="False alarm: the laboratory retracted", lot_outcome="release")
+
+        self.assertEqual(self.finished_lot.qc_state, "on_hold", "waits for a QA signature")
+        self.finished_lot.qc_sign("release", "Retested, safe", qa_password)
+        self.assertEqual(self.finished_lot.qc_state, "released")
+
+    def test_a_mock_recall_cannot_be_closed_or_recovered(self):
+        mock = self.env["stock.lot.recall"]._run_mock_recall(self.milk_lot)
+        with self.assertRaisesRolledBack(UserError, "not confirmed and open"):
+            mock.action_create_returns()
+        with self.assertRaisesRolledBack(UserError, "not confirmed and open"):
+            mock.action_close(justification="drill")
+        self.assertEqual(mock.completeness, 100.0)
+        self.assertEqual(mock.product_ids, self.milk)
