@@ -252,6 +252,20 @@ class StockLot(models.Model):
             )
         return True
 
+    def _lock_for_shipping(self):
+        """Lock the lots a validation ships or consumes, and read their QC state again.
+
+        A hold committed by another user since this transaction began makes PostgreSQL refuse the lock
+        (Odoo retries the request, which then sees the hold); a hold or signature made while this
+        validation runs fails at once on its own NOWAIT lock.
+        """
+        if not self:
+            return
+        self.env.execute_query(
+            SQL("SELECT id FROM stock_lot WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", self.ids)
+        )
+        self.invalidate_recordset(["qc_state"])
+
     def _lock_for_signature(self):
         """Lock the lots so that two signers never fork a chain; the second gets a clear error."""
         try:

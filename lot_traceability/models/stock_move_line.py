@@ -4,7 +4,6 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
 from ..tools import gs1
@@ -212,14 +211,7 @@ class StockMoveLine(models.Model):
 
     def _check_lots_released_before_done(self):
         lots = self._get_lines_to_customers_or_production().lot_id
-        if lots:
-            # Lock the lots as a signature or a recall would, and read their state again: a hold committed
-            # by another user since this transaction began makes PostgreSQL refuse the lock (the request is
-            # retried and then sees the hold); a hold being signed now waits for this validation.
-            self.env.execute_query(
-                SQL("SELECT id FROM stock_lot WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", lots.ids)
-            )
-            lots.invalidate_recordset(["qc_state"])
+        lots._lock_for_shipping()
         unreleased = lots._get_unreleased()
         if unreleased:
             raise UserError(self._get_unreleased_lots_message(unreleased))
