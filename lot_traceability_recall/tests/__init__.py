@@ -1,2 +1,5 @@
 from . import test_install
 from . import test_recall
+from . import test_recall_concurrency
+from . import test_recall_recovery
+from . import test_recall_tour
