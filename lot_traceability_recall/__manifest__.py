@@ -24,6 +24,9 @@
         "wizard/stock_lot_recall_wizard_views.xml",
         "wizard/stock_lot_recall_close_wizard_views.xml",
     ],
+    "demo": [
+        "demo/lot_traceability_recall_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "lot_traceability_recall/static/tests/tours/*.js",

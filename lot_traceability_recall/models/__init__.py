@@ -1,3 +1,4 @@
+from . import lot_traceability_demo
 from . import stock_lot
 from . import stock_lot_recall
 from . import stock_lot_recall_balance

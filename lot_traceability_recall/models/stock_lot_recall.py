@@ -102,6 +102,13 @@ class StockLotRecall(models.Model):
     overlapping_recall_ids = fields.Many2many(
         "stock.lot.recall", compute="_compute_overlapping_recall_ids", string="Overlapping Recalls"
     )
+    open_move_line_ids = fields.Many2many(
+        "stock.move.line",
+        compute="_compute_open_move_line_ids",
+        string="Open Operations",
+        help="Reservations of affected lots on deliveries, manufacturing orders and transfers not done yet: "
+        "confirming releases them and flags their documents.",
+    )
     product_ids = fields.Many2many(
         "product.product",
         "stock_lot_recall_product_rel",
@@ -201,6 +208,14 @@ class StockLotRecall(models.Model):
                 if recall.affected_lot_ids
                 else self.browse()
             )
+
+    @api.depends("affected_lot_ids")
+    def _compute_open_move_line_ids(self):
+        lines = self.env["stock.move.line"].search(
+            [("lot_id", "in", self.affected_lot_ids.ids), ("state", "not in", ("done", "cancel"))]
+        )
+        for recall in self:
+            recall.open_move_line_ids = lines.filtered(lambda line, lots=recall.affected_lot_ids: line.lot_id in lots)
 
     @api.depends("lot_ids", "supplier_lot_ids.lot_ids")
     def _compute_product_ids(self):
@@ -542,13 +557,17 @@ class StockLotRecall(models.Model):
     # Notify
     # ------------------------------------------------------------------
 
-    def _get_customers_to_notify(self):
-        """The commercial entities the scope shipped to, and the shipments that name no customer."""
+    def _check_shipments_have_customers(self):
         self.ensure_one()
-        return (
-            self.shipment_ids.partner_id.commercial_partner_id,
-            self.shipment_ids.filtered(lambda shipment: not shipment.partner_id),
-        )
+        unnamed = self.shipment_ids.filtered(lambda shipment: not shipment.partner_id)
+        if unnamed:
+            raise UserError(
+                self.env._(
+                    "Deliveries %(pickings)s name no customer: set their customer so that the recall can "
+                    "notify it and take the goods back.",
+                    pickings=", ".join(unnamed.mapped(lambda shipment: shipment.picking_id.name or "?")),
+                )
+            )
 
     def action_notify(self):
         """Send every customer not notified yet one notice listing their lots, with an acknowledgement link."""
@@ -556,16 +575,8 @@ class StockLotRecall(models.Model):
         self._check_open_real_recall(self.env._("notified"))
         template = self.env.ref("lot_traceability_recall.mail_template_recall_notification")
         for recall in self:
-            customers, unnamed = recall._get_customers_to_notify()
-            if unnamed:
-                raise UserError(
-                    self.env._(
-                        "Deliveries %(pickings)s name no customer: set their customer so that the recall can "
-                        "notify it.",
-                        pickings=", ".join(unnamed.mapped(lambda shipment: shipment.picking_id.name or "?")),
-                    )
-                )
-            customers -= recall.notification_ids.partner_id
+            recall._check_shipments_have_customers()
+            customers = recall.shipment_ids.partner_id.commercial_partner_id - recall.notification_ids.partner_id
             without_email = customers.filtered(lambda partner: not partner.email)
             if without_email:
                 raise UserError(
@@ -646,6 +657,7 @@ class StockLotRecall(models.Model):
         self._check_recall_manager()
         self._check_open_real_recall(self.env._("recovered"))
         for recall in self:
+            recall._check_shipments_have_customers()
             to_return = recall._get_quantities_to_return()
             if not to_return:
                 raise UserError(

@@ -68,6 +68,7 @@ class TestRecall(LotTraceabilityCommon):
         pending = self._create_delivery(self.yogurt, 10)
         self.assertEqual(pending.move_line_ids.lot_id, self.finished_lot)
         recall = self._launch(self.milk_lot)
+        self.assertEqual(recall.open_move_line_ids, pending.move_line_ids, "the scope shows the open reservation")
 
         recall.action_confirm()
 
@@ -111,6 +112,12 @@ class TestRecall(LotTraceabilityCommon):
         with self.assertRaisesRolledBack(UserError, "never moved"):
             self._launch(lot)
         self.assertFalse(self.env["stock.lot.recall"].search([("lot_ids", "in", lot.ids)]))
+
+    def test_a_lot_of_an_archived_product_is_recalled(self):
+        self.yogurt.active = False
+        recall = self._launch(self.finished_lot)
+        self.assertEqual(recall.affected_lot_ids, self.finished_lot)
+        self.assertEqual(recall.customer_ids, self.customer | self.customer_2)
 
     def test_a_recall_without_seed_lots_is_refused(self):
         recall = self.env["stock.lot.recall"].create({"reason": "empty"})

@@ -94,6 +94,18 @@ class TestRecallRecovery(LotTraceabilityCommon):
         self.assertEqual(self.recall.state, "confirmed")
         self.assertFalse(self.env["mail.mail"].search([("model", "=", "stock.lot.recall.notification")]))
 
+    def test_a_delivery_without_customer_stops_the_notice_and_the_returns(self):
+        self.delivery_2.write({"partner_id": False})
+        self.delivery_2.move_ids.write({"partner_id": False})
+        self.recall.action_compute_scope()
+        self.recall.action_confirm()
+        with self.assertRaisesRolledBack(UserError, f"Deliveries {self.delivery_2.name} name no customer"):
+            self.recall.action_notify()
+        with self.assertRaisesRolledBack(UserError, "name no customer"):
+            self.recall.action_create_returns()
+        self.assertFalse(self.recall.notification_ids)
+        self.assertFalse(self.recall.return_picking_ids)
+
     def test_notifying_a_draft_recall_is_refused(self):
         with self.assertRaisesRolledBack(UserError, "not confirmed and open"):
             self.recall.action_notify()
