@@ -43,6 +43,7 @@
     "demo": [
         "demo/lot_traceability_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

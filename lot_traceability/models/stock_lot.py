@@ -24,6 +24,7 @@ QC_TRANSITIONS = {
 }
 
 TRACE_DIRECTIONS = ("upstream", "downstream", "both")
+TRACE_FUNCTION = "lot_traceability_trace_%s"  # the database function of a direction, see _create_trace_functions
 # In stock_move_line_consume_rel, material flows from produce_line_id (the component line of a
 # manufacturing order) to consume_line_id (the finished line): the column names read
 # backwards. An unbuild order writes no such link for the unbuilt product in Odoo 18; its moves
@@ -378,8 +379,19 @@ class StockLot(models.Model):
             )
         self._flush_for_trace()
         lot_ids, line_ids, customer_ids, supplier_ids = set(self.ids), set(), set(), set()
-        for walk in ("upstream", "downstream") if direction == "both" else (direction,):
-            lots, lines, customers, suppliers = self.env.execute_query(self._get_trace_query(walk))[0]
+        walks = ("upstream", "downstream") if direction == "both" else (direction,)
+        rows = self.env.execute_query(
+            SQL(" UNION ALL ").join(
+                SQL(
+                    "SELECT * FROM %s(%s::int[], %s::int[])",
+                    SQL.identifier(TRACE_FUNCTION % walk),
+                    self.ids,
+                    self.env.companies.ids,
+                )
+                for walk in walks
+            )
+        )
+        for lots, lines, customers, suppliers in rows:
             lot_ids.update(lots or ())
             line_ids.update(lines or ())
             customer_ids.update(customers or ())
@@ -409,14 +421,67 @@ class StockLot(models.Model):
         self.env["stock.picking"].flush_model(["partner_id"])
         self.env["stock.quant"].flush_model(["lot_id", "location_id", "quantity", "company_id"])
 
-    def _get_trace_query(self, direction):
+    def init(self):
+        res = super().init()
+        self._create_trace_functions()
+        return res
+
+    def _create_trace_functions(self):
+        """The trace queries (each direction, and the stock on hand) as PL/pgSQL functions.
+
+        PostgreSQL plans such a function's query once per connection and reuses the plan, where a
+        plain query is planned on every call: the planning (0.7 to 1.2 ms) cost more than running a
+        typical trace (0.1 to 0.3 ms). The generic plan is forced (it walks by index like the per-call
+        plans, whatever the seed lots) and JIT is off (a generic plan's cost estimate would trigger
+        30 ms of compilation).
+        """
+        lot_ids, company_ids = SQL("p_lot_ids"), SQL("p_company_ids")
+        functions = [
+            (
+                direction,
+                SQL("lot_ids int[], line_ids int[], customer_ids int[], supplier_ids int[]"),
+                self._get_trace_query(direction, lot_ids, company_ids),
+            )
+            for direction in ("upstream", "downstream")
+        ]
+        functions.append(
+            (
+                "on_hand",
+                SQL("lot_id int, location_id int, quantity numeric"),
+                self._get_trace_on_hand_query(lot_ids, company_ids),
+            )
+        )
+        for name, columns, query in functions:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    CREATE OR REPLACE FUNCTION %(name)s(p_lot_ids int[], p_company_ids int[])
+                    RETURNS TABLE (%(columns)s)
+                    LANGUAGE plpgsql STABLE
+                    SET plan_cache_mode = force_generic_plan
+                    SET jit = off
+                    AS $trace$
+                    #variable_conflict use_column
+                    BEGIN
+                        RETURN QUERY %(query)s;
+                    END
+                    $trace$
+                    """,
+                    name=SQL.identifier(TRACE_FUNCTION % name),
+                    columns=columns,
+                    query=query,
+                )
+            )
+
+    def _get_trace_query(self, direction, lot_ids=None, company_ids=None):
         """The recursive query of one direction: lots reached, their done lines, the partners
-        those lines delivered to and received from."""
+        those lines delivered to and received from. ``lot_ids`` and ``company_ids`` are SQL
+        arrays, by default these lots and the user's companies."""
         walk = TRACE_WALKS[direction]
         return SQL(
             """
             WITH RECURSIVE traced_lot(lot_id) AS (
-                SELECT unnest(%(lot_ids)s::int[])
+                SELECT unnest(%(lot_ids)s)
                 UNION
                 SELECT next_line.lot_id
                   FROM traced_lot
@@ -473,12 +538,27 @@ class StockLot(models.Model):
                    (SELECT array_agg(DISTINCT partner_id) FROM partner_line
                      WHERE source_usage = 'supplier' AND partner_id IS NOT NULL)
             """,
-            lot_ids=self.ids,
-            company_ids=self.env.companies.ids,
+            lot_ids=SQL("%s::int[]", self.ids) if lot_ids is None else lot_ids,
+            company_ids=SQL("%s::int[]", self.env.companies.ids) if company_ids is None else company_ids,
             from_column=SQL.identifier(walk["from_column"]),
             to_column=SQL.identifier(walk["to_column"]),
             from_side=SQL.identifier(walk["from_side"]),
             to_side=SQL.identifier(walk["to_side"]),
+        )
+
+    def _get_trace_on_hand_query(self, lot_ids, company_ids):
+        return SQL(
+            """
+            SELECT quant.lot_id, quant.location_id, SUM(quant.quantity)
+              FROM stock_quant quant
+              JOIN stock_location location ON location.id = quant.location_id AND location.usage = 'internal'
+             WHERE quant.lot_id = ANY(%s) AND quant.company_id = ANY(%s)
+             GROUP BY quant.lot_id, quant.location_id
+            HAVING SUM(quant.quantity) != 0
+             ORDER BY quant.lot_id, quant.location_id
+            """,
+            lot_ids,
+            company_ids,
         )
 
     def _get_trace_on_hand(self, lot_ids):
@@ -486,15 +566,8 @@ class StockLot(models.Model):
             return []
         rows = self.env.execute_query(
             SQL(
-                """
-                SELECT quant.lot_id, quant.location_id, SUM(quant.quantity)
-                  FROM stock_quant quant
-                  JOIN stock_location location ON location.id = quant.location_id AND location.usage = 'internal'
-                 WHERE quant.lot_id = ANY(%s) AND quant.company_id = ANY(%s)
-                 GROUP BY quant.lot_id, quant.location_id
-                HAVING SUM(quant.quantity) != 0
-                 ORDER BY quant.lot_id, quant.location_id
-                """,
+                "SELECT * FROM %s(%s::int[], %s::int[])",
+                SQL.identifier(TRACE_FUNCTION % "on_hand"),
                 lot_ids,
                 self.env.companies.ids,
             )
