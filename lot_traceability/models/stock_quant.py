@@ -1,7 +1,10 @@
 from odoo import fields, models
 from odoo.osv import expression
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 from odoo.tools.sql import column_exists, create_column, create_index
+
+# What a reservation reads of each gathered quant, fetched with the quants in one query.
+GATHER_FIELDS = ["quantity", "reserved_quantity", "lot_id", "location_id", "package_id", "owner_id", "in_date"]
 
 
 class StockQuant(models.Model):
@@ -87,7 +90,17 @@ class StockQuant(models.Model):
         rounding = product_id.uom_id.rounding
         quants, offset, batch, available = self.browse(), 0, 50, 0.0
         while True:
-            batch_quants = self.search(domain, order=order, limit=batch, offset=offset)
+            # Fully reserved quants change no lot's availability and are never reserved: leave them in
+            # the table, so that a busy product's reservation does not page through them move after move.
+            query = self._search(domain, order=order, limit=batch, offset=offset)
+            query.add_where(
+                SQL(
+                    "%s != %s",
+                    self._field_to_sql(query.table, "quantity", query),
+                    self._field_to_sql(query.table, "reserved_quantity", query),
+                )
+            )
+            batch_quants = self._fetch_query(query, self._determine_fields_to_fetch(GATHER_FIELDS))
             quants |= batch_quants
             if len(batch_quants) < batch:  # every quant was read: exactly the set Odoo reads
                 break
