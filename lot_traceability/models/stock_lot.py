@@ -267,19 +267,26 @@ class StockLot(models.Model):
         )
         self.invalidate_recordset(["qc_state"])
 
-    def _lock_for_signature(self):
-        """Lock the lots so that two signers never fork a chain; the second gets a clear error."""
+    def _lock_or_raise(self, message):
+        """Lock these lots at once, or raise ``message`` as a UserError when another transaction holds
+        one of them: a signer or a recall never waits behind another user's change of the same lots."""
+        if not self:
+            return
         try:
             # In a savepoint, so that the transaction stays usable to report the error.
             with self.env.cr.savepoint(flush=False):
                 self.env.execute_query(SQL("SELECT id FROM stock_lot WHERE id = ANY(%s) FOR UPDATE NOWAIT", self.ids))
         except LockNotAvailable as error:
-            raise UserError(
-                self.env._(
-                    "Another user is signing or moving lot %(lots)s right now; try again in a moment.",
-                    lots=", ".join(self.mapped("name")),
-                )
-            ) from error
+            raise UserError(message) from error
+
+    def _lock_for_signature(self):
+        """Lock the lots so that two signers never fork a chain; the second gets a clear error."""
+        self._lock_or_raise(
+            self.env._(
+                "Another user is signing or moving lot %(lots)s right now; try again in a moment.",
+                lots=", ".join(self.mapped("name")),
+            )
+        )
 
     def _get_qc_snapshot(self):
         self.ensure_one()

@@ -1,8 +1,5 @@
-from psycopg2.errors import LockNotAvailable
-
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 
 class StockLot(models.Model):
@@ -16,19 +13,12 @@ class StockLot(models.Model):
         }
 
     def _lock_for_recall(self, lots):
-        if not lots:
-            return
-        try:
-            # In a savepoint, so that the transaction stays usable to report the error.
-            with self.env.cr.savepoint(flush=False):
-                self.env.execute_query(SQL("SELECT id FROM stock_lot WHERE id = ANY(%s) FOR UPDATE NOWAIT", lots.ids))
-        except LockNotAvailable as error:
-            raise UserError(
-                self.env._(
-                    "Some of the lots are being changed by another user right now (a delivery, a signature or "
-                    "another recall). Try again in a moment."
-                )
-            ) from error
+        lots._lock_or_raise(
+            self.env._(
+                "Some of the lots are being changed by another user right now (a delivery, a signature or "
+                "another recall). Try again in a moment."
+            )
+        )
 
     def qc_sign(self, decision, meaning, password, note=None, override_reason=None):
         if decision == "release":
