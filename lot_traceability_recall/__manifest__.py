@@ -8,7 +8,7 @@
     "author": "Lot Traceability Team",
     "website": "https://github.com/lot-traceability/lot-traceability",
     "maintainers": ["lot-traceability"],
-    "development_status": "Alpha",
+    "development_status": "Beta",
     "depends": ["lot_traceability"],
     "data": [
         "security/lot_traceability_recall_security.xml",
