@@ -657,75 +657,80 @@ class StockLotRecall(models.Model):
         self._check_recall_manager()
         self._check_open_real_recall(self.env._("recovered"))
         for recall in self:
-            recall._check_shipments_have_customers()
-            to_return = recall._get_quantities_to_return()
-            if not to_return:
-                raise UserError(
-                    self.env._("Every shipped quantity of %(recall)s already has a return.", recall=recall.name)
-                )
-            destination = recall._get_recall_location()
-            picking_type = destination.warehouse_id.in_type_id
-            per_customer = defaultdict(list)
-            for (partner, lot), quantity in to_return.items():
-                per_customer[partner].append((lot, quantity))
-            pickings_vals = []
-            lots_per_customer_product = defaultdict(list)
-            for partner, lines in per_customer.items():
-                source = partner.property_stock_customer
-                moves = defaultdict(list)
-                for lot, quantity in lines:
-                    moves[lot.product_id].append((lot, quantity))
-                    lots_per_customer_product[partner, lot.product_id].append((lot, quantity))
-                pickings_vals.append(
-                    {
-                        "picking_type_id": picking_type.id,
-                        "partner_id": partner.id,
-                        "location_id": source.id,
-                        "location_dest_id": destination.id,
-                        "origin": recall.name,
-                        "lot_recall_id": recall.id,
-                        "move_ids": [
-                            Command.create(
-                                {
-                                    "name": recall.name,
-                                    "product_id": product.id,
-                                    "product_uom": product.uom_id.id,
-                                    "product_uom_qty": sum(quantity for _lot, quantity in lot_lines),
-                                    "location_id": source.id,
-                                    "location_dest_id": destination.id,
-                                }
-                            )
-                            for product, lot_lines in moves.items()
-                        ],
-                    }
-                )
-            pickings = self.env["stock.picking"].create(pickings_vals)
-            # The lines carry the lots shipped, so the warehouse only validates what comes back.
-            self.env["stock.move.line"].create(
-                [
-                    {
-                        "move_id": move.id,
-                        "picking_id": move.picking_id.id,
-                        "product_id": move.product_id.id,
-                        "lot_id": lot.id,
-                        "quantity": quantity,
-                        "location_id": move.location_id.id,
-                        "location_dest_id": move.location_dest_id.id,
-                    }
-                    for move in pickings.move_ids
-                    for lot, quantity in lots_per_customer_product[move.picking_id.partner_id, move.product_id]
-                ]
-            )
-            pickings.action_confirm()
-            recall.state = "recovering"
-            recall.message_post(
-                body=self.env._(
-                    "Returns created for %(count)s customers: %(pickings)s.",
-                    count=len(pickings),
-                    pickings=", ".join(pickings.mapped("name")),
-                )
-            )
+            # The returns belong to the recall's company, whichever companies the user has selected.
+            recall.with_company(recall.company_id)._create_returns()
         return self.action_view_returns() if len(self) == 1 else True
+
+    def _create_returns(self):
+        """The returns of one recall, in the environment's company (the recall's)."""
+        self.ensure_one()
+        self._check_shipments_have_customers()
+        to_return = self._get_quantities_to_return()
+        if not to_return:
+            raise UserError(self.env._("Every shipped quantity of %(recall)s already has a return.", recall=self.name))
+        destination = self._get_recall_location()
+        picking_type = destination.warehouse_id.in_type_id
+        per_customer = defaultdict(list)
+        for (partner, lot), quantity in to_return.items():
+            per_customer[partner].append((lot, quantity))
+        pickings_vals = []
+        lots_per_customer_product = defaultdict(list)
+        for partner, lines in per_customer.items():
+            source = partner.property_stock_customer
+            moves = defaultdict(list)
+            for lot, quantity in lines:
+                moves[lot.product_id].append((lot, quantity))
+                lots_per_customer_product[partner, lot.product_id].append((lot, quantity))
+            pickings_vals.append(
+                {
+                    "picking_type_id": picking_type.id,
+                    "partner_id": partner.id,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "origin": self.name,
+                    "lot_recall_id": self.id,
+                    "company_id": self.company_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": self.name,
+                                "product_id": product.id,
+                                "product_uom": product.uom_id.id,
+                                "product_uom_qty": sum(quantity for _lot, quantity in lot_lines),
+                                "location_id": source.id,
+                                "location_dest_id": destination.id,
+                            }
+                        )
+                        for product, lot_lines in moves.items()
+                    ],
+                }
+            )
+        pickings = self.env["stock.picking"].create(pickings_vals)
+        # The lines carry the lots shipped, so the warehouse only validates what comes back.
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "picking_id": move.picking_id.id,
+                    "product_id": move.product_id.id,
+                    "lot_id": lot.id,
+                    "quantity": quantity,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                }
+                for move in pickings.move_ids
+                for lot, quantity in lots_per_customer_product[move.picking_id.partner_id, move.product_id]
+            ]
+        )
+        pickings.action_confirm()
+        self.state = "recovering"
+        self.message_post(
+            body=self.env._(
+                "Returns created for %(count)s customers: %(pickings)s.",
+                count=len(pickings),
+                pickings=", ".join(pickings.mapped("name")),
+            )
+        )
 
     def action_view_returns(self):
         self.ensure_one()

@@ -152,6 +152,14 @@ class TestRecallRecovery(LotTraceabilityCommon):
         self.assertEqual(self.recall.effectiveness, 60.0)
         self.assertEqual(self.finished_lot.qc_state, "on_hold", "recovered units stay on hold")
 
+    def test_returns_belong_to_the_recall_company_whatever_company_is_selected_first(self):
+        company_2 = self.env["res.company"].create({"name": "Dairy Spain"})
+        self.env.user.company_ids += company_2
+        self.recall.action_confirm()
+        self.recall.with_context(allowed_company_ids=[company_2.id, self.company.id]).action_create_returns()
+        self.assertEqual(self.recall.return_picking_ids.company_id, self.company)
+        self.assertEqual(self.recall.return_picking_ids.move_ids.company_id, self.company)
+
     def test_close_requires_full_accounting_or_a_justification(self):
         self.recall.action_confirm()
         with self.assertRaisesRolledBack(UserError, "50.0 shipped units .* are not accounted for"):
