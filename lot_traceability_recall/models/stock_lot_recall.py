@@ -188,7 +188,8 @@ class StockLotRecall(models.Model):
         for recall in self:
             recall.shipped_qty = sum(recall.shipment_ids.mapped("quantity"))
             recall.on_hand_qty = sum(recall.stock_ids.mapped("quantity"))
-            costs = recall.affected_lot_ids._get_recall_unit_cost()
+            # Costs are per company: the recall's, whichever company the user has selected first.
+            costs = recall.affected_lot_ids.with_company(recall.company_id)._get_recall_unit_cost()
             recall.value_at_risk = sum(
                 line.quantity * costs.get(line.lot_id.id, 0.0) for line in [*recall.shipment_ids, *recall.stock_ids]
             )

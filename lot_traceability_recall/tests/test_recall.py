@@ -43,6 +43,10 @@ class TestRecall(LotTraceabilityCommon):
         )
         self.assertEqual(recall.on_hand_qty, 50.0, "50 yogurts left; the milk was all consumed")
         self.assertEqual(recall.value_at_risk, 100 * 0.5, "shipped and on hand yogurts at their cost")
+        company_2 = self.env["res.company"].create({"name": "Dairy Spain"})
+        self.env.user.company_ids += company_2
+        recall_seen_from_company_2 = recall.with_context(allowed_company_ids=[company_2.id, self.company.id])
+        self.assertEqual(recall_seen_from_company_2.value_at_risk, 50, "valued at the recall company's cost")
         self.assertGreater(recall.scope_duration_ms, 0)
 
     def test_recall_from_a_supplier_lot_starts_from_its_internal_lots(self):
