@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.exceptions import UserError
 
+from .stock_lot_recall import OPEN_RECALL_STATES
+
 
 class StockLot(models.Model):
     _inherit = "stock.lot"
@@ -28,7 +30,7 @@ class StockLot(models.Model):
                 .search(
                     [
                         ("lot_id", "in", self.ids),
-                        ("recall_id.state", "in", ("confirmed", "notified", "recovering")),
+                        ("recall_id.state", "in", OPEN_RECALL_STATES),
                     ]
                 )
             )

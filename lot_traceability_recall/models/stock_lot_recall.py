@@ -5,6 +5,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_is_zero
 
+# States of a real recall that holds its lots and can still be notified, recovered or closed.
+OPEN_RECALL_STATES = ("confirmed", "notified", "recovering")
+
 FDA_CLASSES = [
     ("class_1", "Class I: serious health consequences or death"),
     ("class_2", "Class II: temporary or reversible health consequences"),
@@ -545,7 +548,7 @@ class StockLotRecall(models.Model):
 
     def _check_open_real_recall(self, action):
         for recall in self:
-            if recall.is_mock or recall.state not in ("confirmed", "notified", "recovering"):
+            if recall.is_mock or recall.state not in OPEN_RECALL_STATES:
                 raise UserError(
                     self.env._(
                         "Recall %(recall)s is not confirmed and open: it cannot be %(action)s.",
