@@ -8,8 +8,13 @@ from odoo.tools.sql import create_index
 
 from ..tools import gs1
 
+# Where goods leave the controlled stock: only released lots go there (stock.lot._get_unreleased).
+RELEASE_GATE_USAGES = ("customer", "production", "transit")
+# Changing these on a done line moves stock at once (stock.move.line.write), without _action_done.
+DONE_LINE_STOCK_FIELDS = {"lot_id", "quant_id", "quantity", "location_id", "location_dest_id", "product_uom_id"}
+
 # A scanner without symbology prefix sends "01" + GTIN-14 + more AIs as plain digits.
-RAW_GS1_WITH_GTIN = re.compile(r"^01\d{14}\d{2}")
+RAW_GS1_WITH_GTIN = re.compile(r"^01[0-9]{14}[0-9]{2}")
 
 
 def looks_like_gs1(text):
@@ -52,6 +57,18 @@ class StockMoveLine(models.Model):
     )
     supplier_production_date = fields.Date()
     supplier_expiration_date = fields.Date()
+    supplier_packaging_date = fields.Date(
+        help="Packaging date printed by the supplier (GS1 AI 13); read from a scanned label and kept on the "
+        "supplier lot.",
+    )
+    supplier_serial = fields.Char(
+        help="Serial number printed by the supplier (GS1 AI 21), read from a scanned label.",
+    )
+    supplier_scan_extra = fields.Char(
+        "Other Scanned Data",
+        help="Data of the scanned supplier label this module does not read, as (AI)value pairs, e.g. a net "
+        "weight (3103)000500: kept so that nothing scanned is lost.",
+    )
 
     def init(self):
         res = super().init()
@@ -88,7 +105,8 @@ class StockMoveLine(models.Model):
         """Values read from a GS1 barcode scanned in the supplier lot column.
 
         Raises a UserError when the barcode is malformed, carries no lot, or is another
-        product's: a scan is never stored half-understood.
+        product's: a scan is never stored half-understood. AIs of the label that are not read
+        here are not lost either: they are kept as "(AI)value" pairs in ``supplier_scan_extra``.
         """
         try:
             elements = gs1.parse(scanned.strip())
@@ -115,9 +133,17 @@ class StockMoveLine(models.Model):
                         gtin=product_gtin,
                     )
                 )
-        values = {"supplier_lot_code": elements["10"]}
+        values = {
+            "supplier_lot_code": elements["10"],
+            # Replaced by every scan: it describes the label scanned last.
+            "supplier_scan_extra": "".join(f"({ai}){value}" for ai, value in elements.unknown.items()) or False,
+        }
         if elements.get("11"):
             values["supplier_production_date"] = elements["11"]
+        if elements.get("13"):
+            values["supplier_packaging_date"] = elements["13"]
+        if elements.get("21"):
+            values["supplier_serial"] = elements["21"]
         if elements.get("17") or elements.get("15"):
             values["supplier_expiration_date"] = elements.get("17") or elements.get("15")
             if product.use_expiration_date:
@@ -136,7 +162,9 @@ class StockMoveLine(models.Model):
         for vals in vals_list:
             if vals.get("supplier_lot_code"):
                 self._read_supplier_lot_scan(vals, self.env["product.product"].browse(vals.get("product_id")))
-        return super().create(vals_list)
+        lines = super().create(vals_list)
+        lines._check_done_lines_released()
+        return lines
 
     def write(self, vals):
         if looks_like_gs1(vals.get("supplier_lot_code")):
@@ -146,7 +174,14 @@ class StockMoveLine(models.Model):
             vals = self._read_supplier_lot_scan(dict(vals), product)
         elif vals.get("supplier_lot_code"):
             vals = dict(vals, supplier_lot_code=vals["supplier_lot_code"].strip())
-        return super().write(vals)
+        # Lowering the quantity of a done line takes goods back: nothing more leaves the stock.
+        only_less = set(vals) & DONE_LINE_STOCK_FIELDS == {"quantity"} and all(
+            vals["quantity"] <= line.quantity for line in self
+        )
+        result = super().write(vals)
+        if DONE_LINE_STOCK_FIELDS & set(vals) and not only_less:
+            self._check_done_lines_released()
+        return result
 
     @api.constrains("supplier_lot_id", "product_id")
     def _check_supplier_lot_product(self):
@@ -190,7 +225,9 @@ class StockMoveLine(models.Model):
     # ------------------------------------------------------------------
 
     def _get_lines_to_customers_or_production(self):
-        return self.filtered(lambda line: line.location_dest_id.usage in ("customer", "production"))
+        """Lines whose goods leave the controlled stock: to a customer, into production (manufacturing,
+        unbuild) or into transit (another warehouse or company, on the way to a customer)."""
+        return self.filtered(lambda line: line.location_dest_id.usage in RELEASE_GATE_USAGES)
 
     def _get_unreleased_lots_message(self, lots):
         states = dict(self.env["stock.lot"]._fields["qc_state"]._description_selection(self.env))
@@ -216,19 +253,29 @@ class StockMoveLine(models.Model):
         if unreleased:
             raise UserError(self._get_unreleased_lots_message(unreleased))
 
+    def _check_done_lines_released(self):
+        """Done lines added or changed after the fact (a line added to a done transfer or manufacturing
+        order, another lot or a larger quantity on a done line) ship or consume at once, without
+        _action_done: they pass the same release check."""
+        self.filtered(lambda line: line.state == "done")._check_lots_released_before_done()
+
     def _check_fefo_overrides(self):
-        """Lines that break the shelf-life rules need an override reason from a FEFO Override user."""
+        """Lines that break the shelf-life rules need an override reason from a FEFO Override user.
+
+        The rules are those in force now, at validation, not at the move's scheduled date.
+        """
         overrides = []
         lines_by_move = defaultdict(lambda: self.env["stock.move.line"])
         for line in self._get_lines_to_customers_or_production().filtered("lot_id"):
             lines_by_move[line.move_id] |= line
+        now = fields.Datetime.now()
         for move, lines in lines_by_move.items():
-            reasons = move._get_lot_rule_violations(lines.lot_id)
+            reasons = move._get_lot_rule_violations(lines.lot_id, date=now)
             for line in lines:
                 rule, reason = reasons.get(line.lot_id.id, (None, None))
-                # QC states are never overridable (checked before); expired lots go through Odoo's own
-                # expiry confirmation.
-                if rule not in ("removal", "shelf_life"):
+                # QC states are never overridable (checked before). Expired lots are treated like lots past
+                # their removal date: product_expiry only warns, here they need a reason and the right.
+                if rule not in ("expired", "removal", "shelf_life"):
                     continue
                 if not line.fefo_override_reason:
                     raise UserError(
@@ -245,15 +292,17 @@ class StockMoveLine(models.Model):
                 self.env._("Only users with the FEFO Override right may ship or consume lots against the rules.")
             )
         for line, reason in overrides:
-            (line.picking_id or line.move_id.raw_material_production_id).message_post(
-                body=self.env._(
-                    "FEFO override by %(user)s: lot %(lot)s (%(rule)s). Reason: %(reason)s",
-                    user=self.env.user.name,
-                    lot=line.lot_id.name,
-                    rule=reason,
-                    reason=line.fefo_override_reason,
+            document = line.picking_id or line.move_id.raw_material_production_id or line.move_id.unbuild_id
+            if document:
+                document.message_post(
+                    body=self.env._(
+                        "FEFO override by %(user)s: lot %(lot)s (%(rule)s). Reason: %(reason)s",
+                        user=self.env.user.name,
+                        lot=line.lot_id.name,
+                        rule=reason,
+                        reason=line.fefo_override_reason,
+                    )
                 )
-            )
 
     def _put_unreleased_in_quarantine(self):
         """Receipts put lots waiting for release in the warehouse's quarantine location."""
@@ -343,7 +392,7 @@ class StockMoveLine(models.Model):
             keys.setdefault(key, {}).update(
                 {
                     field: line[f"supplier_{field}"]
-                    for field in ("production_date", "expiration_date")
+                    for field in ("production_date", "packaging_date", "expiration_date")
                     if line[f"supplier_{field}"]
                 }
             )

@@ -49,6 +49,9 @@ class StockSupplierLot(models.Model):
     expiration_date = fields.Date(
         "Supplier Expiration Date", tracking=True, help="Expiration date given by the supplier (GS1 AI 17)."
     )
+    packaging_date = fields.Date(
+        "Supplier Packaging Date", tracking=True, help="Packaging date given by the supplier (GS1 AI 13)."
+    )
     coa_attachment_ids = fields.Many2many(
         "ir.attachment",
         "stock_supplier_lot_coa_attachment_rel",

@@ -1,8 +1,15 @@
 """GS1 element strings and GS1 Digital Link URIs for the AIs a lot label carries.
 
-Pure Python (no Odoo import) so that it is tested with plain pytest. Supports AIs 01 (GTIN),
+Pure Python (no Odoo import) so that it is tested with plain pytest. Reads AIs 01 (GTIN),
 10 (batch/lot), 11 (production date), 13 (packaging date), 15 (best before), 17 (expiration)
 and 21 (serial), as defined in the GS1 General Specifications and the GS1 Digital Link standard.
+Other AIs of a scan are kept aside, raw, in ``GS1Elements.unknown``: a supplier's label may carry
+more than this module reads, and that is no reason to refuse it.
+
+Scans are untrusted input: digits are the ASCII digits 0-9 only (``str.isdigit()`` and ``\\d``
+also accept Arabic-Indic or fullwidth digits), control characters such as a trailing line break
+are refused rather than dropped, and a scan longer than any GS1 barcode holds is refused before it
+is parsed. Parsing is linear in the length of the input.
 """
 
 import calendar
@@ -13,9 +20,28 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 GS = "\x1d"  # FNC1 as transmitted by scanners (ASCII group separator)
 SYMBOLOGY_IDENTIFIERS = ("]C1", "]d2", "]Q3", "]e0")
-# GS1 AI encodable character set 82 (GS1 General Specifications, figure 7.11-1).
-CSET82 = re.compile(r"""^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+$""")
+# GS1 AI encodable character set 82 (GS1 General Specifications, figure 7.11-1). Always used with
+# fullmatch: '$' would also match before a final line break.
+CSET82 = re.compile(r"""[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+""")
+# Every GS1 character set (82, 39, 64) is printable ASCII without the space: what a value of an AI
+# this module does not read may hold.
+GS1_CHARACTERS = re.compile(r"[!-~]*")
+DIGITS = re.compile(r"[0-9]+")  # never \d nor str.isdigit(): both accept any Unicode digit
+AI_CODE = re.compile(r"[0-9]{2,4}")
+# Where the next AI starts in the parenthesised form: '(' + 2 to 4 digits + ')'. Any Unicode digit
+# on purpose, so that an AI typed in other digits is refused by name instead of read as a value.
+PARENTHESISED_AI = re.compile(r"\(\d{2,4}\)")
+# Control characters (C0, DEL, C1) and Unicode line separators: never part of GS1 data. urlsplit()
+# would even drop tabs and line breaks silently. Only an element string may hold the FNC1 (GS).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# A resolver: http(s), a host name with an optional port, an optional path (RFC 3986 characters).
+RESOLVER = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]+)?(?:/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*)?", re.IGNORECASE)
 DEFAULT_RESOLVER = "https://id.gs1.org"
+# Checked before any parsing, so that a pasted file or a runaway scanner is refused at once. The
+# largest GS1 symbols hold about 3,000 characters (GS1 DataMatrix: 3,116 digits; a GS1 QR Code
+# Digital Link: 2,953 bytes); lot labels carry far less.
+MAX_ELEMENT_STRING_LENGTH = 4096
+MAX_DIGITAL_LINK_LENGTH = 4096
 
 
 class GS1Error(ValueError):
@@ -24,6 +50,18 @@ class GS1Error(ValueError):
     def __init__(self, message, ai=None):
         super().__init__(message)
         self.ai = ai
+
+
+class GS1Elements(dict):
+    """``{ai: value}`` of the AIs this module reads, as a plain dict compares it.
+
+    ``unknown`` holds ``{ai: raw value}`` of the other AIs of the scan, neither parsed nor
+    validated beyond their characters.
+    """
+
+    def __init__(self, *args, unknown=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unknown = dict(unknown or {})
 
 
 @dataclass(frozen=True)
@@ -50,6 +88,74 @@ BUILD_ORDER = ("01", "11", "13", "15", "17", "10", "21")
 DIGITAL_LINK_QUALIFIERS = ("10", "21")  # path order after /01/{gtin}
 DIGITAL_LINK_ATTRIBUTES = ("11", "13", "15", "17")
 
+# To split AIs this module does not read out of a raw element string (GS1 General Specifications
+# 5.10.1 and GS1's Barcode Syntax Engine), by the first two digits of the AI:
+# - the length of the AI itself, the same for every AI of a prefix;
+AI_LENGTH_BY_PREFIX = {
+    **dict.fromkeys(("00", "01", "02", "10", "11", "12", "13", "15", "16", "17", "20", "21", "22"), 2),
+    **dict.fromkeys(("23", "24", "25"), 3),
+    **dict.fromkeys(("30", "37"), 2),
+    **dict.fromkeys(("31", "32", "33", "34", "35", "36", "39"), 4),
+    **dict.fromkeys(("40", "41", "42"), 3),
+    "43": 4,
+    "70": 4,
+    "71": 3,
+    **dict.fromkeys(("72", "80", "81", "82"), 4),
+    **{f"9{digit}": 2 for digit in "0123456789"},
+}
+# - the predefined length of the element (AI + value) when it is never followed by an FNC1; this
+#   table is frozen by GS1. Any other element ends at an FNC1 or at the end of the data.
+PREDEFINED_ELEMENT_LENGTH = {
+    "00": 20,
+    **dict.fromkeys(("01", "02", "03"), 16),
+    "04": 18,
+    **{f"1{digit}": 8 for digit in "123456789"},
+    "20": 4,
+    **dict.fromkeys(("31", "32", "33", "34", "35", "36"), 10),
+    "41": 16,
+}
+
+
+def _is_digits(value):
+    """True when ``value`` is one or more ASCII digits 0-9."""
+    return bool(DIGITS.fullmatch(value))
+
+
+def _ascii_digits_hint(value):
+    """A sentence naming the Unicode digits of ``value`` that GS1 does not accept, or ''."""
+    unicode_digits = sorted({char for char in value if char.isdigit() and not char.isascii()})
+    if not unicode_digits:
+        return ""
+    return (
+        f"; GS1 accepts only the ASCII digits 0-9, not {', '.join(repr(char) for char in unicode_digits[:5])}: "
+        f"set the scanner or keyboard to Latin digits"
+    )
+
+
+def _shorten(value, limit=60):
+    """``value`` cut for an error message: a message never repeats a whole scan."""
+    return value if len(value) <= limit else f"{value[: limit - 3]}..."
+
+
+def _check_control_characters(text, allow_gs):
+    """Refuse line breaks, tabs and other control characters instead of dropping them."""
+    for match in CONTROL_CHARACTERS.finditer(text):
+        if allow_gs and match.group() == GS:
+            continue
+        raise GS1Error(
+            f"The GS1 barcode contains a control character ({match.group()!r}) at position {match.start() + 1}: "
+            "GS1 data never holds one. Remove the line break or tab (a scanner set to send Enter or Tab "
+            "after the barcode adds one) and scan again."
+        )
+
+
+def _check_length(text, maximum, what):
+    if len(text) > maximum:
+        raise GS1Error(
+            f"The {what} is too long: {len(text)} characters, at most {maximum}. No GS1 barcode holds that "
+            "much: scan the label again."
+        )
+
 
 def _definition(ai):
     try:
@@ -67,18 +173,20 @@ def _definition(ai):
 
 def gtin_check_digit(digits):
     """The GS1 mod-10 check digit of ``digits`` (the number without its check digit)."""
-    if not digits.isdigit():
-        raise GS1Error(f"'{digits}' must contain digits only to compute a GS1 check digit.")
+    if not _is_digits(digits):
+        raise GS1Error(
+            f"'{_shorten(digits)}' must contain digits only to compute a GS1 check digit{_ascii_digits_hint(digits)}."
+        )
     # Weights 3, 1, 3, ... from the rightmost digit.
     total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(digits)))
     return (10 - total % 10) % 10
 
 
 def normalize_gtin(gtin):
-    """Validate a GTIN-8, 12, 13 or 14 and return it as 14 digits."""
-    gtin = (gtin or "").strip()
-    if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14):
-        raise GS1Error(f"GTIN '{gtin}' must be 8, 12, 13 or 14 digits.", "01")
+    """Validate a GTIN-8, 12, 13 or 14 and return it as 14 digits (spaces around are ignored)."""
+    gtin = (gtin or "").strip(" ")
+    if len(gtin) not in (8, 12, 13, 14) or not _is_digits(gtin):
+        raise GS1Error(f"GTIN '{_shorten(gtin)}' must be 8, 12, 13 or 14 digits{_ascii_digits_hint(gtin[:64])}.", "01")
     expected = gtin_check_digit(gtin[:-1])
     if int(gtin[-1]) != expected:
         raise GS1Error(f"GTIN {gtin} has a wrong check digit: expected {expected}, got {gtin[-1]}.", "01")
@@ -105,8 +213,10 @@ def _century_year(yy, today):
 def parse_date(value, ai="17", today=None):
     """A YYMMDD value as a date; day 00 is the last day of the month."""
     title = AI_DEFINITIONS[ai].title.lower() if ai in AI_DEFINITIONS else "date"
-    if len(value) != 6 or not value.isdigit():
-        raise GS1Error(f"AI ({ai}) {title} '{value}' must be 6 digits YYMMDD.", ai)
+    if len(value) != 6 or not _is_digits(value):
+        raise GS1Error(
+            f"AI ({ai}) {title} '{_shorten(value)}' must be 6 digits YYMMDD{_ascii_digits_hint(value[:64])}.", ai
+        )
     yy, month, day = int(value[:2]), int(value[2:4]), int(value[4:])
     if not 1 <= month <= 12:
         raise GS1Error(f"AI ({ai}) {title} '{value}' is not a valid YYMMDD date: month {month} does not exist.", ai)
@@ -135,7 +245,7 @@ def _parse_value(ai, raw, today):
     definition = _definition(ai)
     if definition.kind == "gtin":
         if len(raw) != 14:
-            raise GS1Error(f"AI (01) GTIN '{raw}' must be 14 digits.", ai)
+            raise GS1Error(f"AI (01) GTIN '{_shorten(raw)}' must be 14 digits{_ascii_digits_hint(raw)}.", ai)
         return normalize_gtin(raw)
     if definition.kind == "date":
         return parse_date(raw, ai, today)
@@ -149,17 +259,29 @@ def _check_text(ai, value):
         raise GS1Error(f"AI ({ai}) {definition.title.lower()} is empty.", ai)
     if len(value) > definition.max_length:
         raise GS1Error(
-            f"AI ({ai}) {definition.title.lower()} '{value}' has {len(value)} characters; "
+            f"AI ({ai}) {definition.title.lower()} '{_shorten(value)}' has {len(value)} characters; "
             f"GS1 allows at most {definition.max_length}.",
             ai,
         )
-    if not CSET82.match(value):
-        bad = sorted({char for char in value if not CSET82.match(char)})
+    if not CSET82.fullmatch(value):
+        bad = sorted({char for char in value if not CSET82.fullmatch(char)})
         raise GS1Error(
             f"AI ({ai}) {definition.title.lower()} '{value}' contains characters GS1 cannot encode: "
             f"{' '.join(repr(char) for char in bad)}. Use letters, digits and !\"%&'()*+,-./:;<=>?_ only.",
             ai,
         )
+
+
+def _check_unknown(ai, value):
+    """The raw value of an AI this module does not read: only characters GS1 can encode."""
+    if not GS1_CHARACTERS.fullmatch(value):
+        bad = sorted({char for char in value if not GS1_CHARACTERS.fullmatch(char)})
+        raise GS1Error(
+            f"AI ({ai}) '{_shorten(value)}' contains characters GS1 cannot encode: "
+            f"{' '.join(repr(char) for char in bad[:10])}{_ascii_digits_hint(value)}.",
+            ai,
+        )
+    return value
 
 
 def _format_value(ai, value):
@@ -177,8 +299,28 @@ def _format_value(ai, value):
 
 def _add(elements, ai, value):
     if ai in elements and elements[ai] != value:
-        raise GS1Error(f"AI ({ai}) appears twice with different values: '{elements[ai]}' and '{value}'.", ai)
+        raise GS1Error(
+            f"AI ({ai}) appears twice with different values: '{_shorten(str(elements[ai]))}' and "
+            f"'{_shorten(str(value))}'.",
+            ai,
+        )
     elements[ai] = value
+
+
+def _add_scanned(elements, ai, raw, today):
+    """Parse a known AI into ``elements``, keep an unknown one aside in ``elements.unknown``."""
+    if ai in AI_DEFINITIONS:
+        _add(elements, ai, _parse_value(ai, raw, today))
+    else:
+        _add(elements.unknown, ai, _check_unknown(ai, raw))
+
+
+def _check_ai_code(ai, where=""):
+    if not AI_CODE.fullmatch(ai):
+        raise GS1Error(
+            f"'({_shorten(ai, 20)})'{where} is not an application identifier: AIs are 2 to 4 digits 0-9"
+            f"{_ascii_digits_hint(ai[:20])}."
+        )
 
 
 # ----------------------------------------------------------------------
@@ -189,14 +331,21 @@ def _add(elements, ai, value):
 def parse(data, today=None):
     """Parse a scanned GS1 barcode: parenthesised or raw element string, or a Digital Link URI.
 
-    :return: dict ``{ai: value}``; GTIN as 14 digits, dates as ``datetime.date``, lot and
-        serial as text.
+    :return: ``GS1Elements``, a dict ``{ai: value}`` of the AIs this module reads (GTIN as 14
+        digits, dates as ``datetime.date``, lot and serial as text), with the other AIs of the
+        scan, raw, in its ``unknown`` dict.
+    :raise GS1Error: for anything that is not valid GS1, including control characters (a trailing
+        line break too) and an input longer than any GS1 barcode.
     """
-    text = (data or "").strip()
+    data = data or ""
+    _check_length(data, max(MAX_ELEMENT_STRING_LENGTH, MAX_DIGITAL_LINK_LENGTH), "scanned GS1 barcode")
+    text = data.strip(" ")
     if not text:
         raise GS1Error("The GS1 barcode is empty.")
-    if re.match(r"^https?://", text, re.IGNORECASE):
+    if re.match(r"https?://", text, re.IGNORECASE):
         return parse_digital_link(text, today=today)
+    _check_length(text, MAX_ELEMENT_STRING_LENGTH, "scanned GS1 barcode")
+    _check_control_characters(text, allow_gs=True)
     for identifier in SYMBOLOGY_IDENTIFIERS:
         if text.startswith(identifier):
             text = text[len(identifier) :]
@@ -210,47 +359,60 @@ def parse(data, today=None):
 
 
 def _parse_parenthesised(text, today):
-    elements = {}
+    # Every step moves forward and looks at each character a bounded number of times: linear.
+    elements = GS1Elements()
     position = 0
-    text = text.strip()
+    text = text.strip(" ")
     while position < len(text):
-        if text[position].isspace():
+        if text[position] == " ":
             position += 1
             continue
         if text[position] != "(":
-            raise GS1Error(f"Expected '(' at position {position + 1} of '{text}': every AI is written in parentheses.")
+            raise GS1Error(
+                f"Expected '(' at position {position + 1} of '{_shorten(text)}': every AI is written in parentheses."
+            )
         closing = text.find(")", position)
         if closing == -1:
-            raise GS1Error(f"Unbalanced parenthesis in '{text}': an AI is opened but never closed.")
+            raise GS1Error(f"Unbalanced parenthesis in '{_shorten(text)}': an AI is opened but never closed.")
         ai = text[position + 1 : closing]
-        if not ai.isdigit():
-            raise GS1Error(f"'({ai})' is not an application identifier: AIs are digits.")
+        _check_ai_code(ai)
         next_open = text.find("(", closing + 1)
         # A lot may itself contain '(' (it is in character set 82); an AI is '(' + digits + ')'.
-        while next_open != -1 and not re.match(r"\(\d{2,4}\)", text[next_open:]):
+        while next_open != -1 and not PARENTHESISED_AI.match(text, next_open):
             next_open = text.find("(", next_open + 1)
         end = len(text) if next_open == -1 else next_open
-        raw = text[closing + 1 : end].strip()
-        _add(elements, ai, _parse_value(ai, raw, today))
+        raw = text[closing + 1 : end].strip(" ")
+        _add_scanned(elements, ai, raw, today)
         position = end
     return elements
 
 
 def _parse_raw(text, today):
-    elements = {}
+    elements = GS1Elements()
     position = 0
     while position < len(text):
         if text[position] == GS:
             position += 1
             continue
-        ai = text[position : position + 2]
-        definition = _definition(ai)
+        prefix = text[position : position + 2]
+        if len(prefix) < 2 or not _is_digits(prefix):
+            raise GS1Error(
+                f"Expected an application identifier (digits 0-9) at position {position + 1} of "
+                f"'{_shorten(text)}', found '{prefix}'{_ascii_digits_hint(prefix)}."
+            )
+        if prefix not in AI_DEFINITIONS:
+            ai, raw, position = _split_unknown(text, position)
+            _add(elements.unknown, ai, _check_unknown(ai, raw))
+            continue
+        ai, definition = prefix, AI_DEFINITIONS[prefix]
         position += 2
         if definition.length:
             raw = text[position : position + definition.length]
-            if len(raw) < definition.length or not raw.isdigit():
+            if len(raw) < definition.length or not _is_digits(raw):
                 raise GS1Error(
-                    f"AI ({ai}) {definition.title.lower()} needs {definition.length} digits, got '{raw}'.", ai
+                    f"AI ({ai}) {definition.title.lower()} needs {definition.length} digits, got '{raw}'"
+                    f"{_ascii_digits_hint(raw)}.",
+                    ai,
                 )
             position += definition.length
         else:
@@ -260,6 +422,30 @@ def _parse_raw(text, today):
             position = end
         _add(elements, ai, _parse_value(ai, raw, today))
     return elements
+
+
+def _split_unknown(text, position):
+    """``(ai, raw value, next position)`` of an AI this module does not read, in a raw element string.
+
+    An element of a predefined length (GS1 General Specifications 5.10.1) is cut at that length;
+    any other element ends at the next FNC1 or at the end of the data. When the length cannot be
+    determined (a predefined-length element cut short, a variable one not ended by an FNC1), the
+    rest of the data up to the next FNC1 is that AI's raw value.
+    """
+    prefix = text[position : position + 2]
+    predefined = PREDEFINED_ELEMENT_LENGTH.get(prefix)
+    element = text[position : position + predefined] if predefined else ""
+    # Predefined-length values are all digits, so a full-length run of digits holds no FNC1.
+    if predefined and len(element) == predefined and _is_digits(element):
+        end = position + predefined
+    else:
+        separator = text.find(GS, position)
+        end = len(text) if separator == -1 else separator
+    # A prefix GS1 assigned no AI to (yet): its AI length is unknown; the first two digits name it.
+    ai = text[position : position + AI_LENGTH_BY_PREFIX.get(prefix, 2)]
+    if position + len(ai) > end or not _is_digits(ai):
+        ai = prefix
+    return ai, text[position + len(ai) : end], end
 
 
 def build(elements, parenthesised=True):
@@ -289,37 +475,59 @@ def build(elements, parenthesised=True):
 
 
 def parse_digital_link(uri, today=None):
-    """Parse a GS1 Digital Link URI: ``https://domain[/prefix]/01/{gtin}[/10/{lot}][/21/{serial}]?17=...``."""
-    parts = urlsplit((uri or "").strip())
+    """Parse a GS1 Digital Link URI: ``https://domain[/prefix]/01/{gtin}[/10/{lot}][/21/{serial}]?17=...``.
+
+    :return: ``GS1Elements`` as ``parse`` does: AIs of the path and the query this module does
+        not read (e.g. ``/22/`` or ``?3103=``) are kept aside, raw, in its ``unknown`` dict.
+    """
+    uri = uri or ""
+    _check_length(uri, MAX_DIGITAL_LINK_LENGTH, "GS1 Digital Link")
+    uri = uri.strip(" ")
+    _check_control_characters(uri, allow_gs=False)
+    parts = urlsplit(uri)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise GS1Error(f"'{uri}' is not a GS1 Digital Link: it must be an http(s) URI.")
+        raise GS1Error(f"'{_shorten(uri)}' is not a GS1 Digital Link: it must be an http(s) URI.")
     segments = [segment for segment in parts.path.split("/") if segment]
     try:
         start = segments.index("01")
     except ValueError:
-        raise GS1Error(f"'{uri}' is not a GS1 Digital Link: its path has no /01/ followed by a GTIN.", "01") from None
+        raise GS1Error(
+            f"'{_shorten(uri)}' is not a GS1 Digital Link: its path has no /01/ followed by a GTIN.", "01"
+        ) from None
     path = segments[start:]
     if len(path) % 2:
-        raise GS1Error(f"'{uri}': every AI in the path must be followed by its value.")
-    elements = {}
-    allowed_path = ("01", *DIGITAL_LINK_QUALIFIERS)
+        raise GS1Error(f"'{_shorten(uri)}': every AI in the path must be followed by its value.")
+    elements = GS1Elements()
     for ai, raw in zip(path[::2], path[1::2], strict=True):
-        if ai not in allowed_path:
-            raise GS1Error(f"AI ({ai}) cannot stand in a Digital Link path here; only 01, 10 and 21 can.", ai)
+        _check_ai_code(ai, " in the Digital Link path")
+        if ai in AI_DEFINITIONS and ai not in ("01", *DIGITAL_LINK_QUALIFIERS):
+            raise GS1Error(
+                f"AI ({ai}) cannot stand in a Digital Link path here; only 01, 10 and 21 can: "
+                "dates go in the query (?17=...).",
+                ai,
+            )
         raw = unquote(raw)
-        _add(elements, ai, normalize_gtin(raw) if ai == "01" else _parse_value(ai, raw, today))
+        if ai == "01":
+            _add(elements, ai, normalize_gtin(raw))
+        else:
+            _add_scanned(elements, ai, raw, today)
     for key, raw in parse_qsl(parts.query, keep_blank_values=True):
-        if not key.isdigit():
+        if not AI_CODE.fullmatch(key):
+            if key.isdigit():  # digits, but not an AI (e.g. Unicode digits): refused, not ignored
+                _check_ai_code(key, " in the Digital Link query")
             continue  # linkType and other non-AI parameters
-        _add(elements, key, _parse_value(key, raw, today))
+        _add_scanned(elements, key, raw, today)
     return elements
 
 
 def build_digital_link(elements, domain=DEFAULT_RESOLVER):
     """The GS1 Digital Link URI of ``{ai: value}`` on ``domain``; AI 01 is required."""
-    domain = (domain or "").strip().rstrip("/")
-    if not re.match(r"^https?://[^/\s]+", domain):
-        raise GS1Error(f"The resolver '{domain}' must start with http:// or https:// followed by a domain.")
+    domain = (domain or "").strip(" ").rstrip("/")
+    if not RESOLVER.fullmatch(domain):
+        raise GS1Error(
+            f"The resolver '{_shorten(domain)}' must start with http:// or https:// followed by a domain, "
+            "e.g. https://id.gs1.org, without spaces or line breaks."
+        )
     if not elements.get("01"):
         raise GS1Error("A GS1 Digital Link needs a GTIN (AI 01).", "01")
     for ai in elements:

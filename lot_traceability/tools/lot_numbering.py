@@ -5,15 +5,26 @@ Kept free of Odoo imports so the composition rules are tested with plain pytest.
 
 import datetime
 
+
+def _iso_week_code(date):
+    """ISO 8601 year (2 digits) and week (01-53): 2027-01-01 is in week 53 of 2026, "2653".
+
+    Not strftime's %y%W, whose weeks start on the first Monday of the calendar year (week 00
+    exists and the year is the calendar year), nor %G%V, which not every C library supports.
+    """
+    year, week, _weekday = date.isocalendar()
+    return f"{year % 100:02d}{week:02d}"
+
+
 # Date codes used on lot numbers in food, pharma and manufacturing. Keys are what the
-# numbering rule stores; values are strftime formats.
+# numbering rule stores; values are strftime formats, or a function of the date.
 DATE_CODE_FORMATS = {
     "none": None,
     "yymmdd": "%y%m%d",
     "yyyymmdd": "%Y%m%d",
     "yyddd": "%y%j",  # Julian date code, common on food labels
     "yyyyddd": "%Y%j",
-    "yyww": "%y%W",
+    "yyww": _iso_week_code,
 }
 
 
@@ -26,7 +37,7 @@ def format_date_code(date, date_format):
         return ""
     if isinstance(date, datetime.datetime):
         date = date.date()
-    return date.strftime(pattern)
+    return pattern(date) if callable(pattern) else date.strftime(pattern)
 
 
 def compose_lot_name(number, *, date=None, date_format="none", prefix="", line_code="", separator="-", padding=4):

@@ -1,8 +1,10 @@
 """Plain pytest tests of the GS1 module, with published GS1 examples: no Odoo, no database."""
 
+import contextlib
 import datetime
 import importlib.util
 import pathlib
+import time
 
 import pytest
 
@@ -103,7 +105,8 @@ def test_all_supported_dates_are_read():
     [
         ("", "empty"),
         ("   ", "empty"),
-        (f"(01){GTIN}(99)ABC", r"AI \(99\) is not supported"),
+        ("(1)ABC", "AIs are 2 to 4 digits"),
+        ("(12345)ABC", "AIs are 2 to 4 digits"),
         ("(01)09506000134353(10)X", "wrong check digit"),
         ("(17)201399", "month 13 does not exist"),
         ("(17)201232", "has 31 days"),
@@ -181,8 +184,8 @@ def test_digital_link_on_a_custom_domain_with_a_path_prefix_and_a_gtin_13():
 def test_digital_link_without_gtin_or_with_a_bad_ai_is_refused():
     with pytest.raises(gs1.GS1Error, match="no /01/"):
         gs1.parse_digital_link("https://id.gs1.org/10/ABC")
-    with pytest.raises(gs1.GS1Error, match="not supported"):
-        gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN}?99=1")
+    with pytest.raises(gs1.GS1Error, match="cannot stand in a Digital Link path"):
+        gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN}/17/261231")
     with pytest.raises(gs1.GS1Error, match="month 13"):
         gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN}?17=261301")
 
@@ -217,3 +220,230 @@ def test_build_digital_link_needs_a_gtin_and_a_web_domain():
 )
 def test_digital_links_round_trip(elements):
     assert gs1.parse_digital_link(gs1.build_digital_link(elements), today=TODAY) == elements
+
+
+# Digits are the ASCII digits 0-9 only ---------------------------------------------
+
+# str.isdigit() and \d accept these too; int() even reads them, so they would pass for numbers.
+ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x0660 + digit) for digit in range(10)))
+FULLWIDTH = str.maketrans("0123456789", "".join(chr(0xFF10 + digit) for digit in range(10)))
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, FULLWIDTH], ids=["arabic-indic", "fullwidth"])
+def test_unicode_digits_are_refused_in_a_gtin(digits):
+    with pytest.raises(gs1.GS1Error, match="ASCII digits 0-9") as error:
+        gs1.normalize_gtin(GTIN.translate(digits))
+    assert error.value.ai == "01"
+    with pytest.raises(gs1.GS1Error, match="ASCII digits 0-9"):
+        gs1.gtin_check_digit(GTIN[:-1].translate(digits))
+    with pytest.raises(gs1.GS1Error, match="ASCII digits 0-9"):
+        gs1.parse(f"(01){GTIN.translate(digits)}(10)A")
+    with pytest.raises(gs1.GS1Error, match="ASCII digits 0-9"):
+        gs1.parse(f"01{GTIN.translate(digits)}10A")
+    with pytest.raises(gs1.GS1Error, match="ASCII digits 0-9"):
+        gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN.translate(digits)}")
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, FULLWIDTH], ids=["arabic-indic", "fullwidth"])
+def test_unicode_digits_are_refused_in_dates(digits):
+    date = "260420".translate(digits)
+    with pytest.raises(gs1.GS1Error, match="ASCII digits 0-9") as error:
+        gs1.parse_date(date, "17", today=TODAY)
+    assert error.value.ai == "17"
+    for data in (f"(17){date}", f"01{GTIN}17{date}10A", f"https://id.gs1.org/01/{GTIN}?17={date}"):
+        with pytest.raises(gs1.GS1Error, match="ASCII digits 0-9"):
+            gs1.parse(data, today=TODAY)
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, FULLWIDTH], ids=["arabic-indic", "fullwidth"])
+def test_unicode_digits_are_refused_in_ai_codes(digits):
+    for data in (
+        f"({'10'.translate(digits)})ABC",
+        f"(01){GTIN}({'99'.translate(digits)})ABC",
+        f"{'01'.translate(digits)}{GTIN}10A",
+        f"01{GTIN}{'10'.translate(digits)}A",
+        f"https://id.gs1.org/01/{GTIN}?{'17'.translate(digits)}=260420",
+        f"https://id.gs1.org/01/{GTIN}/{'21'.translate(digits)}/S1",
+    ):
+        with pytest.raises(gs1.GS1Error, match="ASCII digits 0-9"):
+            gs1.parse(data, today=TODAY)
+
+
+def test_unicode_digits_are_refused_in_a_lot_and_in_unknown_ais():
+    with pytest.raises(gs1.GS1Error, match="cannot encode"):
+        gs1.parse("(10)LOT" + "7".translate(ARABIC_INDIC))
+    with pytest.raises(gs1.GS1Error, match="cannot encode"):
+        gs1.parse(f"(01){GTIN}(99)" + "123".translate(FULLWIDTH))
+
+
+# No line break, tab or other control character ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        f"(01){GTIN}(10)ABC\n",
+        f"(01){GTIN}(10)ABC\r\n",
+        f"(01){GTIN}(17)201225\n",
+        f"(01){GTIN}(10)AB\nC",
+        f"]d201{GTIN}10ABC\n",
+        f"01{GTIN}10ABC\n\x1d21XYZ",
+        f"01{GTIN}17201225\t10ABC",
+        f"https://id.gs1.org/01/{GTIN}/10/ABC\n",
+        f"https://id.gs1.org/01/{GTIN}/10/AB\nC?17=201225",
+        f"https://id.gs1.org/01/{GTIN}/10/ABC?17=201225\n",
+    ],
+)
+def test_a_line_break_or_control_character_is_refused_not_dropped(data):
+    with pytest.raises(gs1.GS1Error, match="control character"):
+        gs1.parse(data, today=TODAY)
+
+
+def test_a_trailing_newline_is_refused_in_every_value():
+    with pytest.raises(gs1.GS1Error, match="8, 12, 13 or 14 digits"):
+        gs1.normalize_gtin(GTIN + "\n")
+    with pytest.raises(gs1.GS1Error, match="6 digits YYMMDD"):
+        gs1.parse_date("201225\n", "17", today=TODAY)
+    with pytest.raises(gs1.GS1Error, match="cannot encode"):
+        gs1.build({"01": GTIN, "10": "ABC\n"})
+    with pytest.raises(gs1.GS1Error, match="cannot encode"):
+        gs1.build_digital_link({"01": GTIN, "21": "S1\n"})
+    with pytest.raises(gs1.GS1Error, match="cannot encode"):
+        gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN}/10/ABC%0A")  # the line break percent-encoded
+    with pytest.raises(gs1.GS1Error, match="cannot encode"):
+        gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN}?99=X%0A")
+
+
+def test_a_resolver_with_a_line_break_is_refused():
+    with pytest.raises(gs1.GS1Error, match="resolver"):
+        gs1.build_digital_link({"01": GTIN}, domain="https://id.example.com/\nx")
+
+
+# Huge input is refused before any parsing ------------------------------------------------------
+
+FIVE_MB = 5 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "(10)" + "(" * FIVE_MB,  # every '(' could open an AI
+        "(10)" + "A" * FIVE_MB,
+        f"01{GTIN}10" + "A" * FIVE_MB,
+        f"01{GTIN}" + "\x1d" * FIVE_MB,
+        f"https://id.gs1.org/01/{GTIN}/10/" + "A" * FIVE_MB,
+        f"https://id.gs1.org/01/{GTIN}?" + "17=201225&" * (FIVE_MB // 10),
+    ],
+    ids=["parentheses", "parenthesised", "raw", "separators", "digital-link-path", "digital-link-query"],
+)
+def test_a_5_mb_scan_is_refused_at_once(data):
+    start = time.perf_counter()
+    with pytest.raises(gs1.GS1Error, match="too long") as error:
+        gs1.parse(data, today=TODAY)
+    assert time.perf_counter() - start < 1, "a refusal, not a parse"
+    assert len(str(error.value)) < 500, "the message does not repeat the input"
+
+
+def test_a_5_mb_digital_link_or_gtin_is_refused_at_once():
+    start = time.perf_counter()
+    with pytest.raises(gs1.GS1Error, match="too long"):
+        gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN}/10/" + "A" * FIVE_MB)
+    with pytest.raises(gs1.GS1Error, match="8, 12, 13 or 14 digits") as error:
+        gs1.normalize_gtin("1" * FIVE_MB)
+    assert time.perf_counter() - start < 1
+    assert len(str(error.value)) < 500
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "(10)" + "(" * (gs1.MAX_ELEMENT_STRING_LENGTH - 4),
+        "(99)" + "(1" * ((gs1.MAX_ELEMENT_STRING_LENGTH - 4) // 2),
+        "(99)X" * (gs1.MAX_ELEMENT_STRING_LENGTH // 5),
+        f"01{GTIN}" + "99X\x1d" * ((gs1.MAX_ELEMENT_STRING_LENGTH - 16) // 4),
+        f"01{GTIN}" + "3103000500" * ((gs1.MAX_ELEMENT_STRING_LENGTH - 16) // 10),
+    ],
+    ids=["parentheses", "unclosed-ais", "many-ais", "many-raw-ais", "many-predefined-ais"],
+)
+def test_the_longest_accepted_input_is_parsed_in_linear_time(data):
+    assert len(data) <= gs1.MAX_ELEMENT_STRING_LENGTH
+    start = time.perf_counter()
+    with contextlib.suppress(gs1.GS1Error):
+        gs1.parse(data, today=TODAY)
+    assert time.perf_counter() - start < 1
+
+
+# AIs this module does not read are kept aside, not fatal --------------------------------------
+
+
+def test_unknown_ais_of_a_parenthesised_string_are_kept_aside():
+    parsed = gs1.parse(f"(01){GTIN}(3103)000500(17)201225(10)ABC(99)QA-OK", today=TODAY)
+    assert parsed == {"01": GTIN, "17": datetime.date(2020, 12, 25), "10": "ABC"}
+    assert parsed.unknown == {"3103": "000500", "99": "QA-OK"}
+
+
+def test_known_element_strings_have_no_unknown_ais():
+    assert gs1.parse(f"(01){GTIN}(10)ABC").unknown == {}
+    assert gs1.parse(f"https://id.gs1.org/01/{GTIN}/10/ABC").unknown == {}
+
+
+def test_unknown_ai_of_predefined_length_needs_no_separator_in_a_raw_string():
+    # 3103 (net weight, kg) is one of the GS1 predefined-length AIs (prefix 31: 4 + 6 digits).
+    parsed = gs1.parse(f"]d201{GTIN}3103000500" + "10ABC", today=TODAY)
+    assert parsed == {"01": GTIN, "10": "ABC"}
+    assert parsed.unknown == {"3103": "000500"}
+
+
+def test_unknown_ais_terminated_by_fnc1_or_last_in_a_raw_string():
+    parsed = gs1.parse(f"01{GTIN}240PART-7\x1d10ABC\x1d7003" + "2601011230", today=TODAY)
+    assert parsed == {"01": GTIN, "10": "ABC"}
+    assert parsed.unknown == {"240": "PART-7", "7003": "2601011230"}
+
+
+def test_unknown_ai_of_undeterminable_length_keeps_the_rest_of_the_string():
+    # 240 is variable-length: without FNC1 after it, where it ends cannot be known.
+    parsed = gs1.parse(f"01{GTIN}240PART-7" + "10ABC", today=TODAY)
+    assert parsed == {"01": GTIN}
+    assert parsed.unknown == {"240": "PART-710ABC"}
+    # A predefined-length AI cut short.
+    parsed = gs1.parse(f"01{GTIN}31030005", today=TODAY)
+    assert parsed.unknown == {"3103": "0005"}
+
+
+def test_fnc1_always_ends_an_unknown_ai():
+    # A prefix GS1 assigns no AI to: its length is unknown, kept under its first two digits.
+    parsed = gs1.parse(f"01{GTIN}55123\x1d10ABC", today=TODAY)
+    assert parsed == {"01": GTIN, "10": "ABC"}
+    assert parsed.unknown == {"55": "123"}
+    # A predefined-length AI that an encoder cut short with an FNC1.
+    parsed = gs1.parse(f"01{GTIN}3103000\x1d10ABC", today=TODAY)
+    assert parsed == {"01": GTIN, "10": "ABC"}
+    assert parsed.unknown == {"3103": "000"}
+
+
+def test_unknown_ai_twice_with_different_values_is_refused():
+    with pytest.raises(gs1.GS1Error, match="twice with different values"):
+        gs1.parse("(10)A(99)X(99)Y")
+
+
+def test_unknown_ais_of_a_digital_link_are_kept_aside():
+    uri = f"https://id.gs1.org/01/{GTIN}/22/2A/10/ABC?17=201225&3103=000500&linkType=gs1:pip"
+    parsed = gs1.parse_digital_link(uri, today=TODAY)
+    assert parsed == {"01": GTIN, "10": "ABC", "17": datetime.date(2020, 12, 25)}
+    assert parsed.unknown == {"22": "2A", "3103": "000500"}
+    assert gs1.parse(uri, today=TODAY).unknown == parsed.unknown
+
+
+def test_digital_link_path_segment_that_is_not_an_ai_is_refused():
+    with pytest.raises(gs1.GS1Error, match="AIs are 2 to 4 digits"):
+        gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN}/lot/ABC")
+
+
+def test_building_still_refuses_unknown_ais():
+    with pytest.raises(gs1.GS1Error, match="not supported"):
+        gs1.build_digital_link({"01": GTIN, "99": "X"})
+
+
+def test_a_group_separator_is_refused_in_a_digital_link():
+    with pytest.raises(gs1.GS1Error, match="control character"):
+        gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN}/10/AB\x1dC")

@@ -25,6 +25,36 @@ def test_julian_and_week_date_codes():
     assert lot_numbering.format_date_code(datetime.datetime(2024, 1, 8, 10), "yyww") == "2402"
 
 
+@pytest.mark.parametrize(
+    ("day", "code"),
+    [
+        (datetime.date(2027, 1, 1), "2653"),  # a Friday: ISO week 53 of 2026
+        (datetime.date(2026, 12, 31), "2653"),
+        (datetime.date(2027, 1, 4), "2701"),  # the Monday of ISO week 1
+        (datetime.date(2024, 12, 30), "2501"),  # a Monday: week 1 of ISO year 2025
+        (datetime.date(2024, 12, 29), "2452"),
+        (datetime.date(2023, 1, 1), "2252"),  # a Sunday: still week 52 of 2022, never week 00
+        (datetime.date(2021, 1, 3), "2053"),
+        (datetime.date(2021, 1, 4), "2101"),
+    ],
+)
+def test_week_date_code_is_the_iso_8601_year_and_week(day, code):
+    assert lot_numbering.format_date_code(day, "yyww") == code
+
+
+def test_week_date_code_never_shows_week_00():
+    day = datetime.date(2020, 1, 1)
+    while day < datetime.date(2040, 1, 1):
+        week = int(lot_numbering.format_date_code(day, "yyww")[2:])
+        assert 1 <= week <= 53, day
+        day += datetime.timedelta(days=1)
+
+
+def test_lot_name_with_an_iso_week_date_code():
+    name = lot_numbering.compose_lot_name(5, date=datetime.date(2027, 1, 1), date_format="yyww", line_code="L1")
+    assert name == "2653-L1-0005"
+
+
 def test_empty_parts_leave_no_double_separator():
     assert lot_numbering.compose_lot_name(12, date=DAY, date_format="none", padding=6) == "000012"
     assert lot_numbering.compose_lot_name(3, date=DAY, date_format="yymmdd", separator="") == "2412310003"
