@@ -6,6 +6,7 @@ from . import stock_supplier_lot
 from . import stock_lot_qc_spec
 from . import stock_lot_qc_check
 from . import stock_lot_qc_signature
+from . import stock_lot_audit
 from . import res_partner
 from . import stock_quant
 from . import stock_move

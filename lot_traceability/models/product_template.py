@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools import gs1
 
@@ -15,8 +15,20 @@ class ProductTemplate(models.Model):
     qc_release_required = fields.Boolean(
         "Requires QC Release",
         help="New lots start Pending Release and cannot be reserved, consumed or shipped until a QA "
-        "manager signs their release. Also set on the product category.",
+        "manager signs their release. Also set on the product category. Only QA Managers change it; "
+        "lots already created keep the requirement they had.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("qc_release_required") for vals in vals_list):
+            self.env["product.category"]._check_qc_release_required_access()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "qc_release_required" in vals:
+            self.env["product.category"]._check_qc_release_required_access()
+        return super().write(vals)
 
 
 class ProductProduct(models.Model):

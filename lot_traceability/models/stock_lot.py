@@ -12,16 +12,15 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import gs1
+from ..tools.server_write import is_server_write, server_write
 from .res_config_settings import DEFAULT_GS1_RESOLVER
-from .stock_lot_qc_signature import QC_DECISIONS
+from .stock_lot_qc_signature import QC_STATES, QC_TRANSITIONS
 
-QC_STATES = [("pending", "Pending Release"), ("released", "Released"), ("rejected", "Rejected"), ("on_hold", "On Hold")]
-# decision -> (lot states it may be signed from, state it leads to)
-QC_TRANSITIONS = {
-    "release": (("pending", "on_hold"), "released"),
-    "reject": (("pending", "on_hold", "released"), "rejected"),
-    "hold": (("pending", "released"), "on_hold"),
-}
+# Set by the server only: the QC state through stock.lot._write_qc_state, the requirement on creation.
+PROTECTED_FIELDS = {"qc_state", "qc_release_required"}
+LOT_DATE_FIELDS = ("expiration_date", "use_date", "removal_date", "alert_date", "production_date")
+# Every change of these is kept in the lot's history (stock.lot.audit).
+AUDITED_FIELDS = (*LOT_DATE_FIELDS, "supplier_lot_id", "qc_state")
 
 TRACE_DIRECTIONS = ("upstream", "downstream", "both")
 TRACE_FUNCTION = "lot_traceability_trace_%s"  # the database function of a direction, see _create_trace_functions
@@ -96,29 +95,125 @@ class StockLot(models.Model):
     )
     qc_check_ids = fields.One2many("stock.lot.qc.check", "lot_id", "QC Checks")
     qc_signature_ids = fields.One2many("stock.lot.qc.signature", "lot_id", "Signatures", readonly=True)
-    qc_release_required = fields.Boolean(compute="_compute_qc_release_required")
+    qc_release_required = fields.Boolean(
+        "Release Required",
+        readonly=True,
+        copy=False,
+        help="Fixed when the lot is created, from its product or category: a lot that needed a signed "
+        "release keeps needing it even if the product's setting changes later.",
+    )
+    audit_ids = fields.One2many("stock.lot.audit", "lot_id", "History", readonly=True)
     origin_type = fields.Selection(
         [("receipt", "Received"), ("production", "Manufactured")],
         compute="_compute_origin_type",
         string="Origin",
     )
 
-    @api.depends("product_id")
-    def _compute_qc_release_required(self):
-        for lot in self:
-            lot.qc_release_required = lot.product_id._requires_qc_release()
-
     @api.model_create_multi
     def create(self, vals_list):
+        # The server decides a new lot's QC state and whether it needs a release, never the caller:
+        # not a form, an import, an RPC call or a default in the context.
         for vals in vals_list:
             product = self.env["product.product"].browse(
                 vals.get("product_id") or self.env.context.get("default_product_id")
             )
-            if "qc_state" not in vals and product._requires_qc_release():
-                vals["qc_state"] = "pending"
+            required = product._requires_qc_release()
+            state = "pending" if required else "released"
+            if vals.get("qc_state", state) != state or vals.get("qc_release_required", required) != required:
+                raise UserError(
+                    self.env._(
+                        "Lot %(lot)s: a new lot's QC state is set by Odoo from its product (%(state)s); it "
+                        "changes only through a signed QC decision or a recall.",
+                        lot=vals.get("name") or "",
+                        state=dict(self._fields["qc_state"]._description_selection(self.env))[state],
+                    )
+                )
+            vals.update(qc_state=state, qc_release_required=required)
         lots = super().create(vals_list)
         lots.filtered(lambda lot: lot.qc_state == "pending")._create_qc_checks()
         return lots
+
+    def write(self, vals):
+        protected = PROTECTED_FIELDS & set(vals)
+        if protected and not is_server_write("stock.lot.qc_state"):
+            raise UserError(
+                self.env._(
+                    "A lot's QC state changes only through a signed QC decision (Release, Reject or Hold on the "
+                    "lot) or a recall, never by editing, importing or an RPC call."
+                )
+            )
+        # The use, removal and alert dates follow the expiration date (product_expiry's stored computes),
+        # so a write of any audited field is enough to compare them all before and after.
+        if not set(AUDITED_FIELDS) & set(vals):
+            return super().write(vals)
+        self._check_date_edit(vals)
+        before = {lot.id: {name: lot[name] for name in AUDITED_FIELDS} for lot in self}
+        result = super().write(vals)
+        self._audit_changes(before)
+        return result
+
+    def _check_date_edit(self, vals):
+        """Dates of a released lot (what FEFO and the customers' shelf life rely on) are QA's to change."""
+        if self.env.su or self.env.user.has_group("lot_traceability.group_qa_user"):
+            return
+        changed = [name for name in LOT_DATE_FIELDS if name in vals]
+        for lot in self.filtered(lambda lot: lot.qc_state == "released"):
+            for name in changed:
+                value = self._fields[name].convert_to_cache(vals[name], lot)
+                if lot[name] and lot[name] != value:
+                    raise AccessError(
+                        self.env._(
+                            "Lot %(lot)s is released: only QA users may change its %(field)s.",
+                            lot=lot.name,
+                            field=self._fields[name]._description_string(self.env),
+                        )
+                    )
+
+    def _audit_changes(self, before, reason=None):
+        """Keep every change of the audited fields (see AUDITED_FIELDS) in the lot's history."""
+        rows = []
+        for lot in self:
+            for name in AUDITED_FIELDS:
+                old, new = before[lot.id][name], lot[name]
+                if old != new:
+                    rows.append(
+                        {
+                            "lot_id": lot.id,
+                            "field_name": name,
+                            "field_description": self._fields[name]._description_string(self.env),
+                            "old_value": self._get_audit_display(name, old),
+                            "new_value": self._get_audit_display(name, new),
+                            "reason": reason or False,
+                        }
+                    )
+        if rows:
+            with server_write("stock.lot.audit"):
+                self.env["stock.lot.audit"].sudo().create(rows)
+
+    def _get_audit_display(self, name, value):
+        field = self._fields[name]
+        if not value:
+            return False
+        if field.type == "many2one":
+            return value.display_name
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value)
+        if field.type == "datetime":
+            return fields.Datetime.to_string(value)
+        return str(value)
+
+    def _write_qc_state(self, state, reason):
+        """Set the QC state of these lots: the only way to, for signatures and recalls.
+
+        :param reason: what decided it (a signature, a recall), kept in the lots' history
+        """
+        if state not in dict(QC_STATES):
+            raise UserError(self.env._("Unknown QC state '%(state)s'.", state=state))
+        before = {lot.id: {name: lot[name] for name in AUDITED_FIELDS} for lot in self}
+        with server_write("stock.lot.qc_state"):
+            super().write({"qc_state": state})  # not self.write: the history gets the reason below
+        self._audit_changes(before, reason=reason)
+        return True
 
     def _create_qc_checks(self):
         """Checks of each lot from its product's (or category's) QC specification."""
@@ -175,83 +270,19 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
 
     def qc_sign(self, decision, meaning, password, note=None, override_reason=None):
-        """Sign a QC decision on these lots as the current user.
+        """Sign a QC decision on these lots as the current user: see ``stock.lot.qc.signature._sign``.
 
         :param decision: ``"release"``, ``"reject"`` or ``"hold"``
         :param meaning: what the signer means by signing, stored with the signature
-        :param password: the user's password, checked again (electronic signature)
+        :param password: the user's password, checked again (electronic signature), never stored
         :param override_reason: releases although mandatory checks did not pass, stored
         :raise AccessDenied: wrong password
         :raise AccessError: the user is not a QA Manager
         :raise UserError: the lots cannot take that decision, or another user signs them now
         """
-        if decision not in QC_TRANSITIONS:
-            raise UserError(self.env._("Unknown QC decision '%(decision)s'.", decision=decision))
-        if not (meaning or "").strip():
-            raise UserError(self.env._("State the meaning of your signature, e.g. 'Approved for release'."))
-        if not self:
-            raise UserError(self.env._("Select the lots to sign."))
-        if not self.env.user.has_group("lot_traceability.group_qa_manager"):
-            raise AccessError(self.env._("Only QA Managers may sign the release, rejection or hold of a lot."))
-        self.env.user._check_credentials({"type": "password", "password": password}, {"interactive": True})
-        self._lock_for_signature()
-        self.invalidate_recordset(["qc_state"])
-        allowed_from, new_state = QC_TRANSITIONS[decision]
-        wrong_state = self.filtered(lambda lot: lot.qc_state not in allowed_from)
-        if wrong_state:
-            states = dict(QC_STATES)
-            raise UserError(
-                self.env._(
-                    "Lot %(lot)s is %(state)s: it cannot be signed for %(decision)s.",
-                    lot=wrong_state[0].name,
-                    state=states[wrong_state[0].qc_state],
-                    decision=dict(QC_DECISIONS)[decision].lower(),
-                )
-            )
-        if decision == "release" and not (override_reason or "").strip():
-            failing = self.qc_check_ids.filtered(lambda check: check.mandatory and check.result != "pass")
-            if failing:
-                raise UserError(
-                    self.env._(
-                        "Mandatory checks have not passed: %(checks)s. Record passing results, or give an "
-                        "override reason to release anyway.",
-                        checks=", ".join(f"{check.lot_id.name}: {check.name}" for check in failing),
-                    )
-                )
-        last = {signature.lot_id.id: signature for signature in self.qc_signature_ids.sorted("sequence")}
-        now = fields.Datetime.now()
-        signer_name = self.env.user.name
-        self.env["stock.lot.qc.signature"].sudo().with_context(lot_qc_signing=True).create(
-            [
-                {
-                    "lot_id": lot.id,
-                    "company_id": lot.company_id.id or self.env.company.id,
-                    "sequence": last[lot.id].sequence + 1 if lot.id in last else 1,
-                    "decision": decision,
-                    "meaning": meaning.strip(),
-                    "signer_id": self.env.uid,
-                    "signer_name": signer_name,
-                    "signed_at": now,
-                    "note": note or False,
-                    "override_reason": (override_reason or "").strip() or False,
-                    "check_snapshot": lot._get_qc_snapshot(),
-                    "previous_hash": last[lot.id].hash if lot.id in last else False,
-                }
-                for lot in self
-            ]
+        return self.env["stock.lot.qc.signature"]._sign(
+            self, decision, meaning, password, note=note, override_reason=override_reason
         )
-        self.write({"qc_state": new_state})
-        for lot in self:
-            lot.message_post(
-                body=self.env._(
-                    "%(decision)s signed by %(signer)s on %(time)s UTC, meaning: %(meaning)s",
-                    decision=dict(QC_DECISIONS)[decision],
-                    signer=signer_name,
-                    time=fields.Datetime.to_string(now),
-                    meaning=meaning.strip(),
-                )
-            )
-        return True
 
     def _lock_for_shipping(self):
         """Lock the lots a validation ships or consumes, and read their QC state again.
@@ -275,7 +306,9 @@ class StockLot(models.Model):
         try:
             # In a savepoint, so that the transaction stays usable to report the error.
             with self.env.cr.savepoint(flush=False):
-                self.env.execute_query(SQL("SELECT id FROM stock_lot WHERE id = ANY(%s) FOR UPDATE NOWAIT", self.ids))
+                self.env.execute_query(
+                    SQL("SELECT id FROM stock_lot WHERE id = ANY(%s) FOR NO KEY UPDATE NOWAIT", self.ids)
+                )
         except LockNotAvailable as error:
             raise UserError(message) from error
 
@@ -311,8 +344,12 @@ class StockLot(models.Model):
         )
 
     def action_verify_signatures(self):
-        """Check every signature chain of these lots and say whether it is intact."""
-        broken = self.qc_signature_ids._get_first_broken_link()
+        """Check every signature chain of these lots, and that each lot's QC state is the one its
+        signatures (or a recall) give it; say whether all is intact."""
+        signatures = self.sudo().qc_signature_ids  # the whole chain, whichever company signed each link
+        broken = signatures._get_first_broken_link()
+        wrong_state = self._get_lots_with_unexpected_qc_state()
+        states = dict(self._fields["qc_state"]._description_selection(self.env))
         if broken:
             message = self.env._(
                 "Signature chain broken at lot %(lot)s, signature %(sequence)s (%(signature)s): it was changed "
@@ -321,15 +358,48 @@ class StockLot(models.Model):
                 sequence=broken.sequence,
                 signature=broken.display_name,
             )
+        elif wrong_state:
+            lot, expected = wrong_state[0]
+            message = self.env._(
+                "Lot %(lot)s is %(state)s, but its signatures and recalls make it %(expected)s: its QC state "
+                "was changed outside Odoo.",
+                lot=lot.name,
+                state=states[lot.qc_state],
+                expected=states[expected],
+            )
         else:
             message = self.env._(
-                "%(count)s signatures verified: every chain is intact.", count=len(self.qc_signature_ids)
+                "Signatures verified (%(count)s): every chain is intact and every lot's QC state matches them.",
+                count=len(signatures),
             )
+        failed = bool(broken or wrong_state)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"message": message, "type": "danger" if broken else "success", "sticky": bool(broken)},
+            "params": {"message": message, "type": "danger" if failed else "success", "sticky": failed},
         }
+
+    def _get_expected_qc_states(self):
+        """The QC state each lot must have by its signatures: dict lot id -> (state, time of the decision).
+
+        Lots never signed keep the state they were created with. The recall addon adds its holds.
+        """
+        last = {}
+        for signature in self.sudo().qc_signature_ids:
+            if signature.sequence > last.get(signature.lot_id.id, (0,))[0]:
+                last[signature.lot_id.id] = (signature.sequence, signature)
+        return {
+            lot.id: (
+                (QC_TRANSITIONS[last[lot.id][1].decision][1], last[lot.id][1].signed_at)
+                if lot.id in last
+                else ("pending" if lot.qc_release_required else "released", lot.create_date)
+            )
+            for lot in self
+        }
+
+    def _get_lots_with_unexpected_qc_state(self):
+        expected = self._get_expected_qc_states()
+        return [(lot, expected[lot.id][0]) for lot in self if lot.qc_state != expected[lot.id][0]]
 
     def _action_open_qc_sign_wizard(self, decision):
         return {
@@ -352,11 +422,7 @@ class StockLot(models.Model):
 
     def _get_unreleased(self):
         """Lots that may not be shipped or consumed: on hold, rejected, or pending release."""
-        return self.filtered(
-            lambda lot: (
-                lot.qc_state in ("on_hold", "rejected") or (lot.qc_state == "pending" and lot.qc_release_required)
-            )
-        )
+        return self.filtered(lambda lot: lot.qc_state != "released")
 
     # ------------------------------------------------------------------
     # Trace engine

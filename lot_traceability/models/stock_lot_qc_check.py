@@ -1,7 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.server_write import is_server_write, server_write
 from .stock_lot_qc_spec import QC_VALUE_TYPES
+
+MEASUREMENT_FIELDS = {"measured_value", "measured_text", "measured_ok"}
+SPECIFICATION_FIELDS = {"name", "method", "unit", "value_type", "min_value", "max_value", "expected_text", "mandatory"}
+# Written by the server only: who measured, when, and the result computed from the measurement.
+SERVER_FIELDS = {"is_measured", "performed_by_id", "performed_at", "result"}
 
 
 class StockLotQcCheck(models.Model):
@@ -61,21 +67,63 @@ class StockLotQcCheck(models.Model):
             else:
                 check.result = "pass" if check.measured_ok else "fail"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_server_fields(vals_list)
+        lots = self.env["stock.lot"].browse([vals.get("lot_id") for vals in vals_list if vals.get("lot_id")])
+        self._check_not_signed(lots)
+        measured = [vals for vals in vals_list if MEASUREMENT_FIELDS & set(vals)]
+        for vals in measured:
+            vals.update(self._get_performer_vals())
+        with server_write("stock.lot.qc.check"):
+            return super().create(vals_list)
+
     def write(self, vals):
-        measurement = {"measured_value", "measured_text", "measured_ok"} & set(vals)
-        if measurement or {"min_value", "max_value", "expected_text", "mandatory"} & set(vals):
-            signed = self.lot_id.filtered(lambda lot: lot.qc_state in ("released", "rejected") and lot.qc_signature_ids)
-            if signed:
-                raise UserError(
-                    self.env._(
-                        "Lots %(lots)s are signed off: their checks can no longer change. Put the lot on hold "
-                        "to re-test it.",
-                        lots=", ".join(signed.mapped("name")),
-                    )
+        self._check_server_fields([vals])
+        if (MEASUREMENT_FIELDS | SPECIFICATION_FIELDS | {"lot_id"}) & set(vals):
+            self._check_not_signed(self.lot_id | self.env["stock.lot"].browse(vals.get("lot_id")))
+        if MEASUREMENT_FIELDS & set(vals):
+            vals = dict(vals, **self._get_performer_vals())
+        with server_write("stock.lot.qc.check"):
+            return super().write(vals)
+
+    def unlink(self):
+        signed = self.lot_id.filtered("qc_signature_ids")
+        if signed:
+            raise UserError(
+                self.env._(
+                    "The checks of lots %(lots)s are covered by a signature: they can never be deleted.",
+                    lots=", ".join(signed.mapped("name")),
                 )
-        if measurement:
-            vals = dict(vals, is_measured=True, performed_by_id=self.env.uid, performed_at=fields.Datetime.now())
-        return super().write(vals)
+            )
+        return super().unlink()
+
+    @api.model
+    def _check_server_fields(self, vals_list):
+        """Who measured, when, and the result are the server's to write, never the caller's."""
+        forged = set().union(*[SERVER_FIELDS & set(vals) for vals in vals_list])
+        if forged and not is_server_write("stock.lot.qc.check"):
+            raise UserError(
+                self.env._(
+                    "Who performed a check, when, and its result are recorded by Odoo when the measured value is "
+                    "entered; they cannot be set by hand."
+                )
+            )
+
+    @api.model
+    def _check_not_signed(self, lots):
+        signed = lots.filtered(lambda lot: lot.qc_state in ("released", "rejected") and lot.qc_signature_ids)
+        if signed:
+            raise UserError(
+                self.env._(
+                    "Lots %(lots)s are signed off: their checks can no longer change. Put the lot on hold "
+                    "to re-test it.",
+                    lots=", ".join(signed.mapped("name")),
+                )
+            )
+
+    def _get_performer_vals(self):
+        return {"is_measured": True, "performed_by_id": self.env.uid, "performed_at": fields.Datetime.now()}
 
     @api.model
     def _prepare_from_spec_line(self, lot, line):

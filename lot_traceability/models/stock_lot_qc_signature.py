@@ -2,9 +2,18 @@ import hashlib
 import json
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
+from ..tools.server_write import is_server_write, server_write
+
+QC_STATES = [("pending", "Pending Release"), ("released", "Released"), ("rejected", "Rejected"), ("on_hold", "On Hold")]
 QC_DECISIONS = [("release", "Release"), ("reject", "Reject"), ("hold", "Hold")]
+# decision -> (lot states it may be signed from, state it leads to)
+QC_TRANSITIONS = {
+    "release": (("pending", "on_hold"), "released"),
+    "reject": (("pending", "on_hold", "released"), "rejected"),
+    "hold": (("pending", "released"), "on_hold"),
+}
 # Fields covered by the hash, in this order; the previous signature's hash chains them per lot.
 HASHED_FIELDS = (
     "lot_id",
@@ -71,7 +80,7 @@ class StockLotQcSignature(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("lot_qc_signing"):
+        if not is_server_write("stock.lot.qc.signature"):
             raise UserError(self.env._("Signatures are made with the Sign wizard of a lot, never created directly."))
         for vals in vals_list:
             vals["hash"] = self._compute_hash(vals)
@@ -94,6 +103,87 @@ class StockLotQcSignature(models.Model):
                 signer=signature.signer_name,
                 time=fields.Datetime.to_string(signature.signed_at),
             )
+
+    @api.model
+    def _sign(self, lots, decision, meaning, password, note=None, override_reason=None):
+        """Sign ``decision`` on ``lots`` as the current user (``stock.lot.qc_sign``).
+
+        The password is checked and forgotten: it is never stored. The chain of each lot is read
+        whole, whichever company signed its earlier links, under a lock on the lots so that two
+        signers never fork it. The chatter note is a log, so that a signer without an e-mail
+        address signs too.
+        """
+        if decision not in QC_TRANSITIONS:
+            raise UserError(self.env._("Unknown QC decision '%(decision)s'.", decision=decision))
+        if not (meaning or "").strip():
+            raise UserError(self.env._("State the meaning of your signature, e.g. 'Approved for release'."))
+        if not lots:
+            raise UserError(self.env._("Select the lots to sign."))
+        if not self.env.user.has_group("lot_traceability.group_qa_manager"):
+            raise AccessError(self.env._("Only QA Managers may sign the release, rejection or hold of a lot."))
+        self.env.user._check_credentials({"type": "password", "password": password}, {"interactive": True})
+        lots._lock_for_signature()
+        lots.invalidate_recordset(["qc_state"])
+        allowed_from, new_state = QC_TRANSITIONS[decision]
+        wrong_state = lots.filtered(lambda lot: lot.qc_state not in allowed_from)
+        if wrong_state:
+            raise UserError(
+                self.env._(
+                    "Lot %(lot)s is %(state)s: it cannot be signed for %(decision)s.",
+                    lot=wrong_state[0].name,
+                    state=dict(lots._fields["qc_state"]._description_selection(self.env))[wrong_state[0].qc_state],
+                    decision=dict(self._fields["decision"]._description_selection(self.env))[decision].lower(),
+                )
+            )
+        if decision == "release" and not (override_reason or "").strip():
+            failing = lots.qc_check_ids.filtered(lambda check: check.mandatory and check.result != "pass")
+            if failing:
+                raise UserError(
+                    self.env._(
+                        "Mandatory checks have not passed: %(checks)s. Record passing results, or give an "
+                        "override reason to release anyway.",
+                        checks=", ".join(f"{check.lot_id.name}: {check.name}" for check in failing),
+                    )
+                )
+        # sudo: the earlier links of a chain may belong to a company the signer has not selected.
+        last = {signature.lot_id.id: signature for signature in lots.sudo().qc_signature_ids.sorted("sequence")}
+        now = fields.Datetime.now()
+        signer_name = self.env.user.name
+        with server_write("stock.lot.qc.signature"):
+            self.sudo().create(
+                [
+                    {
+                        "lot_id": lot.id,
+                        "company_id": lot.company_id.id or self.env.company.id,
+                        "sequence": last[lot.id].sequence + 1 if lot.id in last else 1,
+                        "decision": decision,
+                        "meaning": meaning.strip(),
+                        "signer_id": self.env.uid,
+                        "signer_name": signer_name,
+                        "signed_at": now,
+                        "note": note or False,
+                        "override_reason": (override_reason or "").strip() or False,
+                        "check_snapshot": lot._get_qc_snapshot(),
+                        "previous_hash": last[lot.id].hash if lot.id in last else False,
+                    }
+                    for lot in lots
+                ]
+            )
+        decision_label = dict(self._fields["decision"]._description_selection(self.env))[decision]
+        lots._write_qc_state(
+            new_state,
+            reason=self.env._("%(decision)s signed by %(signer)s", decision=decision_label, signer=signer_name),
+        )
+        body = self.env._(
+            "%(decision)s signed by %(signer)s on %(time)s UTC, meaning: %(meaning)s",
+            decision=decision_label,
+            signer=signer_name,
+            time=fields.Datetime.to_string(now),
+            meaning=meaning.strip(),
+        )
+        # A log, not a message_post: posting needs the author's e-mail address, a signature must not.
+        lots._message_log_batch(dict.fromkeys(lots.ids, body), author_id=self.env.user.partner_id.id)
+        return True
 
     def _get_first_broken_link(self):
         """The first signature (by lot, then sequence) whose hash or chain does not verify, or None."""

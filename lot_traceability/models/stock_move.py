@@ -18,25 +18,32 @@ class StockMove(models.Model):
     def _get_shelf_life_partner(self):
         """The customer whose minimum remaining shelf life applies: deliveries to customers only."""
         self.ensure_one()
-        if self.location_dest_id.usage != "customer":
+        # In multi-step deliveries the pick and pack steps already serve the customer (final location).
+        if self.location_dest_id.usage != "customer" and self.location_final_id.usage != "customer":
             return self.env["res.partner"]
-        return self.picking_id.partner_id or self.partner_id
+        return self.picking_id.partner_id or self.partner_id or self.move_dest_ids.picking_id.partner_id[:1]
 
-    def _update_reserved_quantity(self, need, location_id, lot_id=None, package_id=None, owner_id=None, strict=True):
-        return super(StockMove, self.with_context(**self._get_fefo_context()))._update_reserved_quantity(
+    def _update_reserved_quantity_vals(
+        self, need, location_id, lot_id=None, package_id=None, owner_id=None, strict=True
+    ):
+        # Both automatic reservation and chained moves (strict, lots their previous step brought) go here.
+        move = self.with_context(lot_traceability_move_reservation=True, **self._get_fefo_context())
+        return super(StockMove, move)._update_reserved_quantity_vals(
             need, location_id, lot_id, package_id, owner_id, strict
         )
 
     def _get_available_quantity(
         self, location_id, lot_id=None, package_id=None, owner_id=None, strict=False, allow_negative=False
     ):
-        return super(StockMove, self.with_context(**self._get_fefo_context()))._get_available_quantity(
+        move = self.with_context(lot_traceability_move_reservation=True, **self._get_fefo_context())
+        return super(StockMove, move)._get_available_quantity(
             location_id, lot_id, package_id, owner_id, strict, allow_negative
         )
 
-    def _get_lot_rule_violations(self, lots):
+    def _get_lot_rule_violations(self, lots, date=None):
         """Why each of ``lots`` may not be picked for this move.
 
+        :param date: when the rules are evaluated: the move's date (reservation), or now (validation)
         :return: dict ``lot id -> (rule, explanation)``, rule in ``qc``, ``expired``, ``removal``,
             ``shelf_life``; lots that may be picked have no key
         """
@@ -44,14 +51,15 @@ class StockMove(models.Model):
         reasons = {}
         unreleased = lots._get_unreleased()
         states = dict(self.env["stock.lot"]._fields["qc_state"]._description_selection(self.env))
+        date = date or self.date
         partner = self._get_shelf_life_partner()
-        min_expiration = partner and partner._get_min_expiration_date(self.product_id, self.date)
+        min_expiration = partner and partner._get_min_expiration_date(self.product_id, date)
         for lot in lots:
             if lot in unreleased:
                 reasons[lot.id] = ("qc", self.env._("QC state is %(state)s", state=states[lot.qc_state]))
-            elif lot.expiration_date and lot.expiration_date <= self.date:
+            elif lot.expiration_date and lot.expiration_date <= date:
                 reasons[lot.id] = ("expired", self.env._("expired"))
-            elif lot.removal_date and lot.removal_date <= self.date:
+            elif lot.removal_date and lot.removal_date <= date:
                 reasons[lot.id] = ("removal", self.env._("past its removal date"))
             elif min_expiration and lot.expiration_date and lot.expiration_date < min_expiration:
                 reasons[lot.id] = (

@@ -29,12 +29,16 @@ class StockQuant(models.Model):
 
     def _get_gather_domain(self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False):
         domain = super()._get_gather_domain(product_id, location_id, lot_id, package_id, owner_id, strict)
-        if strict or self.env.context.get("lot_traceability_native_reservation"):
+        if self.env.context.get("lot_traceability_native_reservation"):
             return domain
-        # Automatic reservation never takes a lot on hold or rejected, nor an unreleased lot of a
-        # product that requires release.
-        allowed_states = ["released"] if product_id._requires_qc_release() else ["released", "pending"]
-        domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("lot_qc_state", "in", allowed_states)]])
+        # A strict gather is a reservation of given lots: a user's choice (left to the validation
+        # check), or a move reserving what its previous step brought (stock.move._action_assign on
+        # chained moves). The latter obeys the rules below like any automatic reservation, so that a
+        # lot held mid-route is skipped and the move waits, instead of failing the whole run.
+        if strict and not self.env.context.get("lot_traceability_move_reservation"):
+            return domain
+        # Automatic reservation never takes a lot that is not released: pending, on hold or rejected.
+        domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("lot_qc_state", "=", "released")]])
         # Shelf life (stock.move._get_fefo_context): nothing past its removal or expiration date at
         # the move's date, nothing expiring before the customer's minimum remaining shelf life.
         move_date = self.env.context.get("lot_traceability_move_date")

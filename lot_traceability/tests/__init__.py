@@ -5,3 +5,4 @@ from . import test_lot_label
 from . import test_trace
 from . import test_qc_release
 from . import test_fefo
+from . import test_integrity

@@ -1,10 +1,16 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 from ..models.stock_lot_qc_signature import QC_DECISIONS
 
 
 class StockLotQcSignWizard(models.TransientModel):
-    """Collects the e-signature of a QC decision; ``stock.lot.qc_sign`` does the rest."""
+    """Collects the e-signature of a QC decision; ``stock.lot.qc_sign`` does the rest.
+
+    The password is never written to the database: the field is not stored, and the Sign button
+    hands its value to ``action_sign`` in the call's context (``lot_qc_password``), for that one
+    call. Each user sees only the wizards they opened (record rule).
+    """
 
     _name = "stock.lot.qc.sign.wizard"
     _description = "Sign a QC Decision"
@@ -12,7 +18,9 @@ class StockLotQcSignWizard(models.TransientModel):
     lot_ids = fields.Many2many("stock.lot", string="Lots", required=True)
     decision = fields.Selection(QC_DECISIONS, required=True, default="release")
     meaning = fields.Char(required=True, help="What you mean by signing, stored with your printed name and the time.")
-    password = fields.Char(required=True, help="Your Odoo password: signing is an electronic signature.")
+    password = fields.Char(
+        store=False, help="Your Odoo password: signing is an electronic signature. It is checked, never stored."
+    )
     note = fields.Text()
     override_reason = fields.Text(
         help="Release although a mandatory check did not pass: say why. Stored with the signature."
@@ -20,7 +28,12 @@ class StockLotQcSignWizard(models.TransientModel):
 
     def action_sign(self):
         self.ensure_one()
-        self.lot_ids.qc_sign(
-            self.decision, self.meaning, self.password, note=self.note, override_reason=self.override_reason
+        password = self.env.context.get("lot_qc_password") or self.password
+        if not password:
+            raise UserError(self.env._("Enter your password to sign."))
+        # Nothing called from here needs the password in its context.
+        wizard = self.with_context(lot_qc_password=None)
+        wizard.lot_ids.qc_sign(
+            wizard.decision, wizard.meaning, password, note=wizard.note, override_reason=wizard.override_reason
         )
         return {"type": "ir.actions.act_window_close"}
