@@ -45,6 +45,24 @@ class StockLot(models.Model):
                 )
         return super().qc_sign(decision, meaning, password, note=note, override_reason=override_reason)
 
+    def _get_expected_qc_states(self):
+        """Recalls decide too: a lot held by an open recall is on hold; a recall closed after the lot's
+        last signature left it rejected or on hold, as its outcome says."""
+        expected = super()._get_expected_qc_states()
+        holds = self.env["stock.lot.recall.hold"].sudo().search([("lot_id", "in", self.ids)])
+        for hold in holds.sorted(lambda hold: hold.recall_id.date_confirmed or hold.recall_id.create_date):
+            recall, decided_at = hold.recall_id, expected[hold.lot_id.id][1]
+            if not recall.date_confirmed or recall.date_confirmed < decided_at:
+                continue  # a signature made after the recall held the lot decides
+            if recall.state in OPEN_RECALL_STATES:
+                expected[hold.lot_id.id] = ("on_hold", recall.date_confirmed)
+            elif recall.state == "closed":
+                outcome = "rejected" if recall.lot_outcome == "reject" else "on_hold"
+                expected[hold.lot_id.id] = (outcome, recall.date_closed)
+            elif recall.state == "cancelled":
+                expected[hold.lot_id.id] = (hold.previous_qc_state, recall.write_date)
+        return expected
+
     def action_open_recall_wizard(self):
         return {
             "type": "ir.actions.act_window",

@@ -2,11 +2,58 @@ import time
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
+from odoo.addons.lot_traceability.tools.server_write import is_server_write, server_write
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_is_zero
 
 # States of a real recall that holds its lots and can still be notified, recovered or closed.
 OPEN_RECALL_STATES = ("confirmed", "notified", "recovering")
+
+# What the recall's own actions write, never a user: its state, the mock flag once created, its scope.
+RECALL_SERVER_FIELDS = {
+    "state",
+    "is_mock",
+    "affected_lot_ids",
+    "customer_ids",
+    "shipment_ids",
+    "stock_ids",
+    "hold_ids",
+    "balance_ids",
+    "completeness",
+    "scope_duration_ms",
+    "scope_date",
+    "date_confirmed",
+    "date_closed",
+    "close_justification",
+    "lot_outcome",
+}
+# Bulk inserts of the scope (stock.lot.recall._insert_scope_rows): column -> PostgreSQL array type.
+SCOPE_COLUMNS = {
+    "stock.lot.recall.shipment": {
+        "partner_id": "int4",
+        "picking_id": "int4",
+        "move_line_id": "int4",
+        "lot_id": "int4",
+        "product_id": "int4",
+        "quantity": "float8",
+        "date": "timestamp",
+    },
+    "stock.lot.recall.stock": {"lot_id": "int4", "location_id": "int4", "quantity": "float8"},
+    "stock.lot.recall.balance": {
+        "lot_id": "int4",
+        "in_qty": "float8",
+        "returned_qty": "float8",
+        "shipped_qty": "float8",
+        "consumed_qty": "float8",
+        "scrapped_qty": "float8",
+        "on_hand_qty": "float8",
+        "discrepancy_qty": "float8",
+        "recall_shipped_qty": "float8",
+        "recovered_qty": "float8",
+        "destroyed_qty": "float8",
+        "unaccounted_qty": "float8",
+    },
+}
 
 FDA_CLASSES = [
     ("class_1", "Class I: serious health consequences or death"),
@@ -263,15 +310,43 @@ class StockLotRecall(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if (RECALL_SERVER_FIELDS - {"is_mock"}) & set(vals) and not is_server_write("stock.lot.recall"):
+                raise UserError(
+                    self.env._(
+                        "A recall starts as a draft; its scope, state and outcome are written by its actions only."
+                    )
+                )
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 code = "stock.lot.recall.mock" if vals.get("is_mock") else "stock.lot.recall"
                 vals["name"] = self.env["ir.sequence"].next_by_code(code) or self.env._("New")
         return super().create(vals_list)
 
+    def write(self, vals):
+        if RECALL_SERVER_FIELDS & set(vals) and not is_server_write("stock.lot.recall"):
+            raise UserError(
+                self.env._(
+                    "A recall's state, mock flag, scope and outcome are written by its actions (Compute Scope, "
+                    "Confirm, Notify, Close...), never edited by hand."
+                )
+            )
+        return super().write(vals)
+
     def unlink(self):
-        if any(recall.state not in ("draft", "cancelled") and not recall.is_mock for recall in self):
-            raise UserError(self.env._("Only draft or cancelled recalls can be deleted; cancel it first."))
+        # A recall that once held stock is evidence: it stays, cancelled or closed.
+        if any(not recall.is_mock and (recall.state != "draft" or recall.date_confirmed) for recall in self):
+            raise UserError(self.env._("Only draft recalls can be deleted; a confirmed recall is kept for the record."))
         return super().unlink()
+
+    def _write_server(self, vals):
+        """Write what only the recall's actions may (RECALL_SERVER_FIELDS)."""
+        with server_write("stock.lot.recall"):
+            return self.write(vals)
+
+    def _get_scope_companies(self):
+        """The companies a recall reaches: every company the user may see, the recall's first, whichever
+        companies are selected in the switcher."""
+        self.ensure_one()
+        return self.company_id | self.env.user.company_ids
 
     # ------------------------------------------------------------------
     # Scope
@@ -288,11 +363,11 @@ class StockLotRecall(models.Model):
                 raise UserError(
                     self.env._("Recall %(recall)s has no lot to start from: add seed lots.", recall=recall.name)
                 )
-            foreign = seeds.filtered(lambda lot: lot.company_id and lot.company_id not in self.env.companies)
+            foreign = seeds.filtered(lambda lot: lot.company_id and lot.company_id not in self.env.user.company_ids)
             if foreign:
                 raise UserError(
                     self.env._(
-                        "Lots %(lots)s belong to a company you have not selected; select it before recalling them.",
+                        "Lots %(lots)s belong to a company you have no access to: they cannot be recalled by you.",
                         lots=", ".join(foreign.mapped("name")),
                     )
                 )
@@ -312,33 +387,90 @@ class StockLotRecall(models.Model):
                 )
 
     def action_compute_scope(self):
-        """Trace every seed lot downstream and store the affected lots, shipments and stock."""
+        """Trace every seed lot downstream and store the affected lots, shipments and stock.
+
+        The trace spans every company the user may see. The scope is stored with set-based inserts:
+        a recall of a lot shipped to 10,000 customers writes 10,000 shipment lines in one statement.
+        """
         self._check_seed_lots()
         for recall in self:
             started = time.perf_counter()
-            trace = recall._get_seed_lots().trace("downstream")
+            companies = recall._get_scope_companies()
+            seeds = recall._get_seed_lots().with_context(allowed_company_ids=companies.ids)
+            trace = seeds.trace("downstream")
             shipments = recall._get_scope_shipments(trace["move_line_ids"])
             balances = recall._get_mass_balance(trace["lot_ids"], shipments)
+            recall._store_scope(trace, shipments, balances)
             duration = (time.perf_counter() - started) * 1000
-            recall.write(
+            recall._write_server(
                 {
-                    "affected_lot_ids": [Command.set(trace["lot_ids"])],
-                    "customer_ids": [Command.set(trace["customer_ids"])],
-                    "shipment_ids": [Command.clear()] + [Command.create(vals) for vals in shipments],
-                    "stock_ids": [Command.clear()]
-                    + [
-                        Command.create(
-                            {"lot_id": row["lot_id"], "location_id": row["location_id"], "quantity": row["quantity"]}
-                        )
-                        for row in trace["on_hand"]
-                    ],
-                    "balance_ids": [Command.clear()] + [Command.create(vals) for vals in balances],
                     "completeness": self._get_completeness(balances),
                     "scope_duration_ms": duration,
                     "scope_date": fields.Datetime.now(),
                 }
             )
         return True
+
+    def _store_scope(self, trace, shipments, balances):
+        """Replace the stored scope of this recall: affected lots, customers, shipments, stock, balance."""
+        self.ensure_one()
+        self.flush_recordset()
+        for table, column, ids in (
+            ("stock_lot_recall_affected_lot_rel", "lot_id", trace["lot_ids"]),
+            ("stock_lot_recall_customer_rel", "partner_id", trace["customer_ids"]),
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM %(table)s WHERE recall_id = %(recall)s; "
+                    "INSERT INTO %(table)s (recall_id, %(column)s) SELECT %(recall)s, unnest(%(ids)s::int[])",
+                    table=SQL.identifier(table),
+                    column=SQL.identifier(column),
+                    recall=self.id,
+                    ids=list(ids),
+                )
+            )
+        self._insert_scope_rows("stock.lot.recall.shipment", shipments)
+        self._insert_scope_rows(
+            "stock.lot.recall.stock",
+            trace["on_hand"],
+            extra_columns={
+                "company_id": SQL("(SELECT company_id FROM stock_location WHERE id = scope_row.location_id)")
+            },
+        )
+        self._insert_scope_rows("stock.lot.recall.balance", balances)
+        self.invalidate_recordset(["affected_lot_ids", "customer_ids", "shipment_ids", "stock_ids", "balance_ids"])
+
+    def _insert_scope_rows(self, model, rows, extra_columns=None):
+        """Replace this recall's lines of ``model`` with ``rows`` (dicts of SCOPE_COLUMNS) in one INSERT."""
+        self.ensure_one()
+        table = self.env[model]._table
+        columns = SCOPE_COLUMNS[model]
+        extra_columns = {"company_id": SQL("%s", self.company_id.id), **(extra_columns or {})}
+        self.env.cr.execute(SQL("DELETE FROM %s WHERE recall_id = %s", SQL.identifier(table), self.id))
+        if rows:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO %(table)s (recall_id, %(columns)s, %(extra)s,
+                                           create_uid, create_date, write_uid, write_date)
+                    SELECT %(recall)s, %(row_columns)s, %(extra_values)s,
+                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                      FROM unnest(%(arrays)s) AS scope_row(%(columns)s)
+                    """,
+                    table=SQL.identifier(table),
+                    columns=SQL(", ").join(SQL.identifier(column) for column in columns),
+                    extra=SQL(", ").join(SQL.identifier(column) for column in extra_columns),
+                    recall=self.id,
+                    row_columns=SQL(", ").join(SQL.identifier("scope_row", column) for column in columns),
+                    extra_values=SQL(", ").join(extra_columns.values()),
+                    uid=self.env.uid,
+                    arrays=SQL(", ").join(
+                        SQL("%s::%s[]", [None if row[column] is False else row[column] for row in rows], SQL(sql_type))
+                        for column, sql_type in columns.items()
+                    ),
+                )
+            )
+        self.env[model].invalidate_model()
 
     @api.model
     def _get_completeness(self, balances):
@@ -436,7 +568,8 @@ class StockLotRecall(models.Model):
                 {"lot_id": shipment.lot_id.id, "quantity": shipment.quantity} for shipment in recall.shipment_ids
             ]
             balances = recall._get_mass_balance(recall.affected_lot_ids.ids, shipments)
-            recall.balance_ids = [Command.clear()] + [Command.create(vals) for vals in balances]
+            recall._insert_scope_rows("stock.lot.recall.balance", balances)
+            recall.invalidate_recordset(["balance_ids"])
         return True
 
     def _get_scope_shipments(self, move_line_ids):
@@ -495,20 +628,27 @@ class StockLotRecall(models.Model):
             # Lock the lots first: a delivery validated at the same moment waits or fails, and
             # then finds them on hold (it re-checks the hold in _action_done).
             self.env["stock.lot"]._lock_for_recall(lots)
+            lots.invalidate_recordset(["qc_state"])
+            # A signed rejection stands: a rejected lot is never turned into a held one.
+            to_hold = lots.filtered(lambda lot: lot.qc_state != "rejected")
             already_held = recall.hold_ids.lot_id
-            recall.write(
+            recall.sudo()._write_server(
                 {
                     "hold_ids": [
                         Command.create({"lot_id": lot.id, "previous_qc_state": lot.qc_state})
-                        for lot in lots - already_held
+                        for lot in to_hold - already_held
                     ],
                     "state": "confirmed",
                     "date_confirmed": fields.Datetime.now(),
                 }
             )
-            lots.with_context(lot_recall_id=recall.id).write({"qc_state": "on_hold"})
-            open_lines = self.env["stock.move.line"].search(
-                [("lot_id", "in", lots.ids), ("state", "not in", ("done", "cancel"))]
+            to_hold.filtered(lambda lot: lot.qc_state != "on_hold")._write_qc_state(
+                "on_hold", reason=self.env._("Recall %(recall)s confirmed", recall=recall.name)
+            )
+            open_lines = (
+                self.env["stock.move.line"]
+                .with_context(allowed_company_ids=recall._get_scope_companies().ids)
+                .search([("lot_id", "in", to_hold.ids), ("state", "not in", ("done", "cancel"))])
             )
             moves = open_lines.move_id
             open_lines.unlink()
@@ -543,7 +683,7 @@ class StockLotRecall(models.Model):
             if recall.state == "closed":
                 raise UserError(self.env._("Recall %(recall)s is closed; it cannot be cancelled.", recall=recall.name))
             recall._release_holds()
-        self.write({"state": "cancelled"})
+            recall._write_server({"state": "cancelled"})
         return True
 
     def _check_open_real_recall(self, action):
@@ -609,7 +749,7 @@ class StockLotRecall(models.Model):
                 )
             )
             if recall.state == "confirmed":
-                recall.state = "notified"
+                recall._write_server({"state": "notified"})
         return True
 
     def action_view_notifications(self):
@@ -639,14 +779,14 @@ class StockLotRecall(models.Model):
         return self.recall_location_id
 
     def _get_quantities_to_return(self):
-        """{(customer, lot): quantity} shipped in scope and not yet in one of this recall's returns."""
+        """{(delivery move, lot): quantity} shipped in scope and not yet in one of this recall's returns."""
         self.ensure_one()
         to_return = defaultdict(float)
         for shipment in self.shipment_ids:
-            to_return[shipment.partner_id.commercial_partner_id, shipment.lot_id] += shipment.quantity
+            to_return[shipment.move_line_id.move_id, shipment.lot_id] += shipment.quantity
         returning = self.return_picking_ids.filtered(lambda picking: picking.state != "cancel").move_line_ids
         for line in returning:
-            key = line.picking_id.partner_id.commercial_partner_id, line.lot_id
+            key = line.move_id.origin_returned_move_id, line.lot_id
             if key in to_return:
                 to_return[key] -= line.quantity_product_uom
         return {
@@ -674,17 +814,15 @@ class StockLotRecall(models.Model):
             raise UserError(self.env._("Every shipped quantity of %(recall)s already has a return.", recall=self.name))
         destination = self._get_recall_location()
         picking_type = destination.warehouse_id.in_type_id
-        per_customer = defaultdict(list)
-        for (partner, lot), quantity in to_return.items():
-            per_customer[partner].append((lot, quantity))
+        # One return per delivery, linked to it as Odoo's own returns are (return_id on the transfer,
+        # origin_returned_move_id on each move), so that Odoo's reports count what came back.
+        per_delivery = defaultdict(lambda: defaultdict(list))
+        for (move, lot), quantity in to_return.items():
+            per_delivery[move.picking_id][move].append((lot, quantity))
         pickings_vals = []
-        lots_per_customer_product = defaultdict(list)
-        for partner, lines in per_customer.items():
+        for delivery, moves in per_delivery.items():
+            partner = delivery.partner_id or next(iter(moves)).partner_id
             source = partner.property_stock_customer
-            moves = defaultdict(list)
-            for lot, quantity in lines:
-                moves[lot.product_id].append((lot, quantity))
-                lots_per_customer_product[partner, lot.product_id].append((lot, quantity))
             pickings_vals.append(
                 {
                     "picking_type_id": picking_type.id,
@@ -692,20 +830,23 @@ class StockLotRecall(models.Model):
                     "location_id": source.id,
                     "location_dest_id": destination.id,
                     "origin": self.name,
+                    "return_id": delivery.id,
                     "lot_recall_id": self.id,
                     "company_id": self.company_id.id,
                     "move_ids": [
                         Command.create(
                             {
                                 "name": self.name,
-                                "product_id": product.id,
-                                "product_uom": product.uom_id.id,
+                                "product_id": move.product_id.id,
+                                "product_uom": move.product_id.uom_id.id,
                                 "product_uom_qty": sum(quantity for _lot, quantity in lot_lines),
                                 "location_id": source.id,
                                 "location_dest_id": destination.id,
+                                "origin_returned_move_id": move.id,
+                                "procure_method": "make_to_stock",
                             }
                         )
-                        for product, lot_lines in moves.items()
+                        for move, lot_lines in moves.items()
                     ],
                 }
             )
@@ -723,15 +864,15 @@ class StockLotRecall(models.Model):
                     "location_dest_id": move.location_dest_id.id,
                 }
                 for move in pickings.move_ids
-                for lot, quantity in lots_per_customer_product[move.picking_id.partner_id, move.product_id]
+                for lot, quantity in per_delivery[move.origin_returned_move_id.picking_id][move.origin_returned_move_id]
             ]
         )
         pickings.action_confirm()
-        self.state = "recovering"
+        self._write_server({"state": "recovering"})
         self.message_post(
             body=self.env._(
                 "Returns created for %(count)s customers: %(pickings)s.",
-                count=len(pickings),
+                count=len(pickings.partner_id.commercial_partner_id),
                 pickings=", ".join(pickings.mapped("name")),
             )
         )
@@ -839,10 +980,10 @@ class StockLotRecall(models.Model):
                         effectiveness=round(recall.effectiveness, 1),
                     )
                 )
-            held = recall._get_lots_held_only_by_self()
+            held = recall._get_lots_held_only_by_self().filtered(lambda lot: lot.qc_state == "on_hold")
             if lot_outcome == "reject":
-                held.with_context(lot_recall_id=recall.id).write({"qc_state": "rejected"})
-            recall.write(
+                held._write_qc_state("rejected", reason=self.env._("Recall %(recall)s closed", recall=recall.name))
+            recall._write_server(
                 {
                     "state": "closed",
                     "date_closed": fields.Datetime.now(),
@@ -866,21 +1007,30 @@ class StockLotRecall(models.Model):
     def _get_lots_held_only_by_self(self):
         """Lots this recall holds that no other open recall holds."""
         self.ensure_one()
-        other_holds = self.env["stock.lot.recall.hold"].search(
-            [
-                ("lot_id", "in", self.hold_ids.lot_id.ids),
-                ("recall_id", "!=", self.id),
-                ("recall_id.state", "not in", ("closed", "cancelled")),
-            ]
+        other_holds = (
+            self.env["stock.lot.recall.hold"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", self.hold_ids.lot_id.ids),
+                    ("recall_id", "!=", self.id),
+                    ("recall_id.state", "not in", ("closed", "cancelled")),
+                ]
+            )
         )
         return self.hold_ids.lot_id - other_holds.lot_id
 
     def _release_holds(self):
         """Give the lots held by this recall their previous QC state back, unless another open recall holds them."""
         self.ensure_one()
-        only_self = self._get_lots_held_only_by_self()
-        for hold in self.hold_ids.filtered(lambda hold: hold.lot_id in only_self):
-            hold.lot_id.with_context(lot_recall_id=self.id).qc_state = hold.previous_qc_state
+        # Only lots still on hold by this recall alone: a decision signed since (a rejection) stands.
+        only_self = self._get_lots_held_only_by_self().filtered(lambda lot: lot.qc_state == "on_hold")
+        holds = self.hold_ids.filtered(lambda hold: hold.lot_id in only_self)
+        reason = self.env._("Recall %(recall)s cancelled", recall=self.name)
+        for state in set(holds.mapped("previous_qc_state")):
+            holds.filtered(lambda hold, state=state: hold.previous_qc_state == state).lot_id._write_qc_state(
+                state, reason=reason
+            )
 
     # ------------------------------------------------------------------
     # Mock recalls
@@ -900,8 +1050,37 @@ class StockLotRecall(models.Model):
         return action
 
 
+class StockLotRecallScopeLine(models.AbstractModel):
+    """What a recall's actions compute and store (its shipments, stock, holds and mass balance): read by
+    everyone who sees the recall, written by its actions only, never by hand."""
+
+    _name = "stock.lot.recall.scope.line"
+    _description = "Recall Scope Line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_server_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_server_write()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_server_write()
+        return super().unlink()
+
+    @api.model
+    def _check_server_write(self):
+        if not is_server_write("stock.lot.recall"):
+            raise UserError(
+                self.env._("A recall's scope is computed by the recall (Compute Scope, Update Balance), never edited.")
+            )
+
+
 class StockLotRecallShipment(models.Model):
     _name = "stock.lot.recall.shipment"
+    _inherit = ["stock.lot.recall.scope.line"]
     _description = "Recall Shipment"
     _order = "partner_id, date, id"
 
@@ -919,6 +1098,7 @@ class StockLotRecallShipment(models.Model):
 
 class StockLotRecallStock(models.Model):
     _name = "stock.lot.recall.stock"
+    _inherit = ["stock.lot.recall.scope.line"]
     _description = "Recall Stock on Hand"
     _order = "lot_id, location_id"
 
@@ -934,6 +1114,7 @@ class StockLotRecallHold(models.Model):
     """The QC state a lot had before a recall put it on hold, to give it back on cancel."""
 
     _name = "stock.lot.recall.hold"
+    _inherit = ["stock.lot.recall.scope.line"]
     _description = "Recall Hold"
 
     recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True)

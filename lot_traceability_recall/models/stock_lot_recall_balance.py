@@ -11,6 +11,7 @@ class StockLotRecallBalance(models.Model):
     """
 
     _name = "stock.lot.recall.balance"
+    _inherit = ["stock.lot.recall.scope.line"]
     _description = "Recall Mass Balance"
     _order = "recall_id, discrepancy_qty desc, lot_id"
 

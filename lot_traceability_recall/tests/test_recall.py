@@ -128,12 +128,15 @@ class TestRecall(LotTraceabilityCommon):
         with self.assertRaisesRolledBack(UserError, "no lot to start from"):
             recall.action_compute_scope()
 
-    def test_lots_of_a_company_not_selected_are_refused(self):
+    def test_lots_of_a_company_the_user_may_not_see_are_refused(self):
+        # Issue 10: a recall reaches every company its manager may see, selected or not; one the
+        # manager has no access to stays out of reach.
         company_2 = self.env["res.company"].create({"name": "Dairy Spain"})
         product_2 = self.env["product.product"].create(
             {"name": "Spanish milk", "is_storable": True, "tracking": "lot", "company_id": company_2.id}
         )
         lot = self.env["stock.lot"].with_company(company_2).create({"name": "ES-1", "product_id": product_2.id})
         recall = self.env["stock.lot.recall"].create({"reason": "foreign", "lot_ids": [Command.set(lot.ids)]})
-        with self.assertRaisesRolledBack(UserError, "company you have not selected"):
+        self.env.user.company_ids -= company_2
+        with self.assertRaisesRolledBack(UserError, "company you have no access to"):
             recall.with_context(allowed_company_ids=[self.company.id]).action_compute_scope()

@@ -117,12 +117,12 @@ class TestDeliveringWhileRecalled(RecallConcurrencyCommon):
             env = api.Environment(recalling, SUPERUSER_ID, {})
             lot = env["stock.lot"].browse(self.lot_id)
             lot._lock_for_recall(lot)
-            lot.qc_state = "on_hold"
+            lot._write_qc_state("on_hold", reason="recall")
             recalling.commit()
             try:
                 with self.assertRaises(SerializationFailure):
                     delivery.button_validate()
                 self.assertNotEqual(delivery.state, "done")
             finally:
-                lot.qc_state = "released"
+                lot._write_qc_state("released", reason="end of test")
                 recalling.commit()
