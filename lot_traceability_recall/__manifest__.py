@@ -9,7 +9,7 @@
     "website": "https://github.com/lot-traceability/lot-traceability",
     "maintainers": ["lot-traceability"],
     "development_status": "Beta",
-    "depends": ["lot_traceability"],
+    "depends": ["lot_traceability", "portal"],
     "data": [
         "security/lot_traceability_recall_security.xml",
         "security/ir.model.access.csv",
