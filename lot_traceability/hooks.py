@@ -1,6 +1,6 @@
 from odoo.tools import SQL
 
-from .models.stock_lot import TRACE_FUNCTION
+from .models.stock_lot_trace import TRACE_FUNCTION
 
 
 def uninstall_hook(env):

@@ -12,6 +12,7 @@ from . import stock_quant
 from . import stock_move
 from . import stock_warehouse
 from . import stock_lot
+from . import stock_lot_trace
 from . import stock_move_line
 from . import stock_picking
 from . import mrp_production

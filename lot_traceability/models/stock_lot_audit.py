@@ -16,7 +16,7 @@ class StockLotAudit(models.Model):
     _order = "date desc, id desc"
     _rec_name = "field_description"
 
-    lot_id = fields.Many2one("stock.lot", "Lot", required=True, ondelete="cascade", index=True, readonly=True)
+    lot_id = fields.Many2one("stock.lot", required=True, ondelete="cascade", index=True, readonly=True)
     company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)
     date = fields.Datetime("Changed On", required=True, readonly=True, default=fields.Datetime.now)
     user_id = fields.Many2one(
@@ -24,8 +24,8 @@ class StockLotAudit(models.Model):
     )
     field_name = fields.Char("Technical Field", required=True, readonly=True)
     field_description = fields.Char("Field", required=True, readonly=True)
-    old_value = fields.Char("Old Value", readonly=True)
-    new_value = fields.Char("New Value", readonly=True)
+    old_value = fields.Char(readonly=True)
+    new_value = fields.Char(readonly=True)
     reason = fields.Char(readonly=True, help="What made the change: a signature, a recall, a user's edit.")
 
     @api.model_create_multi

@@ -1,8 +1,27 @@
-from odoo import models
+from odoo import api, fields, models
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"
+
+    lot_wait_reason = fields.Char(
+        "Waiting For Release",
+        compute="_compute_lot_wait_reason",
+        help="Lots the previous step brought that this step does not take: not released (pending, on hold "
+        "or rejected). The move waits for them; other lots are reserved instead.",
+    )
+
+    @api.depends("state", "move_orig_ids.move_line_ids.lot_id.qc_state")
+    def _compute_lot_wait_reason(self):
+        states = dict(self.env["stock.lot"]._fields["qc_state"]._description_selection(self.env))
+        for move in self:
+            lots = self.env["stock.lot"]
+            if move.state in ("confirmed", "waiting", "partially_available") and move.move_orig_ids:
+                lots = move.move_orig_ids.filtered(lambda orig: orig.state == "done").move_line_ids.lot_id
+            unreleased = lots._get_unreleased()
+            move.lot_wait_reason = (
+                ", ".join(f"{lot.name} ({states[lot.qc_state]})" for lot in unreleased) if unreleased else False
+            )
 
     def _get_fefo_context(self):
         """What automatic reservation must respect for this move (read by stock.quant._get_gather_domain)."""

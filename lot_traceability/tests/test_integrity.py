@@ -73,7 +73,7 @@ class TestSignatureIntegrity(IntegrityCommon):
         found = []
         for table, column in self.env.cr.fetchall():
             self.env.cr.execute(
-                f'SELECT 1 FROM "{table}" WHERE "{column}"::text LIKE %s LIMIT 1',  # noqa: S608 (catalog names)
+                f'SELECT 1 FROM "{table}" WHERE "{column}"::text LIKE %s LIMIT 1',
                 [f"%{password}%"],
             )
             if self.env.cr.fetchone():
@@ -101,8 +101,10 @@ class TestSignatureIntegrity(IntegrityCommon):
             lot.sudo().qc_state = "released"
         with self.assertRaisesRolledBack(UserError, "set by Odoo"):
             self.env["stock.lot"].create({"name": "FORGED", "product_id": self.milk.id, "qc_state": "released"})
-        forged = self.env["stock.lot"].with_context(default_qc_state="released").create(
-            {"name": "DEFAULTED", "product_id": self.milk.id}
+        forged = (
+            self.env["stock.lot"]
+            .with_context(default_qc_state="released")
+            .create({"name": "DEFAULTED", "product_id": self.milk.id})
         )
         self.assertEqual(forged.qc_state, "pending", "a default in the context changes nothing")
         result = self.env["stock.lot"].load(
@@ -115,7 +117,12 @@ class TestSignatureIntegrity(IntegrityCommon):
 
     def _xmlid(self, product):
         self.env["ir.model.data"].create(
-            {"name": f"integrity_product_{product.id}", "module": "__test__", "model": product._name, "res_id": product.id}
+            {
+                "name": f"integrity_product_{product.id}",
+                "module": "__test__",
+                "model": product._name,
+                "res_id": product.id,
+            }
         )
         return f"__test__.integrity_product_{product.id}"
 
@@ -176,6 +183,7 @@ class TestSignatureIntegrity(IntegrityCommon):
         self.assertFalse(lot.company_id)
         lot.with_user(self.qa_manager).qc_sign("hold", "Hold for retest", "qa.integrity")
         lot.qc_check_ids.with_user(self.qa_manager).measured_value = 6.6
+        self.env.invalidate_all()  # as in the next request, where the user has selected the other company only
         in_spain = lot.with_user(self.qa_manager).with_context(allowed_company_ids=[company_2.id])
         in_spain.qc_sign("release", "Released in Spain", "qa.integrity")
         signatures = lot.sudo().qc_signature_ids.sorted("sequence")
@@ -230,6 +238,7 @@ class TestReleaseGate(IntegrityCommon):
         with self.assertRaisesRolledBack(UserError, "MILK-I"):
             self.env["stock.move.line"].with_user(self.stock_manager).create(
                 {
+                    "move_id": delivery.move_ids.id,
                     "picking_id": delivery.id,
                     "product_id": self.milk.id,
                     "lot_id": lot.id,
@@ -343,6 +352,7 @@ class TestReleaseGate(IntegrityCommon):
         ship._action_assign()  # Check Availability: no error, nothing reserved
         self.assertFalse(ship.move_line_ids)
         self.assertNotEqual(ship.state, "assigned")
+        self.assertEqual(ship.lot_wait_reason, "MILK-MID (On Hold)", "the reason the move waits is shown")
         self.env["procurement.group"].run_scheduler()
 
 
@@ -380,4 +390,3 @@ class TestSignatureLocks(TransactionCase):
             lot.qc_sign("hold", "Hold for retest", "Lock-Test-Password-1")
             receiving.rollback()
         self.assertEqual(lot.qc_state, "on_hold")
-
