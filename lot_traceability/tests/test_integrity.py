@@ -5,10 +5,9 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.modules.registry import Registry
-from odoo.tests import Form, TransactionCase, get_db_name, new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import LotTraceabilityCommon
 
@@ -354,39 +353,3 @@ class TestReleaseGate(IntegrityCommon):
         self.assertNotEqual(ship.state, "assigned")
         self.assertEqual(ship.lot_wait_reason, "MILK-MID (On Hold)", "the reason the move waits is shown")
         self.env["procurement.group"].run_scheduler()
-
-
-@tagged("post_install", "-at_install")
-class TestSignatureLocks(TransactionCase):
-    """A receipt or reservation holding a key share lock on a lot does not make signing fail."""
-
-    @classmethod
-    def setUpClass(cls):
-        with Registry(get_db_name()).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            product = env["product.product"].create(
-                {"name": "Lock milk", "is_storable": True, "tracking": "lot", "qc_release_required": True}
-            )
-            cls.lot_id = env["stock.lot"].create({"name": "MILK-LOCK", "product_id": product.id}).id
-            cls.template_id = product.product_tmpl_id.id
-        cls.addClassCleanup(cls._delete_committed_records)
-        super().setUpClass()
-        cls.qa_manager = new_test_user(
-            cls.env, "qa.lock", groups="lot_traceability.group_qa_manager", password="Lock-Test-Password-1"
-        )
-
-    @classmethod
-    def _delete_committed_records(cls):
-        with Registry(get_db_name()).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["stock.lot"].browse(cls.lot_id).unlink()
-            env["product.template"].browse(cls.template_id).unlink()
-
-    def test_signing_while_another_user_receives_the_same_lot(self):
-        lot = self.env["stock.lot"].browse(self.lot_id).with_user(self.qa_manager)
-        with Registry(get_db_name()).cursor() as receiving:
-            # Inserting a move line that references the lot takes this lock on it.
-            receiving.execute("SELECT id FROM stock_lot WHERE id = %s FOR KEY SHARE", [self.lot_id])
-            lot.qc_sign("hold", "Hold for retest", "Lock-Test-Password-1")
-            receiving.rollback()
-        self.assertEqual(lot.qc_state, "on_hold")

@@ -264,3 +264,13 @@ class TestQcConcurrentSigning(TransactionCase):
         lot.qc_sign("hold", "Hold for retest", "qa.concurrent")
         self.assertEqual(lot.qc_signature_ids.mapped("sequence"), [1])
         self.assertEqual(lot.qc_state, "on_hold")
+
+    def test_signing_while_another_user_receives_the_same_lot(self):
+        lot = self.env["stock.lot"].browse(self.lot_id).with_user(self.qa_manager)
+        with Registry(get_db_name()).cursor() as receiving:
+            # Inserting a move line that references the lot takes this lock on it: signing does not wait for
+            # it nor fail (the signer's lock is FOR NO KEY UPDATE).
+            receiving.execute("SELECT id FROM stock_lot WHERE id = %s FOR KEY SHARE", [self.lot_id])
+            lot.qc_sign("hold", "Hold for retest", "qa.concurrent")
+            receiving.rollback()
+        self.assertEqual(lot.qc_state, "on_hold")
