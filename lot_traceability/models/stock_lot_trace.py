@@ -25,7 +25,8 @@ TRACE_WALKS = {
 }
 
 
-class StockLot(models.Model):
+# A file per concern (trace engine, genealogy) rather than one large stock_lot.py.
+class StockLot(models.Model):  # pylint: disable=consider-merging-classes-inherited
     """The trace engine: one recursive SQL query per direction, kept as database functions."""
 
     _inherit = "stock.lot"

@@ -8,7 +8,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
-class StockLot(models.Model):
+# A file per concern (trace engine, genealogy) rather than one large stock_lot.py.
+class StockLot(models.Model):  # pylint: disable=consider-merging-classes-inherited
     """Genealogy of lots built from the trace engine: the tree the report prints, and its XLSX."""
 
     _inherit = "stock.lot"
