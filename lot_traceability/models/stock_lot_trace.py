@@ -26,10 +26,10 @@ TRACE_WALKS = {
 
 
 # A file per concern (trace engine, genealogy) rather than one large stock_lot.py.
-class StockLot(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class StockLot(models.Model):
     """The trace engine: one recursive SQL query per direction, kept as database functions."""
 
-    _inherit = "stock.lot"
+    _inherit = "stock.lot"  # pylint: disable=consider-merging-classes-inherited
 
     @api.readonly
     def trace(self, direction="both"):

@@ -9,10 +9,10 @@ from odoo.tools import SQL
 
 
 # A file per concern (trace engine, genealogy) rather than one large stock_lot.py.
-class StockLot(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class StockLot(models.Model):
     """Genealogy of lots built from the trace engine: the tree the report prints, and its XLSX."""
 
-    _inherit = "stock.lot"
+    _inherit = "stock.lot"  # pylint: disable=consider-merging-classes-inherited
 
     def _get_genealogy(self):
         """Upstream and downstream trees of each lot, built from one ``trace("both")`` call.
