@@ -14,6 +14,7 @@ class StockLotRecallBalance(models.Model):
     _inherit = ["stock.lot.recall.scope.line"]
     _description = "Recall Mass Balance"
     _order = "recall_id, discrepancy_qty desc, lot_id"
+    _log_access = False
 
     recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
