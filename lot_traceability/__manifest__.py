@@ -26,7 +26,6 @@
         "views/stock_lot_qc_views.xml",
         "wizard/stock_lot_qc_sign_wizard_views.xml",
         "wizard/stock_lot_fefo_explanation_views.xml",
-        "wizard/stock_lot_fefo_compliance_views.xml",
         "views/res_partner_views.xml",
         "views/stock_lot_views.xml",
         "views/stock_move_line_views.xml",
@@ -39,6 +38,7 @@
         "views/lot_traceability_menus.xml",
         "report/report_lot_gs1_label.xml",
         "report/report_lot_genealogy.xml",
+        "report/stock_lot_fefo_report_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",

@@ -127,14 +127,14 @@ class StockLotQcSignature(models.Model):
         allowed_from, new_state = QC_TRANSITIONS[decision]
         wrong_state = lots.filtered(lambda lot: lot.qc_state not in allowed_from)
         if wrong_state:
-            raise UserError(
-                self.env._(
-                    "Lot %(lot)s is %(state)s: it cannot be signed for %(decision)s.",
-                    lot=wrong_state[0].name,
-                    state=dict(lots._fields["qc_state"]._description_selection(self.env))[wrong_state[0].qc_state],
-                    decision=dict(self._fields["decision"]._description_selection(self.env))[decision].lower(),
-                )
-            )
+            lot = wrong_state[0]
+            state = dict(lots._fields["qc_state"]._description_selection(self.env))[lot.qc_state]
+            messages = {
+                "release": self.env._("Lot %(lot)s is %(state)s: it cannot be released.", lot=lot.name, state=state),
+                "reject": self.env._("Lot %(lot)s is %(state)s: it cannot be rejected.", lot=lot.name, state=state),
+                "hold": self.env._("Lot %(lot)s is %(state)s: it cannot be put on hold.", lot=lot.name, state=state),
+            }
+            raise UserError(messages[decision])
         if decision == "release" and not (override_reason or "").strip():
             failing = lots.qc_check_ids.filtered(lambda check: check.mandatory and check.result != "pass")
             if failing:

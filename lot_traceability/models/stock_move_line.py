@@ -278,14 +278,7 @@ class StockMoveLine(models.Model):
                 if rule not in ("expired", "removal", "shelf_life"):
                     continue
                 if not line.fefo_override_reason:
-                    raise UserError(
-                        self.env._(
-                            "Lot %(lot)s is %(reason)s. Pick another lot, or give an override reason on the "
-                            "line (FEFO Override right needed).",
-                            lot=line.lot_id.name,
-                            reason=reason,
-                        )
-                    )
+                    raise UserError(line._get_fefo_rule_message(rule))
                 overrides.append((line, reason))
         if overrides and not self.env.user.has_group("lot_traceability.group_fefo_override"):
             raise AccessError(
@@ -303,6 +296,30 @@ class StockMoveLine(models.Model):
                         reason=line.fefo_override_reason,
                     )
                 )
+
+    def _get_fefo_rule_message(self, rule):
+        """What to tell the user who validates this line against the shelf-life ``rule`` with no reason."""
+        self.ensure_one()
+        if rule == "expired":
+            return self.env._(
+                "Lot %(lot)s has expired. Pick another lot, or give an override reason on the line (FEFO "
+                "Override right needed).",
+                lot=self.lot_id.name,
+            )
+        if rule == "removal":
+            return self.env._(
+                "Lot %(lot)s is past its removal date. Pick another lot, or give an override reason on the line "
+                "(FEFO Override right needed).",
+                lot=self.lot_id.name,
+            )
+        partner = self.move_id._get_shelf_life_partner()
+        return self.env._(
+            "Lot %(lot)s is too short-dated for %(partner)s (needs %(days)s days of shelf life). Pick another "
+            "lot, or give an override reason on the line (FEFO Override right needed).",
+            lot=self.lot_id.name,
+            partner=partner.commercial_partner_id.display_name,
+            days=round(partner._get_min_shelf_life_days(self.product_id)),
+        )
 
     def _put_unreleased_in_quarantine(self):
         """Receipts put lots waiting for release in the warehouse's quarantine location."""

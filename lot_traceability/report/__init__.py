@@ -1,2 +1,3 @@
 from . import report_lot_gs1_label
 from . import report_lot_genealogy
+from . import stock_lot_fefo_report

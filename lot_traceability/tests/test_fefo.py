@@ -140,12 +140,22 @@ class TestShelfLifeFefo(LotTraceabilityCommon):
         with freeze_time("2026-03-12 09:00:00"):
             self._deliver(self.milk, 10)
         self.assertEqual(early.product_qty, 0)
-        compliance = self.env["stock.lot.fefo.compliance"].create(
-            {"date_from": datetime(2026, 3, 1), "date_to": datetime(2026, 3, 31)}
+        [(outgoing_qty, in_order_qty)] = self.env["stock.lot.fefo.report"]._read_group(
+            [
+                ("product_id", "=", self.milk.id),
+                ("date", ">=", datetime(2026, 3, 1)),
+                ("date", "<=", datetime(2026, 3, 31)),
+            ],
+            aggregates=["outgoing_qty:sum", "in_order_qty:sum"],
         )
-        compliance.action_compute()
-        self.assertEqual((compliance.outgoing_qty, compliance.in_order_qty), (20.0, 10.0))
-        self.assertEqual(compliance.compliance, 50.0)
+        self.assertEqual((outgoing_qty, in_order_qty), (20.0, 10.0))
+        self.assertEqual(100 * in_order_qty / outgoing_qty, 50.0)
+        # The line that left before the earlier-expiring lot is the one out of order, and says which lot.
+        out_of_order = self.env["stock.lot.fefo.report"].search(
+            [("product_id", "=", self.milk.id), ("in_order", "=", False)]
+        )
+        self.assertEqual(out_of_order.lot_id, late)
+        self.assertEqual(out_of_order.earliest_removal_after, early.removal_date)
 
     def test_batched_gather_reserves_exactly_what_odoo_would(self):
         """Reading quants by batches (50, then 200, ...) must give Odoo's reservation, lot for lot."""

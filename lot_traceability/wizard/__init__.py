@@ -1,3 +1,2 @@
 from . import stock_lot_qc_sign_wizard
 from . import stock_lot_fefo_explanation
-from . import stock_lot_fefo_compliance
