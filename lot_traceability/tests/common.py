@@ -60,6 +60,18 @@ class LotTraceabilityCommon(TransactionCase):
             }
         )
 
+    @classmethod
+    def _require_milk_release(cls, *spec_lines):
+        """Milk's category requires QC release, against a specification of ``spec_lines`` (values)."""
+        cls.category.qc_release_required = True
+        cls.spec = cls.env["stock.lot.qc.spec"].create(
+            {
+                "name": "Raw milk release",
+                "categ_id": cls.category.id,
+                "line_ids": [Command.create(values) for values in spec_lines],
+            }
+        )
+
     @contextmanager
     def assertRaisesRolledBack(self, exception, regex):
         """Like assertRaisesRegex, inside a savepoint rolled back on the error, as the request

@@ -16,14 +16,7 @@ class IntegrityCommon(LotTraceabilityCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.category.qc_release_required = True  # milk's category
-        cls.spec = cls.env["stock.lot.qc.spec"].create(
-            {
-                "name": "Raw milk release",
-                "categ_id": cls.category.id,
-                "line_ids": [Command.create({"name": "pH", "min_value": 6.4, "max_value": 6.8})],
-            }
-        )
+        cls._require_milk_release({"name": "pH", "min_value": 6.4, "max_value": 6.8})
         cls.qa_manager = new_test_user(
             cls.env, "qa.integrity", groups="lot_traceability.group_qa_manager,stock.group_stock_user", name="Quinn"
         )

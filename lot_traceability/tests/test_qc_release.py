@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
 from odoo.modules.registry import Registry
 from odoo.tests import Form, TransactionCase, get_db_name, new_test_user, tagged
@@ -13,17 +13,10 @@ class TestQcRelease(LotTraceabilityCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.category.qc_release_required = True  # milk's category
-        cls.spec = cls.env["stock.lot.qc.spec"].create(
-            {
-                "name": "Raw milk release",
-                "categ_id": cls.category.id,
-                "line_ids": [
-                    Command.create({"name": "pH", "value_type": "numeric", "min_value": 6.4, "max_value": 6.8}),
-                    Command.create({"name": "Listeria", "value_type": "text", "expected_text": "Absent"}),
-                    Command.create({"name": "Smell", "value_type": "boolean", "mandatory": False}),
-                ],
-            }
+        cls._require_milk_release(
+            {"name": "pH", "value_type": "numeric", "min_value": 6.4, "max_value": 6.8},
+            {"name": "Listeria", "value_type": "text", "expected_text": "Absent"},
+            {"name": "Smell", "value_type": "boolean", "mandatory": False},
         )
         cls.qa_manager = new_test_user(
             cls.env,
