@@ -1,5 +1,3 @@
-import datetime
-import re
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -12,26 +10,6 @@ from ..tools import gs1
 RELEASE_GATE_USAGES = ("customer", "production", "transit")
 # Changing these on a done line moves stock at once (stock.move.line.write), without _action_done.
 DONE_LINE_STOCK_FIELDS = {"lot_id", "quant_id", "quantity", "location_id", "location_dest_id", "product_uom_id"}
-
-# A scanner without symbology prefix sends "01" + GTIN-14 + more AIs as plain digits.
-RAW_GS1_WITH_GTIN = re.compile(r"^01[0-9]{14}[0-9]{2}")
-
-
-def looks_like_gs1(text):
-    """True when a typed value is meant as a GS1 barcode rather than a plain lot code."""
-    text = (text or "").strip()
-    return bool(
-        text.startswith(("(", "]"))
-        or "\x1d" in text
-        or "<GS>" in text
-        or re.match(r"^https?://", text)
-        or RAW_GS1_WITH_GTIN.match(text)
-    )
-
-
-def date_to_datetime(date):
-    """Odoo stores lot dates as datetimes: noon UTC keeps the calendar day from UTC-11 to UTC+11."""
-    return date and datetime.datetime.combine(date, datetime.time(12, 0))
 
 
 class StockMoveLine(models.Model):
@@ -97,7 +75,7 @@ class StockMoveLine(models.Model):
 
     @api.onchange("supplier_lot_code")
     def _onchange_supplier_lot_code(self):
-        if looks_like_gs1(self.supplier_lot_code):
+        if gs1.looks_like_gs1(self.supplier_lot_code):
             self.update(self._get_supplier_lot_scan_values(self.supplier_lot_code, self.product_id))
 
     @api.model
@@ -147,11 +125,11 @@ class StockMoveLine(models.Model):
         if elements.get("17") or elements.get("15"):
             values["supplier_expiration_date"] = elements.get("17") or elements.get("15")
             if product.use_expiration_date:
-                values["expiration_date"] = date_to_datetime(values["supplier_expiration_date"])
+                values["expiration_date"] = gs1.date_to_datetime(values["supplier_expiration_date"])
         return values
 
     def _read_supplier_lot_scan(self, vals, product):
-        if looks_like_gs1(vals.get("supplier_lot_code")):
+        if gs1.looks_like_gs1(vals.get("supplier_lot_code")):
             vals.update(self._get_supplier_lot_scan_values(vals["supplier_lot_code"], product))
         elif vals.get("supplier_lot_code"):
             vals["supplier_lot_code"] = vals["supplier_lot_code"].strip()
@@ -167,7 +145,7 @@ class StockMoveLine(models.Model):
         return lines
 
     def write(self, vals):
-        if looks_like_gs1(vals.get("supplier_lot_code")):
+        if gs1.looks_like_gs1(vals.get("supplier_lot_code")):
             product = self.env["product.product"].browse(vals.get("product_id")) or self.product_id
             if len(product) > 1:
                 raise UserError(self.env._("Scan a GS1 barcode on one product's lines at a time."))
@@ -371,10 +349,10 @@ class StockMoveLine(models.Model):
             vals["supplier_lot_id"] = self.supplier_lot_id.id
         production_date = self.supplier_production_date or self.supplier_lot_id.production_date
         if production_date:
-            vals["production_date"] = date_to_datetime(production_date)
+            vals["production_date"] = gs1.date_to_datetime(production_date)
         expiration_date = self.supplier_expiration_date or self.supplier_lot_id.expiration_date
         if expiration_date and self.product_id.use_expiration_date:
-            vals["expiration_date"] = date_to_datetime(expiration_date)
+            vals["expiration_date"] = gs1.date_to_datetime(expiration_date)
         if self.picking_code == "incoming":
             vals["origin_picking_id"] = self.picking_id.id
         return vals

@@ -538,3 +538,24 @@ def build_digital_link(elements, domain=DEFAULT_RESOLVER):
             uri += f"/{ai}/{quote(_format_value(ai, elements[ai]), safe='')}"
     query = [f"{ai}={_format_value(ai, elements[ai])}" for ai in DIGITAL_LINK_ATTRIBUTES if elements.get(ai)]
     return uri + ("?" + "&".join(query) if query else "")
+
+
+# A scanner without symbology prefix sends "01" + GTIN-14 + more AIs as plain digits.
+RAW_GS1_WITH_GTIN = re.compile(r"^01[0-9]{14}[0-9]{2}")
+
+
+def looks_like_gs1(text):
+    """True when a typed value is meant as a GS1 barcode rather than a plain lot code."""
+    text = (text or "").strip()
+    return bool(
+        text.startswith(("(", "]"))
+        or "\x1d" in text
+        or "<GS>" in text
+        or re.match(r"^https?://", text)
+        or RAW_GS1_WITH_GTIN.match(text)
+    )
+
+
+def date_to_datetime(date):
+    """Odoo stores lot dates as datetimes: noon UTC keeps the calendar day from UTC-11 to UTC+11."""
+    return date and datetime.datetime.combine(date, datetime.time(12, 0))

@@ -1,19 +1,15 @@
 import math
-import unicodedata
 
 from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..tools.text import printable
+
 
 def _text_param(value):
     """A form or query parameter as text: anything else (an uploaded file) counts as not given."""
     return value if isinstance(value, str) else None
-
-
-def _printable(value):
-    """``value`` without its control characters, to show it back in the form safely."""
-    return "".join(char for char in value or "" if char in "\t\r\n" or unicodedata.category(char) not in ("Cc", "Cs"))
 
 
 class LotRecallAcknowledgement(http.Controller):
@@ -56,7 +52,7 @@ class LotRecallAcknowledgement(http.Controller):
         if not math.isfinite(quantity):
             raise UserError(
                 request.env._(
-                    "The quantity must be a number, e.g. 0 or 12.5, not '%(value)s'.", value=_printable(text)[:50]
+                    "The quantity must be a number, e.g. 0 or 12.5, not '%(value)s'.", value=printable(text)[:50]
                 )
             )
         return quantity
@@ -78,7 +74,7 @@ class LotRecallAcknowledgement(http.Controller):
         if not notification:
             return request.not_found()
         name, quantity, note = _text_param(name), _text_param(quantity), _text_param(note)
-        values = {"name": _printable(name), "quantity": _printable(quantity), "note": _printable(note)}
+        values = {"name": printable(name), "quantity": printable(quantity), "note": printable(note)}
         try:
             # Closed recall or answer already given: say so before judging the answer.
             notification._check_can_acknowledge()

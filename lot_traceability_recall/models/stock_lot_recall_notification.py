@@ -1,7 +1,6 @@
 import math
 import re
 import secrets
-import unicodedata
 from urllib.parse import urlencode
 
 from odoo import api, fields, models
@@ -9,6 +8,7 @@ from odoo.addons.lot_traceability.tools.server_write import is_server_write, ser
 from odoo.exceptions import UserError
 from odoo.tools import SQL, consteq, float_round, formatLang
 
+from ..tools.text import has_control_characters
 from .stock_lot_recall import OPEN_RECALL_STATES
 
 # The customer's answer: written by _acknowledge only, once, never edited afterwards.
@@ -22,12 +22,6 @@ MAX_NAME_LENGTH = 128
 MAX_NOTE_LENGTH = 10_000
 # Tokens as made here (secrets.token_urlsafe) or by portal.mixin (uuid4): ASCII letters, digits, "-", "_".
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,128}")
-
-
-def has_control_characters(text, allowed=""):
-    """Whether ``text`` holds control characters (NUL, ESC...) or lone surrogates other than ``allowed``:
-    PostgreSQL refuses NUL, and none of them belongs in a name or a note."""
-    return any(unicodedata.category(char) in ("Cc", "Cs") and char not in allowed for char in text)
 
 
 class StockLotRecallNotification(models.Model):

@@ -447,3 +447,31 @@ def test_building_still_refuses_unknown_ais():
 def test_a_group_separator_is_refused_in_a_digital_link():
     with pytest.raises(gs1.GS1Error, match="control character"):
         gs1.parse_digital_link(f"https://id.gs1.org/01/{GTIN}/10/AB\x1dC")
+
+
+# Typed values on the receipt ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(01)09506000134352(10)ABC",
+        "]d20109506000134352",
+        f"0109506000134352{gs1.GS}10ABC",
+        "010950600013435210ABC",
+        "https://id.gs1.org/01/09506000134352/10/ABC",
+        "01095060001343521015",
+    ],
+)
+def test_what_a_scanner_sends_is_read_as_gs1(text):
+    assert gs1.looks_like_gs1(text)
+
+
+@pytest.mark.parametrize("text", ["LOT-2026-001", "A12345", "", None, "0109"])
+def test_a_plain_lot_code_is_not_gs1(text):
+    assert not gs1.looks_like_gs1(text)
+
+
+def test_a_lot_date_is_noon_utc_of_the_day():
+    assert gs1.date_to_datetime(datetime.date(2026, 3, 1)) == datetime.datetime(2026, 3, 1, 12, 0)
+    assert gs1.date_to_datetime(None) is None
