@@ -23,6 +23,7 @@
         "views/recall_acknowledge_templates.xml",
         "wizard/stock_lot_recall_wizard_views.xml",
         "wizard/stock_lot_recall_close_wizard_views.xml",
+        "wizard/stock_lot_recall_notify_wizard_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_recall_demo.xml",

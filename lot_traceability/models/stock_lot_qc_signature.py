@@ -119,8 +119,7 @@ class StockLotQcSignature(models.Model):
             raise UserError(self.env._("State the meaning of your signature, e.g. 'Approved for release'."))
         if not lots:
             raise UserError(self.env._("Select the lots to sign."))
-        if not self.env.user.has_group("lot_traceability.group_qa_manager"):
-            raise AccessError(self.env._("Only QA Managers may sign the release, rejection or hold of a lot."))
+        self._check_signing_right(decision)
         self.env.user._check_credentials({"type": "password", "password": password}, {"interactive": True})
         lots._lock_for_signature()
         lots.invalidate_recordset(["qc_state"])
@@ -184,6 +183,12 @@ class StockLotQcSignature(models.Model):
         # A log, not a message_post: posting needs the author's e-mail address, a signature must not.
         lots._message_log_batch(dict.fromkeys(lots.ids, body), author_id=self.env.user.partner_id.id)
         return True
+
+    @api.model
+    def _check_signing_right(self, decision):
+        """Raise AccessError unless the current user may sign ``decision``: QA Managers sign them all."""
+        if not self.env.user.has_group("lot_traceability.group_qa_manager"):
+            raise AccessError(self.env._("Only QA Managers may sign the release, rejection or hold of a lot."))
 
     def _get_first_broken_link(self):
         """The first signature (by lot, then sequence) whose hash or chain does not verify, or None."""

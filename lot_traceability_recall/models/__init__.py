@@ -11,3 +11,5 @@ from . import stock_lot_recall_notification
 from . import stock_picking
 from . import stock_scrap
 from . import stock_warehouse
+from . import stock_lot_qc_signature
+from . import stock_move

@@ -66,6 +66,7 @@ class StockLot(models.Model):
     def action_open_recall_wizard(self):
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Launch a Recall"),
             "res_model": "stock.lot.recall.wizard",
             "view_mode": "form",
             "target": "new",

@@ -1,6 +1,9 @@
+from collections import defaultdict
+
 from odoo import Command, api, fields, models
 from odoo.addons.lot_traceability.tools.server_write import is_server_write, server_write
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import formatLang
 
 # States of a real recall that holds its lots and can still be notified, recovered or closed.
 OPEN_RECALL_STATES = ("confirmed", "notified", "recovering")
@@ -116,7 +119,31 @@ class StockLotRecall(models.Model):
         "per lot, else the product cost.",
     )
     scope_duration_ms = fields.Float(
-        "Scope Time (ms)", readonly=True, copy=False, digits=(16, 1), help="How long computing the scope took."
+        "Scope Time (ms)",
+        readonly=True,
+        copy=False,
+        digits=(16, 1),
+        aggregator="avg",
+        help="How long computing the scope took: tracing every affected lot, its shipments, stock and mass "
+        "balance, and storing them.",
+    )
+    mock_state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done")],
+        "Mock Status",
+        compute="_compute_mock_state",
+        store=True,
+        help="A mock recall is done once its scope has been computed and timed.",
+    )
+    quantity_uom_id = fields.Many2one(
+        "uom.uom",
+        "Unit",
+        compute="_compute_quantities",
+        help="The unit of the quantities shown: set when every affected product counts in the same unit.",
+    )
+    quantity_summary = fields.Char(
+        "Quantities per Unit",
+        compute="_compute_quantities",
+        help="Shipped and on-hand quantities per unit of measure, when the affected products count in several.",
     )
     scope_date = fields.Datetime("Scope Computed On", readonly=True, copy=False)
     overlapping_recall_ids = fields.Many2many(
@@ -148,6 +175,12 @@ class StockLotRecall(models.Model):
         help="Printed in every customer's notification.",
     )
     notification_ids = fields.One2many("stock.lot.recall.notification", "recall_id", "Notifications", readonly=True)
+    reminder_days = fields.Integer(
+        "Reminder After (Days)",
+        default=3,
+        help="A to-do is planned for the responsible on every notice still unanswered this many days after it "
+        "was sent.",
+    )
     notification_count = fields.Integer(compute="_compute_notification_counts")
     acknowledged_count = fields.Integer(compute="_compute_notification_counts")
     recall_location_id = fields.Many2one(
@@ -176,6 +209,7 @@ class StockLotRecall(models.Model):
         "Completeness (%)",
         readonly=True,
         copy=False,
+        aggregator="avg",
         digits=(16, 1),
         help="Share of the affected lots' quantity that the mass balance accounts for (shipped, consumed, "
         "scrapped or on hand) when the scope was computed.",
@@ -211,16 +245,43 @@ class StockLotRecall(models.Model):
     def _search_customer_ids(self, operator, value):
         return [("shipment_ids.partner_id", operator, value)]
 
-    @api.depends("shipment_ids.quantity", "stock_ids.quantity", "affected_lot_ids")
+    @api.depends("shipment_ids.quantity", "stock_ids.quantity", "balance_ids.on_hand_qty", "affected_lot_ids")
     def _compute_quantities(self):
         for recall in self:
             recall.shipped_qty = sum(recall.shipment_ids.mapped("quantity"))
-            recall.on_hand_qty = sum(recall.stock_ids.mapped("quantity"))
+            # On hand as of the last balance (it follows returns and destructions), else as of the scope.
+            if recall.balance_ids:
+                recall.on_hand_qty = sum(recall.balance_ids.mapped("on_hand_qty"))
+            else:
+                recall.on_hand_qty = sum(recall.stock_ids.mapped("quantity"))
             # Costs are per company: the recall's, whichever company the user has selected first.
             costs = recall.affected_lot_ids.with_company(recall.company_id)._get_recall_unit_cost()
             recall.value_at_risk = sum(
                 line.quantity * costs.get(line.lot_id.id, 0.0) for line in [*recall.shipment_ids, *recall.stock_ids]
             )
+            # Quantities of products counted in different units are never added together.
+            units = recall.affected_lot_ids.product_id.uom_id
+            recall.quantity_uom_id = units if len(units) == 1 else False
+            recall.quantity_summary = len(units) > 1 and recall._get_quantity_summary()
+
+    def _get_quantity_summary(self):
+        """Shipped and on-hand quantities per unit of measure, e.g. "shipped 12 kg, 30 Units; on hand 5 kg"."""
+        self.ensure_one()
+        shipped, on_hand = defaultdict(float), defaultdict(float)
+        for shipment in self.shipment_ids:
+            shipped[shipment.product_uom_id] += shipment.quantity
+        for line in self.balance_ids or self.stock_ids:
+            on_hand[line.product_id.uom_id] += line.on_hand_qty if self.balance_ids else line.quantity
+        return self.env._(
+            "Shipped: %(shipped)s. On hand: %(on_hand)s.",
+            shipped=", ".join(f"{formatLang(self.env, qty)} {uom.name}" for uom, qty in shipped.items()) or "0",
+            on_hand=", ".join(f"{formatLang(self.env, qty)} {uom.name}" for uom, qty in on_hand.items()) or "0",
+        )
+
+    @api.depends("is_mock", "scope_date")
+    def _compute_mock_state(self):
+        for recall in self:
+            recall.mock_state = recall.is_mock and ("done" if recall.scope_date else "draft")
 
     @api.depends("affected_lot_ids")
     def _compute_overlapping_recall_ids(self):
@@ -340,6 +401,7 @@ class StockLotRecall(models.Model):
                 raise UserError(self.env._("Recall %(recall)s is already confirmed.", recall=recall.name))
         self.action_compute_scope()
         for recall in self:
+            recall._get_recall_location()  # where returns will go, shown on the case from now on
             lots = recall.affected_lot_ids
             # Lock the lots first: a delivery validated at the same moment waits or fails, and
             # then finds them on hold (it re-checks the hold in _action_done).

@@ -1,6 +1,7 @@
 from odoo import fields, models
+from odoo.addons.lot_traceability.tools.server_write import server_write
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero
+from odoo.tools import float_is_zero, formatLang
 
 
 class StockLotRecall(models.Model):
@@ -22,16 +23,18 @@ class StockLotRecall(models.Model):
             "context": {"default_recall_id": self.id},
         }
 
-    def action_close(self, justification=None, lot_outcome="reject", destroy_remaining=False):
+    def action_close(
+        self, justification=None, lot_outcome="reject", destroy_remaining=False, meaning=None, password=None
+    ):
         """Close the case: every shipped unit accounted for or a written justification; optionally scrap
-        the stock left; the held lots end rejected, or stay on hold until a QA Manager signs their release."""
+        the stock left. The held lots end rejected, a decision the recall manager signs (``meaning`` and
+        ``password``, in each lot's signature chain), or stay on hold until a QA Manager signs their release.
+        """
         self._check_recall_manager()
         self._check_open_real_recall("close")
         if lot_outcome not in ("reject", "release"):
             raise UserError(self.env._("Choose what becomes of the lots: rejected or awaiting QA release."))
         justification = (justification or "").strip()
-        if destroy_remaining:
-            self.filtered(lambda recall: recall._get_held_quants()).action_destroy()
         self.action_compute_balance()
         for recall in self:
             if not float_is_zero(recall.unaccounted_qty, precision_digits=4) and not justification:
@@ -44,9 +47,29 @@ class StockLotRecall(models.Model):
                         effectiveness=round(recall.effectiveness, 1),
                     )
                 )
-            held = recall._get_lots_held_only_by_self().filtered(lambda lot: lot.qc_state == "on_hold")
-            if lot_outcome == "reject":
-                held._write_qc_state("rejected", reason=self.env._("Recall %(recall)s closed", recall=recall.name))
+        to_reject = {
+            recall: recall._get_lots_held_only_by_self().filtered(lambda lot: lot.qc_state == "on_hold")
+            for recall in self
+        }
+        if lot_outcome == "reject" and any(to_reject.values()) and not (password and (meaning or "").strip()):
+            raise UserError(
+                self.env._(
+                    "Rejecting the lots is a signed decision: enter your password and the meaning of your "
+                    "signature, or keep the lots on hold for a QA release."
+                )
+            )
+        if destroy_remaining:
+            self.filtered(lambda recall: recall._get_held_quants()).action_destroy()
+        for recall in self:
+            if lot_outcome == "reject" and to_reject[recall]:
+                # The recall manager signs the rejection in each lot's chain, as a QA Manager would.
+                with server_write("stock.lot.recall.close"):
+                    to_reject[recall].qc_sign(
+                        "reject",
+                        meaning,
+                        password,
+                        note=self.env._("Recall %(recall)s closed", recall=recall.name),
+                    )
             recall._write_server(
                 {
                     "state": "closed",
@@ -58,8 +81,8 @@ class StockLotRecall(models.Model):
             figures = {
                 "effectiveness": round(recall.effectiveness, 1),
                 "unaccounted": recall.unaccounted_qty,
-                "write_off": recall.write_off_value,
-                "cost": recall.total_cost,
+                "write_off": formatLang(self.env, recall.write_off_value, currency_obj=recall.currency_id),
+                "cost": formatLang(self.env, recall.total_cost, currency_obj=recall.currency_id),
             }
             if lot_outcome == "reject":
                 body = self.env._(

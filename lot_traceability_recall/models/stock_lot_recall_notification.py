@@ -3,6 +3,8 @@ import re
 import secrets
 from urllib.parse import urlencode
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.addons.lot_traceability.tools.server_write import is_server_write, server_write
 from odoo.exceptions import UserError
@@ -33,7 +35,7 @@ class StockLotRecallNotification(models.Model):
 
     _name = "stock.lot.recall.notification"
     _description = "Recall Notification"
-    _inherit = ["portal.mixin", "mail.thread"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "recall_id, partner_id"
     _rec_name = "partner_id"
 
@@ -57,6 +59,14 @@ class StockLotRecallNotification(models.Model):
         "Blank until the customer answers.",
     )
     customer_note = fields.Text(readonly=True, help="What the customer wrote when acknowledging.")
+    acknowledge_url = fields.Char(
+        "Acknowledgement Link",
+        compute="_compute_acknowledge_url",
+        groups="lot_traceability_recall.group_recall_manager",
+        help="The customer's personal link to the acknowledgement page, as sent in the notice: copy it to send "
+        "it again by other means.",
+    )
+    date_reminded = fields.Datetime("Last Reminder", readonly=True)
     shipment_ids = fields.Many2many("stock.lot.recall.shipment", compute="_compute_shipment_ids")
     shipped_qty = fields.Float(compute="_compute_shipment_ids", digits="Product Unit of Measure")
 
@@ -73,6 +83,47 @@ class StockLotRecallNotification(models.Model):
                 )
             )
             notification.shipped_qty = sum(notification.shipment_ids.mapped("quantity"))
+
+    def _compute_acknowledge_url(self):
+        for notification in self:
+            notification.acknowledge_url = notification.id and notification._get_acknowledge_url()
+
+    def _schedule_follow_up(self):
+        """A to-do for the recall's responsible, due when the reminder delay of the recall has passed, on each
+        notice: done by itself when the customer answers."""
+        for notification in self:
+            recall = notification.recall_id
+            notification.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(self) + relativedelta(days=recall.reminder_days),
+                summary=self.env._("Recall notice not acknowledged yet"),
+                note=self.env._(
+                    "%(customer)s has not acknowledged recall %(recall)s: send a reminder or call them.",
+                    customer=notification.partner_id.display_name,
+                    recall=recall.name,
+                ),
+                user_id=recall.responsible_id.id or self.env.uid,
+            )
+
+    def action_remind(self):
+        """Send the notice again to the customers who have not answered."""
+        self.recall_id._check_recall_manager()
+        unanswered = self.filtered(lambda notification: notification.state == "sent")
+        if not unanswered:
+            raise UserError(self.env._("These customers have all acknowledged the notice: no reminder is needed."))
+        closed = unanswered.filtered(lambda notification: not notification._is_open_for_acknowledgement())
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Recall %(recall)s is no longer open: no reminder is sent.", recall=closed[0].recall_id.name
+                )
+            )
+        template = self.env.ref("lot_traceability_recall.mail_template_recall_notification")
+        template.send_mail_batch(unanswered.ids)
+        unanswered.write({"date_reminded": fields.Datetime.now()})
+        for notification in unanswered:
+            notification.message_post(body=self.env._("Reminder sent: the notice was e-mailed again."))
+        return True
 
     def _compute_access_url(self):
         # portal.mixin's URL of the document: the acknowledgement page
@@ -215,6 +266,7 @@ class StockLotRecallNotification(models.Model):
                     "customer_note": note or False,
                 }
             )
+        self.activity_ids.action_feedback(feedback=self.env._("Acknowledged by the customer."))
         self.recall_id.message_post(
             body=self.env._(
                 "%(customer)s acknowledged the recall notice (%(name)s), still holding %(quantity)s.",

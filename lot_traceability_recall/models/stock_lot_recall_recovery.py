@@ -1,8 +1,8 @@
 from collections import defaultdict
 
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero
+from odoo.tools import float_is_zero, formatLang
 
 
 class StockLotRecall(models.Model):
@@ -22,27 +22,75 @@ class StockLotRecall(models.Model):
                 )
             )
 
+    def _get_customers_to_notify(self):
+        """The customers of the shipments in scope not notified yet; a UserError when a delivery names no
+        customer, a customer has no e-mail address, or everyone was notified."""
+        self.ensure_one()
+        self._check_shipments_have_customers()
+        customers = self.shipment_ids.partner_id.commercial_partner_id - self.notification_ids.partner_id
+        without_email = customers.filtered(lambda partner: not partner.email)
+        if without_email:
+            raise UserError(
+                self.env._(
+                    "Customers %(customers)s have no e-mail address: add one to each, then notify again. "
+                    "Nothing was sent.",
+                    customers=", ".join(without_email.mapped("display_name")),
+                )
+            )
+        if not customers:
+            raise UserError(
+                self.env._("Every customer of recall %(recall)s has already been notified.", recall=self.name)
+            )
+        return customers
+
+    def action_open_notify_wizard(self):
+        """Preview the notices (per customer: lots, quantities, instructions, link) before sending them."""
+        self.ensure_one()
+        self._check_recall_manager()
+        self._check_open_real_recall("notify")
+        customers = self._get_customers_to_notify()
+        wizard = self.env["stock.lot.recall.notify.wizard"].create(
+            {
+                "recall_id": self.id,
+                "link_example": f"{self.get_base_url()}/recall/acknowledge/…?token=…",
+                "line_ids": [Command.create(values) for values in self._prepare_notice_previews(customers)],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Notify Customers of %(recall)s", recall=self.name),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _prepare_notice_previews(self, customers):
+        """Values of one preview line per customer: the lots they received and the quantities per unit."""
+        lots, quantities = defaultdict(set), defaultdict(lambda: defaultdict(float))
+        for shipment in self.shipment_ids:
+            customer = shipment.partner_id.commercial_partner_id
+            lots[customer].add(shipment.lot_id.name)
+            quantities[customer][shipment.product_uom_id] += shipment.quantity
+        return [
+            {
+                "partner_id": customer.id,
+                "lots": ", ".join(sorted(lots[customer])),
+                "quantities": ", ".join(
+                    f"{formatLang(self.env, quantity)} {uom.name}" for uom, quantity in quantities[customer].items()
+                ),
+            }
+            for customer in customers
+        ]
+
     def action_notify(self):
-        """Send every customer not notified yet one notice listing their lots, with an acknowledgement link."""
+        """Send every customer not notified yet one notice listing their lots, with an acknowledgement link,
+        and plan a follow-up activity for the notices still unanswered after the reminder delay."""
         self._check_recall_manager()
         self._check_open_real_recall("notify")
         template = self.env.ref("lot_traceability_recall.mail_template_recall_notification")
         for recall in self:
-            recall._check_shipments_have_customers()
-            customers = recall.shipment_ids.partner_id.commercial_partner_id - recall.notification_ids.partner_id
-            without_email = customers.filtered(lambda partner: not partner.email)
-            if without_email:
-                raise UserError(
-                    self.env._(
-                        "Customers %(customers)s have no e-mail address: add one to each, then notify again. "
-                        "Nothing was sent.",
-                        customers=", ".join(without_email.mapped("display_name")),
-                    )
-                )
-            if not customers:
-                raise UserError(
-                    self.env._("Every customer of recall %(recall)s has already been notified.", recall=recall.name)
-                )
+            customers = recall._get_customers_to_notify()
             notifications = self.env["stock.lot.recall.notification"].create(
                 [
                     {"recall_id": recall.id, "partner_id": partner.id, "date_sent": fields.Datetime.now()}
@@ -50,6 +98,7 @@ class StockLotRecall(models.Model):
                 ]
             )
             template.send_mail_batch(notifications.ids)
+            notifications._schedule_follow_up()
             recall.message_post(
                 body=self.env._(
                     "Recall notice sent to %(count)s customers: %(customers)s.",
@@ -59,6 +108,11 @@ class StockLotRecall(models.Model):
             )
             if recall.state == "confirmed":
                 recall._write_server({"state": "notified"})
+        return True
+
+    def action_remind_unanswered(self):
+        """E-mail the notice again to every customer who has not acknowledged it."""
+        self.notification_ids.filtered(lambda notification: notification.state == "sent").action_remind()
         return True
 
     def action_view_notifications(self):
@@ -88,21 +142,44 @@ class StockLotRecall(models.Model):
         return self.recall_location_id
 
     def _get_quantities_to_return(self):
-        """{(delivery move, lot): quantity} shipped in scope and not yet in one of this recall's returns."""
+        """{(delivery move, lot): quantity} to take back: shipped in scope and not yet in one of this recall's
+        returns, and for a customer who acknowledged, no more than what they said they still hold (taken
+        from their latest deliveries first)."""
         self.ensure_one()
         to_return = defaultdict(float)
         for shipment in self.shipment_ids:
             to_return[shipment.move_line_id.move_id, shipment.lot_id] += shipment.quantity
         returning = self.return_picking_ids.filtered(lambda picking: picking.state != "cancel").move_line_ids
+        returning_by_customer = defaultdict(float)
         for line in returning:
             key = line.move_id.origin_returned_move_id, line.lot_id
             if key in to_return:
                 to_return[key] -= line.quantity_product_uom
-        return {
-            key: quantity
-            for key, quantity in to_return.items()
-            if not float_is_zero(quantity, precision_rounding=key[1].product_id.uom_id.rounding) and quantity > 0
+                returning_by_customer[self._get_move_customer(key[0])] += line.quantity_product_uom
+        declared = {
+            notification.partner_id.commercial_partner_id: notification.customer_quantity_on_hand
+            for notification in self.notification_ids
+            if notification.state == "acknowledged"
         }
+        left = {
+            customer: max(quantity - returning_by_customer[customer], 0.0) for customer, quantity in declared.items()
+        }
+        quantities = {}
+        for key in sorted(to_return, key=lambda key: key[0].date, reverse=True):
+            move, lot = key
+            quantity = to_return[key]
+            customer = self._get_move_customer(move)
+            if customer in left:
+                quantity = min(quantity, left[customer])
+                left[customer] -= max(quantity, 0.0)
+            if quantity > 0 and not float_is_zero(quantity, precision_rounding=lot.product_id.uom_id.rounding):
+                quantities[key] = quantity
+        return quantities
+
+    @api.model
+    def _get_move_customer(self, move):
+        """The customer (commercial partner) a delivery move shipped to."""
+        return (move.picking_id.partner_id or move.partner_id).commercial_partner_id
 
     def action_create_returns(self):
         """One return per customer, from the customer to the recall location, for the shipped quantities
@@ -120,7 +197,13 @@ class StockLotRecall(models.Model):
         self._check_shipments_have_customers()
         to_return = self._get_quantities_to_return()
         if not to_return:
-            raise UserError(self.env._("Every shipped quantity of %(recall)s already has a return.", recall=self.name))
+            raise UserError(
+                self.env._(
+                    "Every shipped quantity of %(recall)s already has a return, or the customers who answered "
+                    "hold none of it any more.",
+                    recall=self.name,
+                )
+            )
         destination = self._get_recall_location()
         picking_type = destination.warehouse_id.in_type_id
         # One return per delivery, linked to it as Odoo's own returns are (return_id on the transfer,

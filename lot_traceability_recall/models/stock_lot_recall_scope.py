@@ -86,7 +86,7 @@ class StockLotRecall(models.Model):
             recall._store_scope(trace)
             balances = recall._get_mass_balance(trace["lot_ids"])
             recall._insert_scope_rows("stock.lot.recall.balance", balances)
-            recall.invalidate_recordset(["balance_ids"])
+            recall.invalidate_recordset()
             duration = (time.perf_counter() - started) * 1000
             recall._write_server(
                 {
@@ -281,5 +281,6 @@ class StockLotRecall(models.Model):
         for recall in self:
             balances = recall._get_mass_balance(recall.affected_lot_ids.ids)
             recall._insert_scope_rows("stock.lot.recall.balance", balances)
-            recall.invalidate_recordset(["balance_ids"])
+            # The figures computed from the balance (effectiveness, recovered...) are read again too.
+            recall.invalidate_recordset()
         return True

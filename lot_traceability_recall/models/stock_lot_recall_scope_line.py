@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.lot_traceability.models.stock_lot_qc_signature import QC_STATES
 from odoo.addons.lot_traceability.tools.server_write import is_server_write
 from odoo.exceptions import UserError
 
@@ -78,4 +79,4 @@ class StockLotRecallHold(models.Model):
     recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True)
     lot_id = fields.Many2one("stock.lot", required=True, index=True)
-    previous_qc_state = fields.Char("Previous QC State")
+    previous_qc_state = fields.Selection(QC_STATES, "Previous QC State")

@@ -84,7 +84,7 @@ class TestRecallAcknowledgeRules(RecallAcknowledgeCommon):
 
     def test_a_closed_or_cancelled_recall_takes_no_acknowledgement(self):
         self.assertTrue(self.notification._is_open_for_acknowledgement())
-        self.recall.action_close(justification="Customers destroyed the units on site")
+        self.recall.action_close(justification="Customers destroyed the units on site", lot_outcome="release")
         self.assertFalse(self.notification._is_open_for_acknowledgement())
         with self.assertRaisesRolledBack(UserError, "no longer open"):
             self.notification._acknowledge("Ana Ruiz", 0)
@@ -267,7 +267,7 @@ class TestRecallAcknowledgePage(HttpCase, RecallAcknowledgeCommon):
     def test_a_closed_recall_stops_taking_answers(self):
         self._open()
         self._post(name="")  # opens the form before the recall closes; refused, for want of a name
-        self.recall.action_close(justification="Customers destroyed the units on site")
+        self.recall.action_close(justification="Customers destroyed the units on site", lot_outcome="release")
         closed = self._open()
         self.assertEqual(closed.status_code, 200)
         self.assertIn("no longer open", closed.text)

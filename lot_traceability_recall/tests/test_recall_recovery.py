@@ -1,6 +1,6 @@
 from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
-from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessDenied, AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -17,6 +17,8 @@ class TestRecallRecovery(LotTraceabilityCommon):
         )
         cls.yogurt.categ_id.property_cost_method = "standard"
         cls.yogurt.standard_price = 0.5
+        cls.password = "recall.manager.password"
+        cls.env.user.password = cls.password
 
     def setUp(self):
         super().setUp()
@@ -166,12 +168,48 @@ class TestRecallRecovery(LotTraceabilityCommon):
             self.recall.action_close()
         self.assertEqual(self.recall.state, "confirmed")
 
-        self.recall.action_close(justification="Customers confirmed they destroyed the units on site")
+        self.recall.action_close(
+            justification="Customers confirmed they destroyed the units on site",
+            meaning="Rejected: recalled",
+            password=self.password,
+        )
 
         self.assertEqual(self.recall.state, "closed")
         self.assertEqual(self.recall.lot_outcome, "reject")
         self.assertEqual(set(self.recall.affected_lot_ids.mapped("qc_state")), {"rejected"})
         self.assertIn("destroyed the units", self.recall.close_justification)
+
+    def test_rejecting_the_lots_at_close_is_the_recall_managers_signature(self):
+        # A recall manager who is no QA Manager signs the rejection at close, and only there.
+        manager = new_test_user(
+            self.env, "recall.closer", groups="lot_traceability_recall.group_recall_manager,stock.group_stock_user"
+        )
+        manager.password = "recall.closer.password"
+        self.recall.action_confirm()
+        recall = self.recall.with_user(manager)
+        with self.assertRaisesRolledBack(UserError, "Rejecting the lots is a signed decision"):
+            recall.action_close(justification="Destroyed on site")
+        with self.assertRaisesRolledBack(AccessDenied, "."):
+            recall.action_close(justification="Destroyed on site", meaning="Rejected", password="wrong")
+        self.assertEqual(self.recall.state, "confirmed")
+        with self.assertRaisesRolledBack(AccessError, "Only QA Managers"):
+            self.finished_lot.with_user(manager).qc_sign("reject", "Rejected", "recall.closer.password")
+
+        recall.action_close(
+            justification="Destroyed on site", meaning="Rejected: recalled", password="recall.closer.password"
+        )
+
+        for lot in self.recall.affected_lot_ids:
+            signature = lot.qc_signature_ids.sorted("sequence")[-1]
+            self.assertEqual(
+                (signature.decision, signature.signer_id, signature.meaning), ("reject", manager, "Rejected: recalled")
+            )
+            self.assertEqual(lot.qc_state, "rejected")
+        self.assertFalse(self.recall.affected_lot_ids.qc_signature_ids._get_first_broken_link())
+        # The recall's hold and the rejection are in the lot's history, with what decided them.
+        reasons = self.finished_lot.audit_ids.mapped("reason")
+        self.assertTrue(any("confirmed" in (reason or "") for reason in reasons), reasons)
+        self.assertTrue(any("Reject signed by" in (reason or "") for reason in reasons), reasons)
 
     def test_full_recovery_destruction_and_write_off(self):
         self.recall.action_confirm()
@@ -185,8 +223,14 @@ class TestRecallRecovery(LotTraceabilityCommon):
         action = self.recall.action_open_close_wizard()
         wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         self.assertEqual(wizard.held_qty, 100, "50 held in stock and 50 recovered")
-        self.assertTrue(wizard.destroy_remaining)
-        wizard.save().action_close()
+        self.assertFalse(wizard.destroy_remaining, "nothing is destroyed unless asked")
+        self.assertFalse(wizard.quant_to_destroy_ids)
+        wizard.destroy_remaining = True
+        self.assertEqual(wizard.meaning, f"Rejected at the close of recall {self.recall.name}")
+        wizard.password = self.password
+        closing = wizard.save()
+        self.assertEqual(sum(closing.quant_to_destroy_ids.mapped("quantity")), 100, "what is scrapped is shown")
+        closing.with_context(lot_recall_close_password=self.password).action_close()
 
         self.assertEqual(self.recall.state, "closed")
         self.assertEqual(self.recall.effectiveness, 100.0)

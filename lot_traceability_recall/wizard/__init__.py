@@ -1,2 +1,3 @@
 from . import stock_lot_recall_close_wizard
 from . import stock_lot_recall_wizard
+from . import stock_lot_recall_notify_wizard
