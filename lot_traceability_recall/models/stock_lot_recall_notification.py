@@ -114,9 +114,7 @@ class StockLotRecallNotification(models.Model):
         closed = unanswered.filtered(lambda notification: not notification._is_open_for_acknowledgement())
         if closed:
             raise UserError(
-                self.env._(
-                    "Recall %(recall)s is no longer open: no reminder is sent.", recall=closed[0].recall_id.name
-                )
+                self.env._("Recall %(recall)s is no longer open: no reminder is sent.", recall=closed[0].recall_id.name)
             )
         template = self.env.ref("lot_traceability_recall.mail_template_recall_notification")
         template.send_mail_batch(unanswered.ids)

@@ -39,7 +39,6 @@ class StockLotRecallCloseWizard(models.TransientModel):
     )
     justification = fields.Text(help="Required when shipped units are still unaccounted for.")
     meaning = fields.Char(
-        "Meaning",
         help="What you mean by signing the rejection, stored in each lot's signature chain with your printed "
         "name and the time.",
     )

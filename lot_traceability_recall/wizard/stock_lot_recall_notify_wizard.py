@@ -32,4 +32,3 @@ class StockLotRecallNotifyWizardLine(models.TransientModel):
     email = fields.Char(related="partner_id.email")
     lots = fields.Char(readonly=True, help="The lots this customer received.")
     quantities = fields.Char(readonly=True, help="What this customer received, per unit of measure.")
-
