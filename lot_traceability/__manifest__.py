@@ -20,6 +20,7 @@
     "data": [
         "security/lot_traceability_security.xml",
         "security/ir.model.access.csv",
+        "security/lot_costing_security.xml",
         "data/report_paperformat_data.xml",
         "views/stock_supplier_lot_views.xml",
         "views/stock_lot_numbering_rule_views.xml",
@@ -29,6 +30,8 @@
         "views/res_partner_views.xml",
         "views/stock_lot_views.xml",
         "views/stock_move_line_views.xml",
+        "views/stock_move_line_gs1_views.xml",
+        "views/mrp_production_views.xml",
         "views/stock_quant_views.xml",
         "views/stock_picking_views.xml",
         "views/product_template_views.xml",
@@ -39,10 +42,19 @@
         "report/report_lot_gs1_label.xml",
         "report/report_lot_genealogy.xml",
         "report/stock_lot_fefo_report_views.xml",
+        "views/stock_lot_cost_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "lot_traceability/static/src/views/*.js",
+        ],
+        "web.assets_tests": [
+            "lot_traceability/static/tests/tours/*.js",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,

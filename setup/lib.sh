@@ -14,7 +14,7 @@ DATA_DIR="$STATE_DIR/data"
 ODOO_DEFAULT_LOCATIONS=(/opt/odoo-18.0 /opt/odoo18 /opt/odoo "$STATE_DIR/odoo-18.0" "$REPO_ROOT/../odoo-18.0")
 ODOO_OFFICIAL_GIT="https://github.com/odoo/odoo.git"
 OUR_ADDONS=(lot_traceability lot_traceability_recall lot_traceability_reports)
-ODOO_DEPENDENCIES=(product_expiry purchase_stock sale_stock mrp stock_account)
+ODOO_DEPENDENCIES=(product_expiry purchase_stock sale_stock mrp stock_account stock_landed_costs)
 
 log() { printf '\033[1m[lot_traceability]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[lot_traceability] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }

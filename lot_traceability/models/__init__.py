@@ -13,7 +13,10 @@ from . import stock_move
 from . import stock_warehouse
 from . import stock_lot
 from . import stock_lot_trace
+from . import stock_lot_cost
 from . import stock_move_line
+from . import stock_move_line_gs1
+from . import stock_lot_gs1
 from . import stock_picking
 from . import mrp_production
 from . import lot_traceability_demo

@@ -13,3 +13,7 @@ class MrpProduction(models.Model):
         vals.setdefault("production_date", production_date)
         vals["origin_production_id"] = self.id
         return vals
+
+    def action_print_gs1_lot_labels(self):
+        """One GS1 label per lot (or serial number) this manufacturing order produced."""
+        return self.move_finished_ids.move_line_ids.lot_id.action_print_gs1_label()

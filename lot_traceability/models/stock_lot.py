@@ -344,9 +344,13 @@ class StockLot(models.Model):
                 expected=states[expected],
             )
         else:
-            message = self.env._(
-                "Signatures verified (%(count)s): every chain is intact and every lot's QC state matches them.",
-                count=len(signatures),
+            message = (
+                self.env._("1 signature verified: its chain is intact and the lot's QC state matches it.")
+                if len(signatures) == 1
+                else self.env._(
+                    "%(count)s signatures verified: every chain is intact and every lot's QC state matches them.",
+                    count=len(signatures),
+                )
             )
         failed = bool(broken or wrong_state)
         return {
@@ -380,7 +384,7 @@ class StockLot(models.Model):
     def _action_open_qc_sign_wizard(self, decision):
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Sign"),
+            "name": self.env["stock.lot.qc.sign.wizard"]._get_decision_title(decision),
             "res_model": "stock.lot.qc.sign.wizard",
             "view_mode": "form",
             "target": "new",

@@ -101,4 +101,6 @@ class StockMove(models.Model):
             "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
+            # Wide enough for whole lot names; the reasons wrap.
+            "context": {"dialog_size": "extra-large"},
         }

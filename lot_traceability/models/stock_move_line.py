@@ -114,7 +114,15 @@ class StockMoveLine(models.Model):
         values = {
             "supplier_lot_code": elements["10"],
             # Replaced by every scan: it describes the label scanned last.
-            "supplier_scan_extra": "".join(f"({ai}){value}" for ai, value in elements.unknown.items()) or False,
+            # Counts (AI 30/37) are read by the GS1 module but not stored on the supplier lot: kept here too.
+            "supplier_scan_extra": "".join(
+                f"({ai}){value}"
+                for ai, value in [
+                    *((ai, elements[ai]) for ai in ("30", "37") if ai in elements),
+                    *elements.unknown.items(),
+                ]
+            )
+            or False,
         }
         if elements.get("11"):
             values["supplier_production_date"] = elements["11"]
@@ -223,6 +231,61 @@ class StockMoveLine(models.Model):
         )
         if unreleased:
             raise ValidationError(self._get_unreleased_lots_message(unreleased))
+
+    # Where a user picks a lot (Pick From, the lot column): unreleased lots are not offered (view domains on
+    # this field) and a lot picked anyway is refused at once, before the line is even saved.
+    lot_release_required = fields.Boolean(
+        "Released Lots Only",
+        compute="_compute_lot_release_required",
+        help="The goods of this line leave the controlled stock (to a customer, into production or transit), "
+        "now or at the end of their route: only lots released by QA may be picked.",
+    )
+
+    @api.depends(
+        "picking_code",
+        "location_dest_id.usage",
+        "move_id.location_final_id.usage",
+        "move_id.move_dest_ids.location_dest_id.usage",
+    )
+    def _compute_lot_release_required(self):
+        for line in self:
+            usages = {
+                line.location_dest_id.usage,
+                line.move_id.location_final_id.usage,
+                *line.move_id.move_dest_ids.location_dest_id.mapped("usage"),
+            }
+            line.lot_release_required = line.picking_code != "incoming" and bool(usages & set(RELEASE_GATE_USAGES))
+
+    def _get_release_gate_warning(self, lot):
+        """The warning shown when ``lot``, not released, is picked on this line; None if it may be picked."""
+        self.ensure_one()
+        if not lot or not lot._get_unreleased() or not self.lot_release_required:
+            return None
+        states = dict(self.env["stock.lot"]._fields["qc_state"]._description_selection(self.env))
+        return {
+            "title": self.env._("Lot not released"),
+            "message": self.env._(
+                "Lot %(lot)s is %(state)s: it cannot be shipped or consumed until QA releases it. Pick a released lot.",
+                lot=lot.name,
+                state=states[lot.qc_state],
+            ),
+        }
+
+    @api.onchange("quant_id")
+    def _onchange_quant_id_release_gate(self):
+        warning = self._get_release_gate_warning(self.quant_id.lot_id)
+        if warning:
+            self.quant_id = False
+            return {"warning": warning}
+        return None
+
+    @api.onchange("lot_id")
+    def _onchange_lot_id_release_gate(self):
+        warning = self._get_release_gate_warning(self.lot_id)
+        if warning:
+            self.lot_id = False
+            return {"warning": warning}
+        return None
 
     def _check_lots_released_before_done(self):
         lots = self._get_lines_to_customers_or_production().lot_id

@@ -17,3 +17,11 @@ class ReportLotGs1Label(models.AbstractModel):
             except UserError as error:
                 labels[lot.id] = {"error": error.args[0]}
         return {"doc_ids": docids, "doc_model": "stock.lot", "docs": lots, "labels": labels}
+
+
+class ReportLotGs1LabelSmall(models.AbstractModel):
+    """The same labels on 50 x 30 mm (a compact layout)."""
+
+    _name = "report.lot_traceability.report_lot_gs1_label_small"
+    _inherit = "report.lot_traceability.report_lot_gs1_label"
+    _description = "GS1 Lot Label 50 x 30 mm"

@@ -6,3 +6,8 @@ from . import test_trace
 from . import test_qc_release
 from . import test_fefo
 from . import test_integrity
+from . import test_lot_costing
+from . import test_gs1_scan
+from . import test_release_gate_picking
+from . import test_wording
+from . import test_tours

@@ -51,3 +51,36 @@ class TestLotLabel(LotTraceabilityCommon):
         )
         self.assertEqual(report_format, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestLotLabelFormats(LotTraceabilityCommon):
+    def test_serial_labels_carry_ai_21_and_the_expiry_ai_17(self):
+        tool = self.env["product.product"].create(
+            {"name": "Probe", "is_storable": True, "tracking": "serial", "barcode": "09506000999951"}
+        )
+        serial = self.env["stock.lot"].create(
+            {"name": "SN-9", "product_id": tool.id, "expiration_date": datetime(2040, 4, 20, 12)}
+        )
+        self.assertEqual(serial._get_gs1_digital_link(), "https://id.gs1.org/01/09506000999951/21/SN-9?17=400420")
+
+    def test_small_and_case_label_sizes_render(self):
+        lot = self.env["stock.lot"].create({"name": "SIZE-1", "product_id": self.milk.id})
+        for xmlid, paper in (
+            ("lot_traceability.action_report_lot_gs1_label_50x30", (50, 30)),
+            ("lot_traceability.action_report_lot_gs1_label_100x50", (100, 50)),
+        ):
+            with self.subTest(report=xmlid):
+                report = self.env.ref(xmlid)
+                self.assertEqual((report.paperformat_id.page_width, report.paperformat_id.page_height), paper)
+                html, _format = self.env["ir.actions.report"]._render_qweb_html(xmlid, lot.ids)
+                self.assertIn("o_gs1_qr", html.decode())
+                self.assertIn("SIZE-1", html.decode())
+
+    def test_manufacturing_order_prints_the_labels_of_its_output(self):
+        self._receive(self.milk, 20, lot_name="LBL-MILK")
+        self._receive(self.sugar, 10, lot_name="LBL-SUGAR")
+        production = self._produce(10)
+        action = production.action_print_gs1_lot_labels()
+        self.assertEqual(action["report_name"], "lot_traceability.report_lot_gs1_label")
+        self.assertEqual(self.env["stock.lot"].browse(action["context"]["active_ids"]), production.lot_producing_id)

@@ -1,8 +1,9 @@
 """GS1 element strings and GS1 Digital Link URIs for the AIs a lot label carries.
 
 Pure Python (no Odoo import) so that it is tested with plain pytest. Reads AIs 01 (GTIN),
-10 (batch/lot), 11 (production date), 13 (packaging date), 15 (best before), 17 (expiration)
-and 21 (serial), as defined in the GS1 General Specifications and the GS1 Digital Link standard.
+10 (batch/lot), 11 (production date), 13 (packaging date), 15 (best before), 17 (expiration),
+21 (serial), 30 (variable count) and 37 (count of trade items), as defined in the GS1 General
+Specifications and the GS1 Digital Link standard.
 Other AIs of a scan are kept aside, raw, in ``GS1Elements.unknown``: a supplier's label may carry
 more than this module reads, and that is no reason to refuse it.
 
@@ -52,6 +53,10 @@ class GS1Error(ValueError):
         self.ai = ai
 
 
+class GS1CheckDigitError(GS1Error):
+    """A number (GTIN, SSCC, GLN...) complete but with a wrong check digit: a misread or mistyped digit."""
+
+
 class GS1Elements(dict):
     """``{ai: value}`` of the AIs this module reads, as a plain dict compares it.
 
@@ -68,7 +73,7 @@ class GS1Elements(dict):
 class AIDefinition:
     ai: str
     title: str
-    kind: str  # 'gtin' | 'date' | 'text'
+    kind: str  # 'gtin' | 'date' | 'text' | 'count'
     length: int | None  # fixed length of the value, None when variable
     max_length: int
 
@@ -81,12 +86,14 @@ AI_DEFINITIONS = {
     "15": AIDefinition("15", "BEST BEFORE", "date", 6, 6),
     "17": AIDefinition("17", "USE BY / EXPIRY", "date", 6, 6),
     "21": AIDefinition("21", "SERIAL", "text", None, 20),
+    "30": AIDefinition("30", "VAR. COUNT", "count", None, 8),
+    "37": AIDefinition("37", "COUNT", "count", None, 8),
 }
 # Element order when building: the GTIN, then fixed-length fields, then variable ones, so a raw
 # string needs a separator only between variable fields.
-BUILD_ORDER = ("01", "11", "13", "15", "17", "10", "21")
+BUILD_ORDER = ("01", "11", "13", "15", "17", "30", "37", "10", "21")
 DIGITAL_LINK_QUALIFIERS = ("10", "21")  # path order after /01/{gtin}
-DIGITAL_LINK_ATTRIBUTES = ("11", "13", "15", "17")
+DIGITAL_LINK_ATTRIBUTES = ("11", "13", "15", "17", "30", "37")
 
 # To split AIs this module does not read out of a raw element string (GS1 General Specifications
 # 5.10.1 and GS1's Barcode Syntax Engine), by the first two digits of the AI:
@@ -114,6 +121,18 @@ PREDEFINED_ELEMENT_LENGTH = {
     **dict.fromkeys(("31", "32", "33", "34", "35", "36"), 10),
     "41": 16,
 }
+
+
+# AIs this module does not read whose value starts with a number ending in a GS1 check digit, with
+# the length of that number: SSCC, GTIN of contained items, GLNs (GS1 General Specifications 3.2-3.7).
+CHECK_DIGIT_LENGTH_BY_AI = {
+    "00": 18,
+    "02": 14,
+    **{f"41{digit}": 13 for digit in "01234567"},
+    "8017": 18,
+    "8018": 18,
+}
+CHECK_DIGIT_TITLES = {"00": "SSCC", "02": "GTIN of contained items", "8017": "GSRN", "8018": "GSRN"}
 
 
 def _is_digits(value):
@@ -182,15 +201,39 @@ def gtin_check_digit(digits):
     return (10 - total % 10) % 10
 
 
+def _check_digit_error(what, number, ai):
+    """A GS1Error naming the wrong check digit of ``number`` (digits, check digit last), or None."""
+    expected = gtin_check_digit(number[:-1])
+    if int(number[-1]) == expected:
+        return None
+    return GS1CheckDigitError(
+        f"{what} {number} has a wrong check digit (its {_ordinal(len(number))} and last digit): expected "
+        f"{expected}, got {number[-1]}. Check the digits typed, or scan the label again.",
+        ai,
+    )
+
+
+def _ordinal(number):
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 def normalize_gtin(gtin):
     """Validate a GTIN-8, 12, 13 or 14 and return it as 14 digits (spaces around are ignored)."""
     gtin = (gtin or "").strip(" ")
     if len(gtin) not in (8, 12, 13, 14) or not _is_digits(gtin):
         raise GS1Error(f"GTIN '{_shorten(gtin)}' must be 8, 12, 13 or 14 digits{_ascii_digits_hint(gtin[:64])}.", "01")
-    expected = gtin_check_digit(gtin[:-1])
-    if int(gtin[-1]) != expected:
-        raise GS1Error(f"GTIN {gtin} has a wrong check digit: expected {expected}, got {gtin[-1]}.", "01")
+    error = _check_digit_error("GTIN", gtin, "01")
+    if error:
+        raise error
     return gtin.zfill(14)
+
+
+def gtin_barcodes(gtin):
+    """The forms a product barcode may store ``gtin`` (14 digits) in: GTIN-14, and GTIN-13, 12 and 8
+    when its leading digits are zeros."""
+    gtin = normalize_gtin(gtin)
+    return [gtin[-length:] for length in (14, 13, 12, 8) if not gtin[: 14 - length].strip("0")]
 
 
 # ----------------------------------------------------------------------
@@ -249,8 +292,22 @@ def _parse_value(ai, raw, today):
         return normalize_gtin(raw)
     if definition.kind == "date":
         return parse_date(raw, ai, today)
+    if definition.kind == "count":
+        return _parse_count(ai, raw)
     _check_text(ai, raw)
     return raw
+
+
+def _parse_count(ai, raw):
+    """AIs 30 and 37: a count of units or trade items, 1 to 8 digits."""
+    definition = AI_DEFINITIONS[ai]
+    if not raw or len(raw) > definition.max_length or not _is_digits(raw):
+        raise GS1Error(
+            f"AI ({ai}) {definition.title.lower()} '{_shorten(raw)}' must be 1 to {definition.max_length} digits"
+            f"{_ascii_digits_hint(raw[:64])}.",
+            ai,
+        )
+    return int(raw)
 
 
 def _check_text(ai, value):
@@ -281,6 +338,11 @@ def _check_unknown(ai, value):
             f"{' '.join(repr(char) for char in bad[:10])}{_ascii_digits_hint(value)}.",
             ai,
         )
+    length = CHECK_DIGIT_LENGTH_BY_AI.get(ai)
+    if length and len(value) >= length and _is_digits(value[:length]):
+        error = _check_digit_error(f"AI ({ai}) {CHECK_DIGIT_TITLES.get(ai, 'GLN')}", value[:length], ai)
+        if error:
+            raise error
     return value
 
 
@@ -292,6 +354,8 @@ def _format_value(ai, value):
         if not isinstance(value, datetime.date):
             value = parse_date(str(value), ai)
         return format_date(value)
+    if definition.kind == "count":
+        return str(_parse_count(ai, str(value)))
     value = str(value)
     _check_text(ai, value)
     return value

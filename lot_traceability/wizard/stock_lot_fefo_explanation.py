@@ -69,4 +69,4 @@ class StockLotFefoExplanationLine(models.TransientModel):
     removal_date = fields.Datetime(related="lot_id.removal_date")
     qc_state = fields.Selection(related="lot_id.qc_state")
     status = fields.Selection([("picked", "Picked"), ("available", "Available"), ("skipped", "Skipped")])
-    reason = fields.Char()
+    reason = fields.Text(help="Why the lot was picked, or the rule that skipped it.")

@@ -1,5 +1,5 @@
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import AccessDenied, UserError
 
 from ..models.stock_lot_qc_signature import QC_DECISIONS
 
@@ -22,6 +22,7 @@ class StockLotQcSignWizard(models.TransientModel):
         store=False, help="Your Odoo password: signing is an electronic signature. It is checked, never stored."
     )
     note = fields.Text()
+    sign_error = fields.Char(readonly=True, help="Why the last attempt to sign was refused.")
     override_reason = fields.Text(
         help="Release although a mandatory check did not pass: say why. Stored with the signature."
     )
@@ -33,7 +34,33 @@ class StockLotQcSignWizard(models.TransientModel):
             raise UserError(self.env._("Enter your password to sign."))
         # Nothing called from here needs the password in its context.
         wizard = self.with_context(lot_qc_password=None)
-        wizard.lot_ids.qc_sign(
-            wizard.decision, wizard.meaning, password, note=wizard.note, override_reason=wizard.override_reason
-        )
+        try:
+            # The password is checked before anything is written (stock.lot.qc.signature._sign).
+            wizard.lot_ids.qc_sign(
+                wizard.decision, wizard.meaning, password, note=wizard.note, override_reason=wizard.override_reason
+            )
+        except AccessDenied:
+            # Say it in the wizard and open it again: the password field (never stored) comes back empty.
+            wizard.sign_error = self.env._("Wrong password: nothing was signed; enter your Odoo password again.")
+            return wizard._get_reopen_action()
         return {"type": "ir.actions.act_window_close"}
+
+    @api.model
+    def _get_decision_title(self, decision):
+        """The title of the wizard that signs ``decision``."""
+        return {
+            "release": self.env._("Sign the QC Release"),
+            "reject": self.env._("Sign the QC Rejection"),
+            "hold": self.env._("Sign the QC Hold"),
+        }.get(decision, self.env._("Sign a QC Decision"))
+
+    def _get_reopen_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._get_decision_title(self.decision),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }

@@ -7,9 +7,14 @@ from . import stock_lot_recall_recovery
 from . import stock_lot_recall_closing
 from . import stock_lot_recall_balance
 from . import stock_lot_recall_cost
+from . import stock_lot_recall_accounting
+from . import res_company
+from . import res_config_settings
 from . import stock_lot_recall_notification
+from . import stock_lot_qc_signature
+from . import stock_move
 from . import stock_picking
 from . import stock_scrap
 from . import stock_warehouse
-from . import stock_lot_qc_signature
-from . import stock_move
+from . import product_gs1_link
+from . import product_template

@@ -3,9 +3,8 @@ from odoo.exceptions import AccessDenied, AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 
-@tagged("post_install", "-at_install")
-class TestRecallRecovery(LotTraceabilityCommon):
-    """Notify, recover, destroy, balance and close a recall of yogurts made from one milk lot."""
+class RecallRecoveryCommon(LotTraceabilityCommon):
+    """A recall of yogurts made from one milk lot: 30 shipped to one customer, 20 to another, 50 in stock."""
 
     @classmethod
     def setUpClass(cls):
@@ -36,6 +35,11 @@ class TestRecallRecovery(LotTraceabilityCommon):
 
     def _balance(self, lot):
         return self.recall.balance_ids.filtered(lambda balance: balance.lot_id == lot)
+
+
+@tagged("post_install", "-at_install")
+class TestRecallRecovery(RecallRecoveryCommon):
+    """Notify, recover, destroy, balance and close the recall."""
 
     # ------------------------------------------------------------------
     # Mass balance at scope time

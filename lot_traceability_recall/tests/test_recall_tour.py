@@ -79,6 +79,33 @@ class TestRecallTour(HttpCase):
         self.assertEqual(set(recall.affected_lot_ids.mapped("qc_state")), {"on_hold"})
         self.assertEqual(recall.customer_ids.name, "Tour Grocers")
 
+    def test_notify_acknowledge_return_and_close_in_the_browser(self):
+        self.env.user.groups_id += self.env.ref("lot_traceability_recall.group_recall_manager")
+        recall = self.env["stock.lot.recall"].create({"reason": "tour", "lot_ids": [Command.set(self.milk_lot.ids)]})
+        recall.action_confirm()
+        url = f"/odoo/action-lot_traceability_recall.action_stock_lot_recall/{recall.id}"
+        self.start_tour(url, "lot_traceability_recall_notify_tour", login="admin", timeout=120)
+        self.assertEqual(recall.state, "notified")
+
+        # The customer answers on the public page: 3 of the 4 units are still with them.
+        notification = recall.notification_ids
+        page_url = notification._get_acknowledge_url().removeprefix(notification.get_base_url())
+        page = self.url_open(page_url)
+        csrf_token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        token = page_url.split("token=")[1]
+        form = {"token": token, "name": "Ana Ruiz", "quantity": "3", "csrf_token": csrf_token}
+        self.assertIn("Thank you", self.url_open(f"/recall/acknowledge/{notification.id}", data=form).text)
+
+        self.start_tour(url, "lot_traceability_recall_return_tour", login="admin", timeout=120)
+        self.assertEqual(recall.return_picking_ids.state, "done")
+        self.start_tour(url, "lot_traceability_recall_close_tour", login="admin", timeout=120)
+
+        self.assertEqual(recall.state, "closed")
+        for lot in recall.affected_lot_ids:
+            self.assertEqual(lot.qc_state, "rejected")
+            self.assertEqual(lot.qc_signature_ids.sorted("sequence")[-1].decision, "reject")
+        self.assertEqual(recall.recovered_qty, 3)
+
     def test_customer_acknowledges_through_the_public_link(self):
         self.env.user.groups_id += self.env.ref("lot_traceability_recall.group_recall_manager")
         recall = self.env["stock.lot.recall"].create({"reason": "tour", "lot_ids": [Command.set(self.milk_lot.ids)]})

@@ -475,3 +475,67 @@ def test_a_plain_lot_code_is_not_gs1(text):
 def test_a_lot_date_is_noon_utc_of_the_day():
     assert gs1.date_to_datetime(datetime.date(2026, 3, 1)) == datetime.datetime(2026, 3, 1, 12, 0)
     assert gs1.date_to_datetime(None) is None
+
+
+# Counts (AI 30, 37) and check digits of every field -----------------------
+
+
+def test_counts_are_read_from_element_strings_and_digital_links():
+    assert gs1.parse(f"(01){GTIN}(10)ABC(37)24") == {"01": GTIN, "10": "ABC", "37": 24}
+    assert gs1.parse(f"]d201{GTIN}3012\x1d10ABC") == {"01": GTIN, "30": 12, "10": "ABC"}
+    assert gs1.parse(f"https://id.gs1.org/01/{GTIN}/10/ABC?37=6") == {"01": GTIN, "10": "ABC", "37": 6}
+
+
+def test_counts_are_built_into_element_strings_and_digital_links():
+    assert gs1.build({"01": GTIN, "10": "ABC", "37": 24}) == f"(01){GTIN}(37)24(10)ABC"
+    assert gs1.build({"01": GTIN, "10": "ABC", "30": 5}, parenthesised=False) == f"01{GTIN}305\x1d10ABC"
+    assert gs1.build_digital_link({"01": GTIN, "10": "A", "37": 3}) == f"https://id.gs1.org/01/{GTIN}/10/A?37=3"
+
+
+@pytest.mark.parametrize("data", [f"(01){GTIN}(37)", f"(01){GTIN}(37)123456789", f"(01){GTIN}(30)1A"])
+def test_a_count_that_is_not_1_to_8_digits_is_refused(data):
+    with pytest.raises(gs1.GS1Error, match=r"must be 1 to 8 digits") as error:
+        gs1.parse(data)
+    assert error.value.ai in ("30", "37")
+
+
+def test_a_wrong_gtin_check_digit_names_the_digit():
+    with pytest.raises(gs1.GS1Error, match=r"its 14th and last digit\): expected 2, got 3"):
+        gs1.parse("https://example.com/01/09506000134353/10/ABC")
+    with pytest.raises(gs1.GS1Error, match=r"GTIN 9506000134353 .*its 13th and last digit\): expected 2, got 3"):
+        gs1.normalize_gtin("9506000134353")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # SSCC 106141411234567897 is GS1's example: its check digit is 7.
+        (
+            f"(00)106141411234567890(01){GTIN}",
+            r"AI \(00\) SSCC 106141411234567890 .*18th and last digit\): expected 7, got 0",
+        ),
+        ("(02)09506000134353(37)10", r"AI \(02\) GTIN of contained items .*expected 2, got 3"),
+        (f"(01){GTIN}(414)9506000134351", r"AI \(414\) GLN 9506000134351 .*13th and last digit\): expected 2, got 1"),
+    ],
+)
+def test_a_wrong_check_digit_in_any_field_names_the_field_and_the_digit(data, message):
+    with pytest.raises(gs1.GS1Error, match=message):
+        gs1.parse(data)
+
+
+def test_right_check_digits_of_other_fields_are_accepted():
+    parsed = gs1.parse(f"(00)106141411234567897(01){GTIN}(414)9506000134352")
+    assert parsed.unknown == {"00": "106141411234567897", "414": "9506000134352"}
+
+
+def test_gtin_barcodes_are_the_forms_a_product_may_store():
+    assert gs1.gtin_barcodes(GTIN) == [GTIN, GTIN[1:]]
+    assert gs1.gtin_barcodes("00000096385074") == ["00000096385074", "0000096385074", "000096385074", "96385074"]
+
+
+def test_a_wrong_check_digit_is_told_apart_from_other_errors():
+    with pytest.raises(gs1.GS1CheckDigitError):
+        gs1.parse("(01)09506000134353(10)X")
+    with pytest.raises(gs1.GS1Error) as error:
+        gs1.parse("(01)0950600013435")
+    assert not isinstance(error.value, gs1.GS1CheckDigitError)

@@ -1,0 +1,314 @@
+from datetime import datetime
+
+from odoo import Command
+from odoo.addons.lot_traceability.tests.common import GTIN_MILK, GTIN_SUGAR, LotTraceabilityCommon
+from odoo.tests import HttpCase, tagged
+
+LINKSET = "application/linkset+json"
+VOC = "https://gs1.org/voc/"
+
+
+@tagged("post_install", "-at_install")
+class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
+    """A consumer scans the QR code of a lot label: anonymous HTTP, as a phone would."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.env.ref("lot_traceability_recall.group_recall_manager")
+        cls.company.write(
+            {
+                "gs1_resolver_published": True,
+                "gs1_resolver_contact": "Consumer line +1 800 555 0100",
+                "gs1_resolver_recall_instructions": "Bring it back to the store for a refund.",
+            }
+        )
+        cls.milk.write({"default_code": "SKU-SECRET-42", "standard_price": 12.34})
+        cls.lot_ok, cls.lot_recalled, cls.sugar_lot = cls.env["stock.lot"].create(
+            [
+                {"name": "MILK-OK", "product_id": cls.milk.id, "expiration_date": datetime(2040, 4, 20, 12)},
+                {"name": "MILK-BAD", "product_id": cls.milk.id, "expiration_date": datetime(2040, 5, 2, 12)},
+                {"name": "SUGAR-1", "product_id": cls.sugar.id},
+            ]
+        )
+        cls.lot_ok.write({"ref": "INTERNAL-REF-77", "note": "<p>Secret QA note</p>"})
+
+    def setUp(self):
+        super().setUp()
+        # Only lots that moved can be recalled.
+        self._receive(self.milk, 10, lot_id=self.lot_recalled.id)
+
+    def _get(self, path, **headers):
+        return self.url_open(path, headers=headers, allow_redirects=False)
+
+    def _recall(self, lots, **values):
+        recall = self.env["stock.lot.recall"].create(
+            dict({"lot_ids": [Command.set(lots.ids)], "reason": "Listeria found by Alpine Dairy"}, **values)
+        )
+        recall.action_compute_scope()
+        return recall
+
+    def _page(self, lot_name, gtin=GTIN_MILK):
+        return f"/01/{gtin}/10/{lot_name}"
+
+    # ------------------------------------------------------------------
+    # The page
+    # ------------------------------------------------------------------
+
+    def test_lot_page_shows_product_lot_expiry_and_no_recall(self):
+        response = self._get(self._page("MILK-OK"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("text/html", response.headers["Content-Type"])
+        self.assertIn("Organic Whole Milk", response.text)
+        self.assertIn("MILK-OK", response.text)
+        self.assertIn("04/20/2040", response.text)
+        self.assertIn("o_gs1_no_recall", response.text)
+        self.assertNotIn('o_gs1_recall"', response.text)
+        self.assertIn('rel="linkset"', response.headers["Link"])
+        self.assertNotIn("Set-Cookie", response.headers, "an anonymous scan opens no session")
+
+    def test_recalled_lot_shows_the_banner_with_class_instructions_and_contact(self):
+        self._recall(self.lot_recalled, fda_class="class_2").action_confirm()
+        text = self._get(self._page("MILK-BAD")).text
+        self.assertIn("This lot is recalled", text)
+        self.assertIn("Class II", text)
+        self.assertIn("Bring it back to the store for a refund.", text)
+        self.assertIn("Consumer line +1 800 555 0100", text)
+        self.assertNotIn("Listeria", text, "the recall's reason is internal")
+        # The other lot of the same product is not recalled.
+        self.assertIn("o_gs1_no_recall", self._get(self._page("MILK-OK")).text)
+
+    def test_draft_mock_and_closed_recalls_show_no_banner(self):
+        self._recall(self.lot_recalled)  # draft: an investigation, not announced
+        self.env["stock.lot.recall"]._run_mock_recall(self.lot_recalled)
+        self.assertIn("o_gs1_no_recall", self._get(self._page("MILK-BAD")).text)
+        recall = self._recall(self.lot_recalled)
+        recall.action_confirm()
+        self.assertIn('o_gs1_recall"', self._get(self._page("MILK-BAD")).text)
+        recall.action_cancel()
+        self.assertIn("o_gs1_no_recall", self._get(self._page("MILK-BAD")).text)
+
+    def test_product_page_without_lot_lists_the_recalled_lots(self):
+        self.assertIn("No lot of this product is recalled", self._get(f"/01/{GTIN_MILK}").text)
+        self._recall(self.lot_recalled).action_confirm()
+        response = self._get(f"/01/{GTIN_MILK}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Some lots of this product are recalled", response.text)
+        self.assertIn("MILK-BAD", response.text)
+        self.assertNotIn("MILK-OK", response.text)
+
+    def test_gtin_13_of_the_product_and_date_qualifiers_answer_the_same_lot(self):
+        self.milk.barcode = GTIN_MILK[1:]  # stored as GTIN-13
+        response = self._get(f"/01/{GTIN_MILK}/10/MILK-OK?17=400420")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("MILK-OK", response.text)
+
+    def test_serial_numbers_answer_on_ai_21(self):
+        tool = self.env["product.product"].create(
+            {"name": "Thermometer", "is_storable": True, "tracking": "serial", "barcode": "09506000999944"}
+        )
+        self.env["stock.lot"].create({"name": "SN-0001", "product_id": tool.id})
+        response = self._get("/01/09506000999944/21/SN-0001")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Serial number", response.text)
+        self.assertIn("SN-0001", response.text)
+        linkset = self._get("/01/09506000999944/21/SN-0001?linkType=linkset").json()
+        self.assertEqual(linkset["linkset"][0]["anchor"], f"{self.base_url()}/01/09506000999944/21/SN-0001")
+
+    def test_page_language_follows_the_browser(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        response = self._get(self._page("MILK-OK"), **{"Accept-Language": "fr-CH, fr;q=0.9, en;q=0.8"})
+        self.assertIn('<html lang="fr-FR"', response.text)
+        self.assertIn("20/04/2040", response.text)
+        response = self._get(self._page("MILK-OK"), **{"Accept-Language": "xx-YY, ;;;q=bad"})
+        self.assertEqual(response.status_code, 200)
+
+    def test_product_image_is_served_by_gtin(self):
+        response = self._get(f"/gs1/image/{GTIN_MILK}")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.headers["Content-Type"].startswith("image/"))
+        self.assertEqual(self._get("/gs1/image/09506000999913").status_code, 404)
+
+    def test_the_label_qr_opens_the_page_when_the_resolver_is_this_server(self):
+        self.env["ir.config_parameter"].set_param("lot_traceability.gs1_resolver", self.base_url())
+        uri = self.lot_ok._get_gs1_digital_link()
+        self.assertEqual(uri, f"{self.base_url()}/01/{GTIN_MILK}/10/MILK-OK?17=400420")
+        response = self.url_open(uri)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("MILK-OK", response.text)
+
+    # ------------------------------------------------------------------
+    # Linkset and redirects
+    # ------------------------------------------------------------------
+
+    def test_linkset_by_accept_header_or_query(self):
+        self._recall(self.lot_recalled).action_confirm()
+        by_header = self._get(self._page("MILK-BAD"), Accept=LINKSET)
+        by_query = self._get(self._page("MILK-BAD") + "?linkType=linkset")
+        for response in (by_header, by_query):
+            self.assertEqual(response.status_code, 200)
+            self.assertTrue(response.headers["Content-Type"].startswith(LINKSET))
+        linkset = by_header.json()
+        self.assertEqual(linkset, by_query.json())
+        context = linkset["linkset"][0]
+        page = f"{self.base_url()}/01/{GTIN_MILK}/10/MILK-BAD"
+        self.assertEqual(context["anchor"], page)
+        self.assertEqual(context[VOC + "defaultLink"][0]["href"], page)
+        self.assertEqual(context[VOC + "recallStatus"][0]["href"], f"{page}#recall")
+        self.assertEqual(context[VOC + "pip"][0]["href"], f"{self.base_url()}/01/{GTIN_MILK}")
+        self.assertNotIn(VOC + "certificationInfo", context)
+        # A browser asking for anything still gets the page.
+        self.assertIn(
+            "text/html", self._get(self._page("MILK-BAD"), Accept="text/html,*/*;q=0.8").headers["Content-Type"]
+        )
+
+    def test_configured_links_are_listed_and_redirected_to(self):
+        self.milk.product_tmpl_id.gs1_link_ids = [
+            Command.create({"link_type": "gs1:pip", "url": "https://brand.example/milk", "title": "Our milk"}),
+            Command.create(
+                {"link_type": "gs1:certificationInfo", "url": "https://brand.example/organic.pdf", "title": "Organic"}
+            ),
+        ]
+        context = self._get(self._page("MILK-OK"), Accept=LINKSET).json()["linkset"][0]
+        self.assertEqual([link["href"] for link in context[VOC + "pip"]], ["https://brand.example/milk"])
+        self.assertEqual(context[VOC + "certificationInfo"][0]["href"], "https://brand.example/organic.pdf")
+        self.assertIn("https://brand.example/organic.pdf", self._get(self._page("MILK-OK")).text)
+
+        for link_type, location in (
+            ("gs1:pip", "https://brand.example/milk"),
+            ("https://gs1.org/voc/certificationInfo", "https://brand.example/organic.pdf"),
+            ("gs1:recallStatus", f"{self.base_url()}/01/{GTIN_MILK}/10/MILK-OK#recall"),
+            # A link type the product does not have goes to the default link.
+            ("gs1:nutritionalInfo", f"{self.base_url()}/01/{GTIN_MILK}/10/MILK-OK"),
+        ):
+            with self.subTest(link_type=link_type):
+                response = self._get(f"{self._page('MILK-OK')}?linkType={link_type}")
+                self.assertEqual(response.status_code, 307)
+                self.assertEqual(response.headers["Location"], location)
+
+    def test_well_known_resolver_description(self):
+        response = self._get("/.well-known/gs1resolver")
+        self.assertEqual(response.status_code, 200)
+        description = response.json()
+        self.assertEqual(description["resolverRoot"], self.base_url())
+        self.assertEqual(description["supportedPrimaryKeys"], ["01"])
+        self.company.gs1_resolver_published = False
+        self.assertEqual(self._get("/.well-known/gs1resolver").status_code, 404)
+
+    # ------------------------------------------------------------------
+    # Nothing leaks
+    # ------------------------------------------------------------------
+
+    def test_not_found_is_the_same_answer_whatever_the_reason(self):
+        other_company = self.env["res.company"].create({"name": "Hidden Foods"})
+        hidden_product = self.env["product.product"].create(
+            {"name": "Hidden cheese", "tracking": "lot", "is_storable": True, "barcode": "09506000999913"}
+        )
+        self.env["stock.lot"].create(
+            {"name": "HIDDEN-1", "product_id": hidden_product.id, "company_id": other_company.id}
+        )
+        unpublished_product = self.env["product.product"].create(
+            {"name": "Prototype", "tracking": "lot", "barcode": "09506000999920", "gs1_resolver_published": False}
+        )
+        self.env["stock.lot"].create({"name": "PROTO-1", "product_id": unpublished_product.id})
+        answers = {
+            "unknown GTIN": self._get("/01/09506000999937/10/MILK-OK"),
+            "unknown lot": self._get(self._page("NO-SUCH-LOT")),
+            "lot of another product": self._get(self._page("SUGAR-1")),
+            "lot of a company that does not publish": self._get("/01/09506000999913/10/HIDDEN-1"),
+            "product that is not published": self._get("/01/09506000999920/10/PROTO-1"),
+            "product that is not published, no lot": self._get("/01/09506000999920"),
+        }
+        for reason, response in answers.items():
+            with self.subTest(reason=reason):
+                self.assertEqual(response.status_code, 404)
+                self.assertEqual(response.text, answers["unknown lot"].text)
+                self.assertEqual(sorted(response.headers), sorted(answers["unknown lot"].headers))
+                self.assertNotIn("Hidden", response.text)
+        # The same lot of sugar answers on sugar's GTIN.
+        self.assertEqual(self._get(self._page("SUGAR-1", GTIN_SUGAR)).status_code, 200)
+
+    def test_an_unpublished_company_answers_nothing(self):
+        self.company.gs1_resolver_published = False
+        self.assertEqual(self._get(self._page("MILK-OK")).status_code, 404)
+        self.assertEqual(self._get(f"/01/{GTIN_MILK}").status_code, 404)
+        self.assertEqual(self._get(f"/gs1/image/{GTIN_MILK}").status_code, 404)
+
+    def test_page_and_linkset_show_no_partner_quantity_cost_or_note(self):
+        self._receive(self.milk, 40, lot_name="MILK-TRADED", supplier_lot_code="AD-SUPPLIER-9")
+        self._deliver(self.milk, 7, self.customer)
+        recall = self._recall(self.env["stock.lot"].search([("name", "=", "MILK-TRADED")]))
+        recall.action_confirm()
+        self.lot_ok.qc_check_ids = [Command.create({"name": "Fat content 3.5 %"})]
+        responses = [
+            self._get(self._page("MILK-TRADED")),
+            self._get(self._page("MILK-TRADED"), Accept=LINKSET),
+            self._get(self._page("MILK-OK")),
+            self._get(self._page("MILK-OK") + "?linkType=linkset"),
+            self._get(f"/01/{GTIN_MILK}"),
+        ]
+        secrets = [
+            "Alpine Dairy",  # supplier
+            "AD-SUPPLIER-9",  # supplier's lot
+            "Fresh Market",  # customer
+            "SKU-SECRET-42",  # internal reference
+            "12.34",  # cost
+            "40.0",
+            "33.0",  # quantities received, left
+            "INTERNAL-REF-77",
+            "Secret QA note",
+            "Fat content",
+            "Listeria",
+            recall.name,
+            "WH/",  # pickings, locations
+        ]
+        for response in responses:
+            self.assertEqual(response.status_code, 200)
+            for secret in secrets:
+                self.assertNotIn(secret, response.text)
+
+    # ------------------------------------------------------------------
+    # Bad input: 400 or 404, never 500
+    # ------------------------------------------------------------------
+
+    def test_a_wrong_check_digit_says_which_digit(self):
+        response = self._get("/01/09506000134353/10/MILK-OK")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("14th and last digit", response.text)
+        self.assertIn("expected 2, got 3", response.text)
+
+    def test_malformed_links_are_refused_never_a_server_error(self):
+        long_lot = "L" * 21
+        paths = [
+            "/01/ABCDEFGHIJKLMN",
+            "/01/0950600013435",  # 13 digits: not a GTIN-13 either (wrong check digit)
+            "/01/123",
+            f"/01/{GTIN_MILK}/10/{long_lot}",
+            f"/01/{GTIN_MILK}/10",
+            f"/01/{GTIN_MILK}/22/ABC",
+            f"/01/{GTIN_MILK}/10/MILK-OK/99/X",
+            f"/01/{GTIN_MILK}/10/%00",
+            f"/01/{GTIN_MILK}/10/MILK%00OK",
+            f"/01/{GTIN_MILK}/10/%ZZ",
+            f"/01/{GTIN_MILK}/10/%C3%28",
+            f"/01/{GTIN_MILK}/10/%E2%80%AE",
+            f"/01/{GTIN_MILK}/10/A%20B",
+            f"/01/{GTIN_MILK}/10/MILK-OK/10/OTHER",
+            f"/01/{GTIN_MILK}/10/MILK-OK?17=991399",
+            f"/01/{GTIN_MILK}/10/MILK-OK?17=%00",
+            f"/01/{GTIN_MILK}/10/MILK-OK?linkType=%00",
+            f"/01/{GTIN_MILK}/10/MILK-OK?linkType=gs1:%3Cscript%3E",
+            f"/01/{GTIN_MILK}/10/MILK-OK?linkType=" + "a" * 500,
+            f"/01/{GTIN_MILK}/10/MILK-OK?%D9%A1%D9%A7=260420",  # Arabic-Indic digits as an AI
+            "/01/%D9%A0%D9%A9%D9%A5%D9%A0%D9%A6%D9%A0%D9%A0%D9%A0%D9%A1%D9%A3%D9%A4%D9%A3%D9%A5%D9%A2",
+            "/01/" + "0" * 5000,
+            f"/01/{GTIN_MILK}/10/" + "%FF" * 300,
+        ]
+        for path in paths:
+            with self.subTest(path=path[:80]):
+                response = self._get(path)
+                self.assertIn(response.status_code, (400, 404), response.text[:500])
+                self.assertIn("o_gs1_error", response.text)
+        # A lot with an encoded slash is a lot name, not two path segments.
+        self.env["stock.lot"].create({"name": "A/B", "product_id": self.milk.id})
+        self.assertEqual(self._get(f"/01/{GTIN_MILK}/10/A%2FB").status_code, 200)
