@@ -271,8 +271,16 @@ class Gs1Resolver(http.Controller):
             ("Link", f'<{linkset}>; rel="linkset"; type="{LINKSET_MIMETYPE}"'),
         ]
 
+    def _render(self, template, values, status=200, headers=()):
+        """``template`` rendered with ``values`` only: the pages need no user, company or request in their
+        context (reading them would cost queries on every scan)."""
+        html = request.env["ir.qweb"].with_context(minimal_qcontext=True)._render(template, values)
+        return request.make_response(
+            html, headers=[("Content-Type", "text/html; charset=utf-8"), *headers], status=status
+        )
+
     def _page_response(self, values, links):
-        return request.render(
+        return self._render(
             "lot_traceability_recall.gs1_resolver_page",
             {"item": values, "links": links, "lang": request.env.lang},
             headers=self._common_headers(values, links),
@@ -293,7 +301,7 @@ class Gs1Resolver(http.Controller):
 
     def _error_response(self, error):
         """The same page for every unknown product or lot, whatever the reason: a guesser learns nothing."""
-        return request.render(
+        return self._render(
             "lot_traceability_recall.gs1_resolver_error_page",
             {"status": error.status, "message": error.message, "lang": request.env.lang},
             status=error.status,

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class ResCompany(models.Model):
@@ -22,3 +22,34 @@ class ResCompany(models.Model):
         ),
         help="What a consumer who scans a recalled lot must do; shown on the public page of the lot.",
     )
+
+    # ------------------------------------------------------------------
+    # GS1 resolver: the publishing companies, read on every scan, change rarely
+    # ------------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache()
+    def _get_gs1_resolver_company_ids(self):
+        """Ids of the active companies that publish their lots on the GS1 resolver, as a tuple (cached: every
+        scan asks; creating, archiving, deleting or (un)publishing a company clears it in every worker)."""
+        return tuple(self.sudo().search([("gs1_resolver_published", "=", True), ("active", "=", True)]).ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        if any(vals.get("gs1_resolver_published") for vals in vals_list):
+            self.env.registry.clear_cache()
+        return companies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"gs1_resolver_published", "active"} & vals.keys():
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        published = any(self.mapped("gs1_resolver_published"))
+        result = super().unlink()
+        if published:
+            self.env.registry.clear_cache()
+        return result

@@ -1,1 +1,10 @@
-# Models of this addon are added by the issues that build it.
+from . import product_template
+from . import res_company
+from . import res_partner
+from . import stock_warehouse
+from . import res_config_settings
+from . import lot_traceability_export
+from . import lot_traceability_export_events
+from . import lot_traceability_export_costing
+from . import lot_traceability_export_recall
+from . import stock_picking

@@ -7,7 +7,7 @@ with ``Accept: application/linkset+json``). Prints client latency p50/p95/p99, e
 then, from Odoo's request log (``--odoo-log``, werkzeug lines carrying query count, query time and other
 time), the server time of the same requests: what DESIGN.md's target is about (p95 < 30 ms, no error).
 An error is a failed connection, a time-out, or a status other than the one expected (200, or 404 for
-``unknown`` lines).
+``unknown`` lines); the exit status is 1 when there was any.
 """
 
 import argparse
@@ -15,6 +15,7 @@ import asyncio
 import random
 import re
 import statistics
+import sys
 import time
 
 # 127.0.0.1 - - [date] "GET /01/... HTTP/1.0" 200 - 7 0.004 0.011
@@ -118,6 +119,8 @@ def main():
             f"mean={statistics.fmean(times) if times else float('nan'):.1f} statuses={statuses} "
             f"errors={len(errors)} rps={len(results) / elapsed:.1f}"
         )
+    if errors:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

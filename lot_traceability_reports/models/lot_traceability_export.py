@@ -1,0 +1,596 @@
+import hashlib
+import logging
+import os
+import queue
+import shutil
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from odoo import api, fields, models, modules
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+EXPORT_TYPES = [
+    ("fsma204", "FSMA 204 Sortable Spreadsheet (XLSX)"),
+    ("epcis", "EPCIS 2.0 Events (JSON-LD)"),
+    ("lot_costing", "Lot Costing (XLSX)"),
+    ("recall", "Recall Report (XLSX)"),
+]
+# What each type writes: extension and MIME type of its file.
+EXPORT_FILES = {
+    "fsma204": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "epcis": ("jsonld", "application/ld+json"),
+    "lot_costing": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "recall": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+STATES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
+PARAM_RETENTION_DAYS = "lot_traceability_reports.export_retention_days"
+PARAM_SYNC_LIMIT = "lot_traceability_reports.export_sync_limit"
+DEFAULT_RETENTION_DAYS = 30
+DEFAULT_SYNC_LIMIT = 2000
+BATCH_SIZE = 5000  # rows fetched from the server-side cursor at a time
+PROGRESS_EVERY = 2.0  # seconds between two committed progress updates
+STALE_RUNNING = timedelta(hours=2)  # a running job without progress for this long lost its worker
+
+
+class LotTraceabilityExport(models.Model):
+    """A file a regulator, a partner or an accountant asked for, written in the background.
+
+    The UI queues a job; the ``ir.cron`` "Run Traceability Exports" (triggered at once) calls
+    :meth:`action_run`, which reads every row in a read-only transaction (on the replica when
+    ``db_replica_host`` is set), streams them from a server-side cursor into the file, reports the
+    rows written through short committed transactions and attaches the file. Each export type
+    plugs in as a method ``_export_<type>(params, path, progress)``.
+    """
+
+    _name = "lot.traceability.export"
+    _description = "Traceability Export"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char("Reference", required=True, readonly=True, copy=False, default="/")
+    export_type = fields.Selection(EXPORT_TYPES, "Export", required=True, default="fsma204", tracking=True)
+    state = fields.Selection(STATES, default="queued", required=True, readonly=True, copy=False, tracking=True)
+    user_id = fields.Many2one(
+        "res.users",
+        "Requested By",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.user,
+        help="Who asked for the file: the export reads what this user may see and notifies them.",
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    company_ids = fields.Many2many(
+        "res.company",
+        string="Companies",
+        default=lambda self: self.env.companies,
+        help="Companies whose moves are exported: those selected by the requester when asking, and "
+        "never one the requester may no longer access when the job runs.",
+    )
+    date_from = fields.Date("From", help="First day of events, in the company's time zone.")
+    date_to = fields.Date("To", help="Last day of events (included), in the company's time zone.")
+    lot_ids = fields.Many2many(
+        "stock.lot",
+        string="Traceability Lot Codes",
+        help="Only events of these lots (and transformations that consumed them). Empty: every lot.",
+    )
+    include_traced_lots = fields.Boolean(
+        help="Add every lot the trace engine reaches from the chosen lots, upstream and downstream.",
+    )
+    product_ids = fields.Many2many("product.product", string="Products")
+    ftl_only = fields.Boolean(
+        "Food Traceability List Only",
+        default=True,
+        help="Only products flagged as on the FDA Food Traceability List (21 CFR 1.1300).",
+    )
+    recall_id = fields.Many2one("stock.lot.recall", check_company=True, index="btree_not_null")
+    attachment_id = fields.Many2one("ir.attachment", "File", readonly=True, copy=False)
+    file_name = fields.Char(related="attachment_id.name")
+    rows_written = fields.Integer(readonly=True, copy=False, help="Rows (events) written so far.")
+    date_started = fields.Datetime("Started On", readonly=True, copy=False)
+    date_done = fields.Datetime("Finished On", readonly=True, copy=False)
+    progress_date = fields.Datetime("Last Progress", readonly=True, copy=False)
+    duration = fields.Float("Duration (s)", readonly=True, copy=False, digits=(16, 2))
+    read_source = fields.Selection(
+        [("replica", "Replica (read-only)"), ("primary", "Primary (read-only transaction)")],
+        "Read From",
+        readonly=True,
+        copy=False,
+        help="Where the rows were read: a read-only transaction on the replica set by db_replica_host, "
+        "else on the main database.",
+    )
+    error_message = fields.Text("Error", readonly=True, copy=False)
+    warning_message = fields.Text("Warnings", readonly=True, copy=False)
+    file_removed_date = fields.Datetime("File Removed On", readonly=True, copy=False)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for export in self:
+            export._check_period(export.date_from, export.date_to)
+
+    @api.model
+    def _check_period(self, date_from, date_to):
+        if date_from and date_to and date_from > date_to:
+            raise ValidationError(
+                self.env._(
+                    "The export period ends (%(date_to)s) before it starts (%(date_from)s): swap the dates.",
+                    date_from=date_from,
+                    date_to=date_to,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("lot.traceability.export") or "/"
+        exports = super().create(vals_list)
+        exports._check_requester_access()
+        return exports
+
+    def _check_requester_access(self):
+        """Lots, products and the recall of the filters must be readable by the requester."""
+        for export in self:
+            for records in (export.lot_ids, export.product_ids, export.recall_id):
+                try:
+                    records.with_user(export.user_id).check_access("read")
+                except AccessError as error:
+                    raise AccessError(
+                        self.env._(
+                            "%(user)s may not read the %(model)s to export: %(error)s",
+                            user=export.user_id.name,
+                            model=records._description,
+                            error=error,
+                        )
+                    ) from error
+
+    # ------------------------------------------------------------------
+    # Queue and run
+    # ------------------------------------------------------------------
+
+    def action_queue(self):
+        """Queue the jobs and wake the export cron up; small exports run at once instead."""
+        limit = int(self.env["ir.config_parameter"].sudo().get_param(PARAM_SYNC_LIMIT, DEFAULT_SYNC_LIMIT))
+        to_queue = self.env["lot.traceability.export"]
+        for export in self:
+            export._check_export_type()
+            rows = export._count_rows(limit + 1)
+            if not rows:
+                raise UserError(export._get_no_rows_message())
+            if rows <= limit:
+                export.action_run()
+            else:
+                to_queue |= export
+        if to_queue:
+            to_queue.write({"state": "queued"})
+            self.env.ref("lot_traceability_reports.ir_cron_run_exports")._trigger()
+        return True
+
+    def action_retry(self):
+        """Queue failed jobs again (their error is kept until they run)."""
+        for export in self:
+            if export.state != "failed":
+                raise UserError(
+                    self.env._(
+                        "Only failed exports can be retried; %(name)s is %(state)s.",
+                        name=export.name,
+                        state=dict(STATES)[export.state],
+                    )
+                )
+        self.write({"state": "queued", "rows_written": 0})
+        self.env.ref("lot_traceability_reports.ir_cron_run_exports")._trigger()
+        return True
+
+    def action_run(self):
+        """Do the exports now and leave each file in ``attachment_id`` (what the cron calls).
+
+        A job runs once: a running or done job is refused. A failing export leaves the job
+        *failed* with its error and no file, never a half-written file marked done.
+        """
+        for export in self:
+            export._check_export_type()
+            if export.state in ("running", "done"):
+                raise UserError(
+                    self.env._(
+                        "Export %(name)s is already %(state)s: it cannot be started twice.",
+                        name=export.name,
+                        state=dict(STATES)[export.state].lower(),
+                    )
+                )
+        for export in self:
+            export._run_one()
+        return True
+
+    def _check_export_type(self):
+        for export in self:
+            if not hasattr(export, f"_export_{export.export_type}"):
+                raise UserError(
+                    self.env._(
+                        "The %(type)s export is not available yet.",
+                        type=dict(EXPORT_TYPES)[export.export_type],
+                    )
+                )
+
+    def _run_one(self):
+        self.ensure_one()
+        commit = self.env.context.get("lot_traceability_export_commit")
+        self.write(
+            {
+                "state": "running",
+                "date_started": fields.Datetime.now(),
+                "progress_date": fields.Datetime.now(),
+                "rows_written": 0,
+                "error_message": False,
+                "warning_message": False,
+            }
+        )
+        if commit:
+            # Only from the cron: the job row is not locked while it runs, so that progress is
+            # written (and seen) from other transactions.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        params = self._prepare_export_params()
+        started = time.monotonic()
+        extension, mimetype = EXPORT_FILES[self.export_type]
+        handle, path = tempfile.mkstemp(prefix="lot_traceability_export_", suffix=f".{extension}")
+        os.close(handle)
+        try:
+            with self._read_only_env() as (env, read_source):
+                exporter = env["lot.traceability.export"].with_context(lang=params["lang"])
+                result = getattr(exporter, f"_export_{self.export_type}")(params, path, self._get_progress_writer())
+            if not result["rows"]:
+                raise UserError(self._get_no_rows_message())
+            if commit:
+                # The progress was committed on this job's row by other transactions since this one
+                # took its snapshot: writing the row now would fail to serialize. Nothing was
+                # written here since the last commit; start afresh.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            with self.env.cr.savepoint():
+                attachment = self._attach_file(path, mimetype, extension)
+                self.write(
+                    {
+                        "state": "done",
+                        "attachment_id": attachment.id,
+                        "rows_written": result["rows"],
+                        "read_source": read_source,
+                        "date_done": fields.Datetime.now(),
+                        "duration": time.monotonic() - started,
+                        "warning_message": "\n".join(result.get("warnings", [])) or False,
+                    }
+                )
+                self._notify_requester()
+        except Exception as error:  # any failure is stored on the job, which can be retried
+            if commit:
+                self.env.cr.rollback()
+            else:
+                self.env.invalidate_all()
+            if not isinstance(error, UserError | ValidationError):
+                _logger.exception("Traceability export %s failed", self.name)
+            self.write(
+                {
+                    "state": "failed",
+                    "error_message": str(error.args[0]) if error.args else repr(error),
+                    "date_done": fields.Datetime.now(),
+                    "duration": time.monotonic() - started,
+                    "attachment_id": False,
+                }
+            )
+            self._notify_requester()
+        finally:
+            os.unlink(path)
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _prepare_export_params(self):
+        """Everything an export reads from the job, as plain values: the export itself runs on
+        another (read-only) cursor, which may not see this job yet."""
+        self.ensure_one()
+        # Read as superuser: the filters were checked against the requester when the job was made,
+        # and the companies are cut down to those the requester may access now.
+        export = self.sudo()
+        user = export.user_id
+        company_ids = (export.company_ids & user.company_ids).ids or (export.company_id & user.company_ids).ids
+        if not company_ids:
+            raise AccessError(
+                self.env._(
+                    "%(user)s no longer has access to the companies of export %(name)s.",
+                    user=user.name,
+                    name=export.name,
+                )
+            )
+        company = export.company_id
+        if company.id not in company_ids:
+            company = export.env["res.company"].browse(company_ids[0])
+        return {
+            "job_id": export.id,
+            "name": export.name,
+            "export_type": export.export_type,
+            "user_id": user.id,
+            "company_id": company.id,
+            "company_ids": company_ids,
+            "date_from": export.date_from,
+            "date_to": export.date_to,
+            "lot_ids": export.lot_ids.ids or None,
+            "include_traced_lots": export.include_traced_lots,
+            "product_ids": export.product_ids.ids or None,
+            "ftl_only": export.ftl_only,
+            "recall_id": export.recall_id.id or None,
+            "tz": company.partner_id.tz or user.tz or "UTC",
+            "lang": user.lang or "en_US",
+            # the first rows only (tests/benchmark/bench_export.py's sizes)
+            "limit": self.env.context.get("lot_traceability_export_limit"),
+        }
+
+    @contextmanager
+    def _read_only_env(self):
+        """An environment on a read-only transaction: on the replica when ``db_replica_host`` is
+        configured (Odoo's readonly cursor), else on the primary with ``SET TRANSACTION READ ONLY``.
+        Yields ``(env, read_source)``."""
+        self.env.flush_all()
+        with self.env.registry.cursor(readonly=True) as cr:
+            cr.execute("SET TRANSACTION READ ONLY")
+            # the export's sort of every event stays in memory rather than spilling to disk
+            cr.execute("SET LOCAL work_mem = '64MB'")
+            cr.execute("SELECT pg_is_in_recovery(), current_setting('transaction_read_only')")
+            in_recovery, read_only = cr.fetchone()
+            if read_only != "on":  # never export from a transaction that could write
+                raise UserError(self.env._("The export could not open a read-only transaction."))
+            env = api.Environment(cr, self.user_id.id or self.env.uid, dict(self.env.context))
+            yield env, "replica" if in_recovery else "primary"
+
+    def _get_progress_writer(self):
+        """A callable ``progress(rows)`` writing the rows done through a short transaction of its
+        own, at most every few seconds, so that the job's form shows them while it runs.
+
+        Skipped while the job row is locked by the transaction that runs it (a run started from the
+        UI in the same request) or not committed yet; the final count is written at the end anyway.
+        In test mode every cursor shares one transaction: progress is kept until the end.
+        """
+        job_id, registry = self.id, self.env.registry
+        last = {"at": time.monotonic()}
+
+        def progress(rows, force=False):
+            now = time.monotonic()
+            if registry.in_test_mode() or (not force and now - last["at"] < PROGRESS_EVERY):
+                return
+            last["at"] = now
+            with registry.cursor() as cr:
+                cr.execute(
+                    SQL(
+                        """
+                        UPDATE lot_traceability_export
+                           SET rows_written = %(rows)s, progress_date = now() AT TIME ZONE 'UTC'
+                         WHERE id = (SELECT id FROM lot_traceability_export
+                                      WHERE id = %(id)s AND state = 'running' FOR UPDATE SKIP LOCKED)
+                        """,
+                        rows=rows,
+                        id=job_id,
+                    )
+                )
+
+        return progress
+
+    def _attach_file(self, path, mimetype, extension):
+        """The file as an attachment of the job, copied to the filestore in chunks (never held in
+        memory whole when attachments live in files, as by default)."""
+        attachment_model = self.env["ir.attachment"]
+        date_label = fields.Date.context_today(self).isoformat()
+        vals = {
+            "name": f"{self.name.replace('/', '-')}_{self.export_type}_{date_label}.{extension}",
+            "res_model": self._name,
+            "res_id": self.id,
+            "mimetype": mimetype,
+        }
+        if attachment_model._storage() != "file":
+            with open(path, "rb") as stream:
+                vals["raw"] = stream.read()
+            return attachment_model.create(vals)
+        sha1 = hashlib.sha1(usedforsecurity=False)
+        size = 0
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                sha1.update(chunk)
+                size += len(chunk)
+        checksum = sha1.hexdigest()
+        store_fname = f"{checksum[:2]}/{checksum}"
+        full_path = attachment_model._full_path(store_fname)
+        if not os.path.exists(full_path):
+            os.makedirs(os.path.dirname(full_path), exist_ok=True)
+            shutil.copyfile(path, full_path)
+            attachment_model._mark_for_gc(store_fname)
+        attachment = attachment_model.create(vals)
+        # ir.attachment computes these from content it holds in memory; the file is already in the
+        # filestore, so they are set as _file_write would have set them.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE ir_attachment SET store_fname = %s, checksum = %s, file_size = %s WHERE id = %s",
+                store_fname,
+                checksum,
+                size,
+                attachment.id,
+            )
+        )
+        attachment.invalidate_recordset(["store_fname", "checksum", "file_size", "raw", "datas"])
+        return attachment
+
+    def _get_no_rows_message(self):
+        return self.env._(
+            "No critical tracking event matches the filters of %(name)s: check the lots, products, "
+            "period and the Food Traceability List option (only flagged products are exported by default).",
+            name=self.name,
+        )
+
+    def _notify_requester(self):
+        """A note on the job for the requester (inbox) and a notification in their browser."""
+        self.ensure_one()
+        if self.state == "done":
+            body = self.env._(
+                "Export %(name)s is ready: %(rows)s rows in %(file)s.",
+                name=self.name,
+                rows=self.rows_written,
+                file=self.attachment_id.name,
+            )
+        else:
+            body = self.env._("Export %(name)s failed: %(error)s", name=self.name, error=self.error_message)
+        self.sudo().message_post(
+            body=body,
+            author_id=self.env.ref("base.partner_root").id,
+            partner_ids=self.user_id.partner_id.ids,
+            subtype_xmlid="mail.mt_note",
+        )
+        self.user_id._bus_send(
+            "simple_notification",
+            {
+                "type": "success" if self.state == "done" else "danger",
+                "title": self.env._("Traceability export"),
+                "message": body,
+            },
+        )
+
+    # ------------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_run_exports(self):
+        """Run the queued jobs one by one, each in its own transactions (cron "Run Traceability
+        Exports", triggered when a job is queued)."""
+        cron = self.env["ir.cron"]
+        done = 0
+        self.flush_model(["state"])
+        while True:
+            self.env.cr.execute(
+                """
+                SELECT id FROM lot_traceability_export
+                 WHERE state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+                """
+            )
+            row = self.env.cr.fetchone()
+            if not row:
+                break
+            export = self.browse(row[0])
+            # Commit between steps, except inside a test (its transaction is rolled back at the end).
+            commit = not (
+                modules.module.current_test
+                or self.env.registry.in_test_mode()
+                or getattr(threading.current_thread(), "testing", False)
+            )
+            export.with_user(export.user_id).with_context(lot_traceability_export_commit=commit).sudo()._run_one()
+            done += 1
+            remaining = self.search_count([("state", "=", "queued")])
+            cron._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _cron_cleanup_exports(self):
+        """Remove the files of exports finished more than the retention period ago (setting), and
+        fail jobs whose worker stopped while running."""
+        days = int(self.env["ir.config_parameter"].sudo().get_param(PARAM_RETENTION_DAYS, DEFAULT_RETENTION_DAYS))
+        now = fields.Datetime.now()
+        old = self.search(
+            [("state", "=", "done"), ("date_done", "<", now - timedelta(days=days)), ("attachment_id", "!=", False)]
+        )
+        attachments = old.attachment_id
+        old.write({"attachment_id": False, "file_removed_date": now})
+        attachments.unlink()
+        stale = self.search([("state", "=", "running"), ("progress_date", "<", now - STALE_RUNNING)])
+        stale.write(
+            {
+                "state": "failed",
+                "error_message": self.env._("The export stopped without finishing (worker restarted?): retry it."),
+            }
+        )
+        return old
+
+    # ------------------------------------------------------------------
+    # Reading rows
+    # ------------------------------------------------------------------
+
+    def _count_rows(self, limit):
+        """Rows the export would write, counted up to ``limit`` (decides whether it runs at once)."""
+        self.ensure_one()
+        if not hasattr(self, f"_get_{self.export_type}_query"):
+            return limit
+        params = self._prepare_export_params()
+        with self._read_only_env() as (env, _source):
+            query = getattr(env["lot.traceability.export"], f"_get_{self.export_type}_query")(params)
+            env.cr.execute(SQL("SELECT count(*) FROM (%s LIMIT %s) counted", query, limit))
+            return env.cr.fetchone()[0]
+
+    @api.model
+    def _stream_rows(self, query, prepare=None, batch_size=None):
+        """Rows of ``query`` in batches, from a server-side cursor of this (read-only) transaction:
+        never more than a few batches in memory.
+
+        A reader thread fetches the next batch (and runs ``prepare(batch)``, which may query this
+        cursor too) while the caller writes the current one: PostgreSQL and the file writer work at
+        the same time. The cursor is used by the reader thread only until the last batch is out.
+        """
+        batches = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def read():
+            try:
+                for batch in self._fetch_batches(query, batch_size or BATCH_SIZE):
+                    if prepare:
+                        prepare(batch)
+                    while not stop.is_set():
+                        try:
+                            batches.put(batch, timeout=0.2)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                batches.put(None)
+            except Exception as error:  # handed over to the caller's thread
+                batches.put(error)
+
+        reader = threading.Thread(target=read, name="lot_traceability_export_reader", daemon=True)
+        reader.start()
+        try:
+            while (item := batches.get()) is not None:
+                if isinstance(item, Exception):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            reader.join()
+
+    @api.model
+    def _fetch_batches(self, query, batch_size):
+        name = SQL.identifier(f"lot_traceability_export_{os.getpid()}_{id(query)}")
+        # Every row is fetched: plan for all of them, not for the first 10 % as cursors do by default.
+        self.env.cr.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        self.env.cr.execute(SQL("DECLARE %s NO SCROLL CURSOR FOR %s", name, query))
+        while True:
+            self.env.cr.execute(SQL("FETCH FORWARD %s FROM %s", batch_size, name))
+            rows = self.env.cr.fetchall()
+            if not rows:
+                break
+            yield rows
+        # (the end of the transaction closes it too, when the export stops early)
+        self.env.cr.execute(SQL("CLOSE %s", name))
+
+    @api.model
+    def _get_period_bounds(self, params):
+        """UTC bounds of the period: from the start of ``date_from`` to the end of ``date_to``,
+        both days in the company's time zone."""
+        tz = params["tz"]
+        start = end = None
+        if params["date_from"]:
+            start = self._local_midnight_utc(params["date_from"], tz)
+        if params["date_to"]:
+            end = self._local_midnight_utc(params["date_to"] + timedelta(days=1), tz)
+        return start, end
+
+    @api.model
+    def _local_midnight_utc(self, day, tz):
+        from zoneinfo import ZoneInfo
+
+        local = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz))
+        return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)

@@ -1,0 +1,673 @@
+from datetime import UTC, datetime
+
+from odoo import api, models
+from odoo.tools import SQL
+
+from ..tools import epcis
+from ..tools.fsma204 import Fsma204Writer
+
+# Columns of the event query, in order (see _get_event_query).
+EVENT_COLUMNS = (
+    "line_id",
+    "date_utc",
+    "date_local",
+    "event",
+    "from_usage",
+    "to_usage",
+    "lot_id",
+    "lot_name",
+    "product_id",
+    "quantity",
+    "uom_id",
+    "partner_id",
+    "warehouse_id",
+    "company_id",
+    "picking_name",
+    "move_reference",
+    "purchase_name",
+    "sale_name",
+    "production_name",
+    "unbuild_name",
+    "source_warehouse_id",
+    "lot_company_id",
+    "expiration_date",
+    "production_date",
+    "inputs",
+)
+(
+    LINE_ID,
+    DATE_UTC,
+    DATE_LOCAL,
+    EVENT,
+    FROM_USAGE,
+    TO_USAGE,
+    LOT_ID,
+    LOT_NAME,
+    PRODUCT_ID,
+    QUANTITY,
+    UOM_ID,
+    PARTNER_ID,
+    WAREHOUSE_ID,
+    COMPANY_ID,
+    PICKING_NAME,
+    MOVE_REFERENCE,
+    PURCHASE_NAME,
+    SALE_NAME,
+    PRODUCTION_NAME,
+    UNBUILD_NAME,
+    SOURCE_WAREHOUSE_ID,
+    LOT_COMPANY_ID,
+    EXPIRATION_DATE,
+    PRODUCTION_DATE,
+    INPUTS,
+) = range(len(EVENT_COLUMNS))
+# Input lots of a transformation, as the query returns them: [lot name, quantity, uom id, product id].
+INPUT_LOT, INPUT_QUANTITY, INPUT_UOM, INPUT_PRODUCT = range(4)
+# EPCIS quantities carry a UN/ECE Recommendation 20 unit code; counted units carry none.
+UNECE_UOM_CODES = {
+    "kg": "KGM",
+    "g": "GRM",
+    "t": "TNE",
+    "lb": "LBR",
+    "oz": "ONZ",
+    "L": "LTR",
+    "ml": "MLT",
+    "m³": "MTQ",
+    "gal (US)": "GLL",
+    "fl oz (US)": "OZA",
+    "m": "MTR",
+}
+
+
+class ExportLookups:
+    """Names, addresses, GLNs and GTINs the rows refer to, read in one query per batch for the ids
+    not seen yet (never one query per row): memory grows with distinct partners, warehouses and
+    products, not with rows."""
+
+    def __init__(self, env, params):
+        self.env = env
+        self.lang = params["lang"]
+        self.partners = {}
+        self.warehouses = {}
+        self.products = {}
+        self.companies = {}
+        self.missing_addresses = {}
+        self.sites = {}
+        self.no_address = env._("%(name)s (no address on record)")
+        env.cr.execute(
+            SQL("SELECT id, COALESCE(name->>%s, name->>'en_US'), name->>'en_US' FROM uom_uom", self.lang),
+        )
+        self.uoms = {}
+        self.uom_codes = {}
+        for uom_id, name, english_name in env.cr.fetchall():
+            self.uoms[uom_id] = name
+            if english_name in UNECE_UOM_CODES:
+                self.uom_codes[uom_id] = UNECE_UOM_CODES[english_name]
+        self._load_companies()
+
+    def _load_companies(self):
+        self.env.cr.execute(
+            "SELECT c.id, c.partner_id, c.name, c.lot_traceability_gs1_prefix_length FROM res_company c",
+        )
+        rows = self.env.cr.fetchall()
+        self._load_partners({row[1] for row in rows})
+        for company_id, partner_id, name, prefix_length in rows:
+            self.companies[company_id] = {"partner_id": partner_id, "name": name, "prefix_length": prefix_length or 7}
+
+    def prefetch(self, rows):
+        partner_ids, warehouse_ids, product_ids = set(), set(), set()
+        for row in rows:
+            partner_ids.add(row[PARTNER_ID])
+            warehouse_ids.add(row[WAREHOUSE_ID])
+            warehouse_ids.add(row[SOURCE_WAREHOUSE_ID])
+            product_ids.add(row[PRODUCT_ID])
+            for item in row[INPUTS] or ():
+                product_ids.add(item[INPUT_PRODUCT])
+        self._load_warehouses(warehouse_ids - self.warehouses.keys() - {None})
+        self._load_partners(partner_ids - self.partners.keys() - {None})
+        self._load_products(product_ids - self.products.keys())
+
+    def _load_partners(self, ids):
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id, COALESCE(p.complete_name, p.name), p.street, p.street2, p.zip, p.city,
+                       s.name, COALESCE(c.name->>%(lang)s, c.name->>'en_US'), p.lot_traceability_gln
+                  FROM res_partner p
+             LEFT JOIN res_country_state s ON s.id = p.state_id
+             LEFT JOIN res_country c ON c.id = p.country_id
+                 WHERE p.id = ANY(%(ids)s)
+                """,
+                lang=self.lang,
+                ids=list(ids),
+            )
+        )
+        for partner_id, name, street, street2, zip_code, city, state, country, gln in self.env.cr.fetchall():
+            city_line = " ".join(part for part in (zip_code, city) if part)
+            has_address = bool(street or city_line)
+            address = ", ".join(part for part in (name, street, street2, city_line, state, country) if part)
+            self.partners[partner_id] = {
+                "name": name or "",
+                "address": address,
+                "has_address": has_address,
+                # what a cell shows: the address, or the name and that it has none
+                "text": address if has_address else self.no_address % {"name": name or ""},
+                "gln": epcis.gln13(gln),
+            }
+
+    def _load_warehouses(self, ids):
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT w.id, w.name, COALESCE(w.partner_id, c.partner_id), w.lot_traceability_gln, w.company_id
+                  FROM stock_warehouse w JOIN res_company c ON c.id = w.company_id
+                 WHERE w.id = ANY(%s)
+                """,
+                list(ids),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        self._load_partners({row[2] for row in rows} - self.partners.keys())
+        for warehouse_id, name, partner_id, gln, company_id in rows:
+            self.warehouses[warehouse_id] = {
+                "name": name,
+                "partner_id": partner_id,
+                "gln": epcis.gln13(gln) or self.partners[partner_id]["gln"],
+                "company_id": company_id,
+            }
+
+    def _load_products(self, ids):
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT pp.id, pp.default_code, COALESCE(pt.name->>%(lang)s, pt.name->>'en_US'), pp.barcode
+                  FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE pp.id = ANY(%(ids)s)
+                """,
+                lang=self.lang,
+                ids=list(ids),
+            )
+        )
+        for product_id, code, name, barcode in self.env.cr.fetchall():
+            self.products[product_id] = {
+                "description": f"[{code}] {name}" if code else name,
+                "gtin": epcis.gtin14(barcode),
+                "id": product_id,
+            }
+
+    # Our side of an event: the warehouse's address, else the company's.
+    def site_partner(self, warehouse_id, company_id):
+        if warehouse_id in self.warehouses:
+            return self.warehouses[warehouse_id]["partner_id"]
+        return self.companies[company_id]["partner_id"]
+
+    def site_gln(self, warehouse_id, company_id):
+        if warehouse_id in self.warehouses:
+            return self.warehouses[warehouse_id]["gln"]
+        return self.partners[self.companies[company_id]["partner_id"]]["gln"]
+
+    def address(self, partner_id, fallback):
+        """Business name and address of a partner; a missing address is said in the cell and
+        collected for the job's warnings."""
+        partner = self.partners.get(partner_id)
+        if partner is None:
+            self.missing_addresses[fallback] = None
+            return fallback
+        if not partner["has_address"]:
+            self.missing_addresses[partner["name"]] = None
+        return partner["text"]
+
+    def site_address(self, warehouse_id, company_id, fallback):
+        """Business name and address of our site of an event (cached per warehouse and company)."""
+        key = (warehouse_id, company_id)
+        if key not in self.sites:
+            self.sites[key] = self.site_partner(warehouse_id, company_id)
+        return self.address(self.sites[key], fallback)
+
+
+class LotTraceabilityExport(models.Model):
+    """The rows of the FSMA 204 and EPCIS exports: critical tracking events read from done move
+    lines in one SQL query, streamed."""
+
+    _inherit = "lot.traceability.export"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # The event query
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_event_query(self, params):
+        """One row per critical tracking event (``EVENT_COLUMNS``), ordered by date:
+
+        - receiving: a done lot line from a supplier (or a customer: a return) into stock;
+        - shipping: from stock to a customer (or back to a supplier);
+        - transformation: a lot produced by a manufacturing order (inputs: the component lines the
+          finished line consumed) or recovered by an unbuild order (input: the unbuilt lot).
+        """
+        conditions = [
+            SQL("sml.state = 'done'"),
+            SQL("sml.lot_id IS NOT NULL"),
+            SQL("sml.company_id = ANY(%s)", params["company_ids"]),
+            SQL(
+                """(
+                    (src.usage IN ('supplier', 'customer') AND dst.usage = 'internal')
+                 OR (src.usage = 'internal' AND dst.usage IN ('customer', 'supplier'))
+                 OR (src.usage = 'production' AND dst.usage = 'internal'
+                     AND (m.production_id IS NOT NULL OR m.unbuild_id IS NOT NULL))
+                )"""
+            ),
+        ]
+        start, end = self._get_period_bounds(params)
+        if start:
+            conditions.append(SQL("sml.date >= %s", start))
+        if end:
+            conditions.append(SQL("sml.date < %s", end))
+        lot_ids = self._get_export_lot_ids(params)
+        if lot_ids is not None:
+            conditions.append(
+                SQL(
+                    """(sml.lot_id = ANY(%(lots)s) OR EXISTS (
+                        SELECT 1 FROM stock_move_line_consume_rel rel
+                          JOIN stock_move_line component ON component.id = rel.produce_line_id
+                         WHERE rel.consume_line_id = sml.id AND component.lot_id = ANY(%(lots)s))
+                    OR (m.unbuild_id IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM stock_move unbuilt
+                          JOIN stock_move_line unbuilt_line ON unbuilt_line.move_id = unbuilt.id
+                         WHERE unbuilt.unbuild_id = m.unbuild_id AND unbuilt.id != m.id
+                           AND unbuilt_line.lot_id = ANY(%(lots)s))))""",
+                    lots=lot_ids,
+                )
+            )
+        if params["product_ids"]:
+            conditions.append(SQL("sml.product_id = ANY(%s)", params["product_ids"]))
+        if params["ftl_only"]:
+            conditions.append(SQL("pt.lot_traceability_ftl"))
+        # The events are chosen and sorted on narrow rows first; names, documents and the inputs of
+        # transformations are then joined in that order (nested loops keep it, no second sort).
+        return SQL(
+            """
+            WITH events AS MATERIALIZED (
+                SELECT sml.id, sml.date, sml.move_id, sml.lot_id, src.usage AS from_usage, dst.usage AS to_usage,
+                       COALESCE(CASE WHEN dst.usage = 'internal' THEN dst.warehouse_id END, src.warehouse_id,
+                                pt_type.warehouse_id) AS warehouse_id
+                  FROM stock_move_line sml
+                  JOIN stock_move m ON m.id = sml.move_id
+                  JOIN stock_location src ON src.id = sml.location_id
+                  JOIN stock_location dst ON dst.id = sml.location_dest_id
+                  JOIN product_product pp ON pp.id = sml.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             LEFT JOIN stock_picking_type pt_type ON pt_type.id = m.picking_type_id
+                 WHERE %(where)s
+              ORDER BY sml.date, sml.id
+                       %(limit)s
+            )
+            SELECT sml.id,
+                   sml.date,
+                   (sml.date AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s,
+                   CASE WHEN e.from_usage IN ('supplier', 'customer') THEN 'receiving'
+                        WHEN e.to_usage IN ('customer', 'supplier') THEN 'shipping'
+                        ELSE 'transformation' END,
+                   e.from_usage,
+                   e.to_usage,
+                   sml.lot_id,
+                   lot.name,
+                   sml.product_id,
+                   sml.quantity,
+                   sml.product_uom_id,
+                   COALESCE(p.partner_id, m.partner_id),
+                   e.warehouse_id,
+                   sml.company_id,
+                   p.name,
+                   m.reference,
+                   po.name,
+                   so.name,
+                   mo.name,
+                   ub.name,
+                   COALESCE(origin_type.warehouse_id, origin_location.warehouse_id),
+                   COALESCE(lot.company_id, sml.company_id),
+                   lot.expiration_date,
+                   lot.production_date,
+                   inputs.items
+              FROM events e
+              JOIN stock_move_line sml ON sml.id = e.id
+              JOIN stock_move m ON m.id = e.move_id
+              JOIN stock_lot lot ON lot.id = e.lot_id
+         LEFT JOIN stock_picking p ON p.id = sml.picking_id
+         LEFT JOIN purchase_order_line pol ON pol.id = m.purchase_line_id
+         LEFT JOIN purchase_order po ON po.id = pol.order_id
+         LEFT JOIN sale_order_line sol ON sol.id = m.sale_line_id
+         LEFT JOIN sale_order so ON so.id = sol.order_id
+         LEFT JOIN mrp_production mo ON mo.id = m.production_id
+         LEFT JOIN mrp_unbuild ub ON ub.id = m.unbuild_id
+         LEFT JOIN mrp_production origin_mo ON origin_mo.id = lot.origin_production_id
+         LEFT JOIN stock_picking_type origin_type ON origin_type.id = origin_mo.picking_type_id
+         LEFT JOIN stock_picking origin_picking ON origin_picking.id = lot.origin_picking_id
+         LEFT JOIN stock_location origin_location ON origin_location.id = origin_picking.location_dest_id
+         LEFT JOIN LATERAL (
+                SELECT json_agg(json_build_array(input_lot.name, component.quantity, component.product_uom_id,
+                                                 component.product_id)
+                                ORDER BY input_lot.name, component.id) AS items
+                  FROM stock_move_line component
+                  JOIN stock_lot input_lot ON input_lot.id = component.lot_id
+                 WHERE component.state = 'done'
+                   AND component.id IN (
+                        SELECT rel.produce_line_id FROM stock_move_line_consume_rel rel
+                         WHERE rel.consume_line_id = e.id AND m.unbuild_id IS NULL
+                     UNION ALL
+                        SELECT unbuilt_line.id
+                          FROM stock_move unbuilt
+                          JOIN stock_location unbuilt_dest
+                            ON unbuilt_dest.id = unbuilt.location_dest_id AND unbuilt_dest.usage = 'production'
+                          JOIN stock_move_line unbuilt_line ON unbuilt_line.move_id = unbuilt.id
+                         WHERE unbuilt.unbuild_id = m.unbuild_id)
+              ) inputs ON e.from_usage = 'production'
+          ORDER BY e.date, e.id
+            """,
+            tz=params["tz"],
+            where=SQL(" AND ").join(conditions),
+            # the first rows only: the benchmark's sizes
+            limit=SQL("LIMIT %s", params["limit"]) if params.get("limit") else SQL(),
+        )
+
+    _get_fsma204_query = _get_event_query
+    _get_epcis_query = _get_event_query
+
+    @api.model
+    def _get_export_lot_ids(self, params):
+        """The lots of the filter, with every lot traced from them when asked (None: all lots)."""
+        lot_ids = params["lot_ids"]
+        if lot_ids is None and params.get("recall_id"):
+            recall = self.env["stock.lot.recall"].sudo().browse(params["recall_id"])
+            lot_ids = recall.affected_lot_ids.ids or recall.lot_ids.ids
+        if lot_ids and params["include_traced_lots"]:
+            lots = self.env["stock.lot"].with_context(allowed_company_ids=params["company_ids"]).browse(lot_ids)
+            lot_ids = lots.trace("both")["lot_ids"]
+        return lot_ids
+
+    # ------------------------------------------------------------------
+    # Reference documents
+    # ------------------------------------------------------------------
+
+    def _get_reference_labels(self):
+        return {
+            "purchase": self.env._("Purchase Order / Receipt"),
+            "receipt": self.env._("Receipt"),
+            "customer_return": self.env._("Customer Return"),
+            "sale": self.env._("Sales Order / Delivery"),
+            "delivery": self.env._("Delivery"),
+            "supplier_return": self.env._("Return to Supplier"),
+            "production": self.env._("Manufacturing Order"),
+            "unbuild": self.env._("Unbuild Order"),
+            "Receiving": self.env._("Receiving"),
+            "Shipping": self.env._("Shipping"),
+            "Transformation": self.env._("Transformation"),
+        }
+
+    @api.model
+    def _get_reference(self, row):
+        """(kind, number) of the document of an event row, kind a key of _get_reference_labels."""
+        picking = row[PICKING_NAME] or row[MOVE_REFERENCE] or ""
+        if row[EVENT] == "receiving":
+            if row[FROM_USAGE] == "customer":
+                return "customer_return", picking
+            if row[PURCHASE_NAME]:
+                return "purchase", f"{row[PURCHASE_NAME]} / {picking}"
+            return "receipt", picking
+        if row[EVENT] == "shipping":
+            if row[TO_USAGE] == "supplier":
+                return "supplier_return", picking
+            if row[SALE_NAME]:
+                return "sale", f"{row[SALE_NAME]} / {picking}"
+            return "delivery", picking
+        if row[UNBUILD_NAME]:
+            return "unbuild", row[UNBUILD_NAME]
+        return "production", row[PRODUCTION_NAME] or picking
+
+    # ------------------------------------------------------------------
+    # FSMA 204
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _export_fsma204(self, params, path, progress):
+        """Write the FSMA 204 sortable spreadsheet of the events into ``path`` (XLSX)."""
+        lookups = ExportLookups(self.env, params)
+        labels = self._get_reference_labels()
+        events = {"receiving": "Receiving", "shipping": "Shipping", "transformation": "Transformation"}
+        writer = Fsma204Writer(path)
+        query = self._get_event_query(params)
+        uoms = lookups.uoms
+        products = lookups.products
+        unknown_site = self.env._("Unknown site")
+        unknown_supplier = self.env._("Unknown supplier")
+        unknown_customer = self.env._("Unknown customer")
+        rows = 0
+        try:
+            for batch in self._stream_rows(query, prepare=lookups.prefetch):
+                for row in batch:
+                    site = lookups.site_address(row[WAREHOUSE_ID], row[COMPANY_ID], unknown_site)
+                    event = row[EVENT]
+                    if event == "receiving":
+                        from_location = lookups.address(row[PARTNER_ID], unknown_supplier)
+                        to_location = site
+                    elif event == "shipping":
+                        from_location = site
+                        to_location = lookups.address(row[PARTNER_ID], unknown_customer)
+                    else:
+                        from_location = to_location = site
+                    inputs = row[INPUTS]
+                    kind, number = self._get_reference(row)
+                    writer.add(
+                        (
+                            row[LOT_NAME],
+                            lookups.site_address(row[SOURCE_WAREHOUSE_ID], row[LOT_COMPANY_ID], unknown_site),
+                            labels[events[event]],
+                            row[DATE_LOCAL],
+                            products[row[PRODUCT_ID]]["description"],
+                            row[QUANTITY],
+                            uoms.get(row[UOM_ID], ""),
+                            from_location,
+                            to_location,
+                            labels[kind],
+                            number,
+                            "; ".join(
+                                f"{item[INPUT_LOT]} ({item[INPUT_QUANTITY]:g} {uoms.get(item[INPUT_UOM], '')})"
+                                for item in inputs
+                            )
+                            if inputs
+                            else "",
+                        )
+                    )
+                rows += len(batch)
+                progress(rows)
+        finally:
+            writer.close(self._get_fsma204_info(params, rows))
+        return {"rows": rows, "warnings": self._get_export_warnings(lookups, params)}
+
+    def _get_fsma204_info(self, params, rows):
+        company = self.env["res.company"].browse(params["company_id"])
+        lots = self.env["stock.lot"].browse(params["lot_ids"] or [])
+        products = self.env["product.product"].browse(params["product_ids"] or [])
+        return [
+            (self.env._("Export"), params["name"]),
+            (self.env._("Regulation"), self.env._("FSMA 204 electronic sortable spreadsheet, 21 CFR 1.1455(c)(3)(ii)")),
+            (self.env._("Company"), company.name),
+            (self.env._("Time zone of the dates"), params["tz"]),
+            (self.env._("Generated on (UTC)"), datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
+            (self.env._("Period"), f"{params['date_from'] or '...'} - {params['date_to'] or '...'}"),
+            (self.env._("Traceability lot codes"), ", ".join(lots.sudo().mapped("name")) or self.env._("All")),
+            (
+                self.env._("Include traced lots"),
+                self.env._("Yes") if params["include_traced_lots"] else self.env._("No"),
+            ),
+            (self.env._("Products"), ", ".join(products.sudo().mapped("display_name")) or self.env._("All")),
+            (self.env._("Food Traceability List only"), self.env._("Yes") if params["ftl_only"] else self.env._("No")),
+            (self.env._("Rows"), str(rows)),
+            (
+                self.env._("Traceability Lot Code Source"),
+                self.env._(
+                    "The site (business name and address) where the lot code was assigned: receipt or manufacturing."
+                ),
+            ),
+        ]
+
+    def _get_export_warnings(self, lookups, params, products_without_gtin=None):
+        warnings = []
+        if lookups.missing_addresses:
+            warnings.append(
+                self.env._(
+                    "These locations have no address on record (21 CFR 1.1325 asks for one): %(names)s. "
+                    "Complete the contacts' addresses and export again.",
+                    names=", ".join(sorted(lookups.missing_addresses)),
+                )
+            )
+        if products_without_gtin:
+            warnings.append(
+                self.env._(
+                    "These products have no valid GTIN in their barcode; their lots are identified by the "
+                    "fallback class %(example)s: %(names)s.",
+                    example=self._get_fallback_class_prefix() + "<product>/<lot>",
+                    names=", ".join(sorted(products_without_gtin)),
+                )
+            )
+        return warnings
+
+    # ------------------------------------------------------------------
+    # EPCIS 2.0
+    # ------------------------------------------------------------------
+
+    def _get_fallback_class_prefix(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "http://localhost")
+        return f"{base_url.rstrip('/')}/lot_traceability/class/"
+
+    @api.model
+    def _export_epcis(self, params, path, progress):
+        """Write the events as a GS1 EPCIS 2.0 JSON-LD ``EPCISDocument`` into ``path``."""
+        lookups = ExportLookups(self.env, params)
+        company = lookups.companies[params["company_id"]]
+        fallback_prefix = self._get_fallback_class_prefix()
+        without_gtin = {}
+        classes = {}
+
+        def epc_class(product_id, lot_name, prefix_length):
+            key = (product_id, lot_name)
+            if key in classes:
+                return classes[key]
+            product = lookups.products[product_id]
+            if product["gtin"] and epcis.is_gs1_lot(lot_name):
+                value = epcis.lgtin_class(product["gtin"], lot_name, prefix_length)
+            else:
+                without_gtin.setdefault(product["description"], None)
+                value = f"{fallback_prefix}{product_id}/{epcis.escape_epc_component(lot_name)}"
+            if len(classes) >= 20000:  # a cache, not a copy of every lot
+                classes.clear()
+            classes[key] = value
+            return value
+
+        def bt_uri(gln, number):
+            if gln:
+                return f"urn:epcglobal:cbv:bt:{gln}:{epcis.escape_epc_component(number)}"
+            return f"{fallback_prefix.replace('/class/', '/document/')}{epcis.escape_epc_component(number)}"
+
+        company_gln = lookups.partners[company["partner_id"]]["gln"]
+        header = {"sender": epcis.pgln(company_gln, company["prefix_length"])} if company_gln else {}
+        rows = 0
+        with open(path, "w", encoding="utf-8") as stream:
+            writer = epcis.EPCISDocumentWriter(
+                stream, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"), header=header
+            )
+            for batch in self._stream_rows(self._get_event_query(params), prepare=lookups.prefetch):
+                for row in batch:
+                    prefix_length = lookups.companies[row[COMPANY_ID]]["prefix_length"]
+                    event = self._prepare_epcis_event(row, lookups, prefix_length, epc_class, bt_uri, company_gln)
+                    writer.add(event, utc_time=epcis.format_utc_time(row[DATE_UTC]))
+                rows += len(batch)
+                progress(rows)
+            writer.close()
+        return {
+            "rows": rows,
+            "warnings": self._get_export_warnings(lookups, params, products_without_gtin=without_gtin),
+        }
+
+    @api.model
+    def _prepare_epcis_event(self, row, lookups, prefix_length, epc_class, bt_uri, company_gln):
+        """The EPCIS event (dict, in the JSON-LD form) of an event row."""
+        offset = epcis.format_offset(row[DATE_UTC], row[DATE_LOCAL])
+        uom_codes = lookups.uom_codes
+        element = {"epcClass": epc_class(row[PRODUCT_ID], row[LOT_NAME], prefix_length), "quantity": row[QUANTITY]}
+        if row[UOM_ID] in uom_codes:
+            element["uom"] = uom_codes[row[UOM_ID]]
+        site_gln = lookups.site_gln(row[WAREHOUSE_ID], row[COMPANY_ID])
+        partner = lookups.partners.get(row[PARTNER_ID]) or {}
+        event = {"eventID": "", "type": "ObjectEvent"}
+        event["eventTime"] = epcis.format_time(row[DATE_LOCAL], offset)
+        event["eventTimeZoneOffset"] = offset
+        kind, number = self._get_reference(row)
+        transactions = []
+        if row[EVENT] == "transformation":
+            event["type"] = "TransformationEvent"
+            inputs = []
+            for item in row[INPUTS] or ():
+                input_element = {
+                    "epcClass": epc_class(item[INPUT_PRODUCT], item[INPUT_LOT], prefix_length),
+                    "quantity": item[INPUT_QUANTITY],
+                }
+                if item[INPUT_UOM] in uom_codes:
+                    input_element["uom"] = uom_codes[item[INPUT_UOM]]
+                inputs.append(input_element)
+            event["inputQuantityList"] = inputs
+            event["outputQuantityList"] = [element]
+            event["bizStep"] = "commissioning"
+            event["disposition"] = "active"
+            transactions.append(("prodorder", row[UNBUILD_NAME] or row[PRODUCTION_NAME] or number))
+        else:
+            event["epcList"] = []
+            event["quantityList"] = [element]
+            event["action"] = "OBSERVE"
+            if row[EVENT] == "receiving":
+                event["bizStep"], event["disposition"] = "receiving", "in_progress"
+                if row[PURCHASE_NAME]:
+                    transactions.append(("po", row[PURCHASE_NAME]))
+                transactions.append(("rma" if kind == "customer_return" else "recadv", row[PICKING_NAME] or number))
+            else:
+                event["bizStep"], event["disposition"] = "shipping", "in_transit"
+                if row[SALE_NAME]:
+                    transactions.append(("po", row[SALE_NAME]))
+                transactions.append(("desadv", row[PICKING_NAME] or number))
+        if site_gln:
+            location = {"id": epcis.sgln(site_gln, prefix_length)}
+            event["readPoint"] = location
+            event["bizLocation"] = location
+        event["bizTransactionList"] = [
+            {"type": kind_, "bizTransaction": bt_uri(company_gln, value)} for kind_, value in transactions if value
+        ]
+        if row[EVENT] != "transformation" and partner.get("gln") and site_gln:
+            theirs = {
+                "owning_party": epcis.pgln(partner["gln"], prefix_length),
+                "location": epcis.sgln(partner["gln"], prefix_length),
+            }
+            ours = {
+                "owning_party": epcis.pgln(site_gln, prefix_length),
+                "location": epcis.sgln(site_gln, prefix_length),
+            }
+            sources, destinations = (theirs, ours) if row[EVENT] == "receiving" else (ours, theirs)
+            event["sourceList"] = [{"type": key, "source": value} for key, value in sources.items()]
+            event["destinationList"] = [{"type": key, "destination": value} for key, value in destinations.items()]
+        if row[EVENT] == "transformation":
+            ilmd = {"cbvmda:lotNumber": row[LOT_NAME]}
+            if row[EXPIRATION_DATE]:
+                ilmd["cbvmda:itemExpirationDate"] = self._local_date(row[EXPIRATION_DATE], row)
+            if row[PRODUCTION_DATE]:
+                ilmd["gs1:productionDate"] = self._local_date(row[PRODUCTION_DATE], row)
+            event["ilmd"] = ilmd
+        return event
+
+    @api.model
+    def _local_date(self, value, row):
+        # The row's own offset (UTC to local at the event) is close enough for a date of the lot.
+        return (value + (row[DATE_LOCAL] - row[DATE_UTC])).date().isoformat()

