@@ -1,7 +1,7 @@
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 # Who sees what a lot cost: accountants (read-only auditors included) and billing users.
 # Everyone else sees the quantities only.
@@ -151,7 +151,7 @@ class StockLot(models.Model):
                 self._get_cost_breakdown_query(lot_ids=self.ids, with_sales=True, with_names=False),
             )
         )
-        return {row["lot_id"]: self._prepare_cost_breakdown(row) for row in rows}
+        return self._prepare_cost_breakdowns(rows)
 
     @api.model
     def _get_cost_breakdown_query(
@@ -344,44 +344,54 @@ class StockLot(models.Model):
     # The query
     # ------------------------------------------------------------------
 
-    def _prepare_cost_breakdown(self, row):
-        currency = self.env["res.currency"].browse(row["currency_id"]) or self.env.company.currency_id
+    def _prepare_cost_breakdowns(self, rows):
+        """The breakdown of each row of the costing query, keyed by lot id: amounts rounded to
+        their currency, quantities to the unit of measure precision. Precisions and currency
+        roundings are read once, not per lot."""
         rounding = self.env["decimal.precision"].precision_get("Product Unit of Measure")
-        price_digits = self.env["decimal.precision"].precision_get("Product Price")
-        quantity = round(float(row["quantity"] or 0.0), rounding)
-        material = currency.round(float(row["material_cost"] or 0.0))
-        landed = currency.round(float(row["landed_cost"] or 0.0))
-        operation = currency.round(float(row["operation_cost"] or 0.0))
-        total = currency.round(material + landed + operation)
-        valuation = currency.round(float(row["valuation_total"] or 0.0))
-        difference = currency.round(total - valuation)
-        unit_cost = float(row["total_cost"] or 0.0) / quantity if quantity else 0.0
-        sold = round(float(row.get("quantity_sold") or 0.0), rounding)
-        revenue = currency.round(float(row.get("revenue") or 0.0))
-        cogs = currency.round(sold * unit_cost)
-        margin = currency.round(revenue - cogs)
-        values = {
-            "quantity": quantity,
-            "material_cost": material,
-            "landed_cost": landed,
-            "operation_cost": operation,
-            "total_cost": total,
-            "unit_cost": round(unit_cost, max(price_digits, 6)),
-            "valuation_total": valuation,
-            "valuation_difference": difference,
-            "lot_valuated": row["lot_valuated"],
-            "cost_method": row["cost_method"],
-            "is_storable": row["is_storable"],
-            "missing_costs": row["missing_costs"],
-            "currency_id": currency.id,
-            "quantity_sold": sold,
-            "revenue": revenue,
-            "cogs": cogs,
-            "margin": margin,
-            "margin_percent": round(100.0 * margin / revenue, 2) if revenue else 0.0,
+        price_digits = max(self.env["decimal.precision"].precision_get("Product Price"), 6)
+        default_currency = self.env.company.currency_id
+        currency_rounding = {
+            currency.id: currency.rounding
+            for currency in self.env["res.currency"].browse({row["currency_id"] for row in rows if row["currency_id"]})
         }
-        values["reconciliation"] = row["reconciliation"]
-        return values
+        breakdown = {}
+        for row in rows:
+            currency_id = row["currency_id"] if row["currency_id"] in currency_rounding else default_currency.id
+            precision = currency_rounding.get(currency_id, default_currency.rounding)
+            quantity = round(float(row["quantity"] or 0.0), rounding)
+            material = float_round(float(row["material_cost"] or 0.0), precision_rounding=precision)
+            landed = float_round(float(row["landed_cost"] or 0.0), precision_rounding=precision)
+            operation = float_round(float(row["operation_cost"] or 0.0), precision_rounding=precision)
+            total = float_round(material + landed + operation, precision_rounding=precision)
+            valuation = float_round(float(row["valuation_total"] or 0.0), precision_rounding=precision)
+            unit_cost = float(row["total_cost"] or 0.0) / quantity if quantity else 0.0
+            sold = round(float(row.get("quantity_sold") or 0.0), rounding)
+            revenue = float_round(float(row.get("revenue") or 0.0), precision_rounding=precision)
+            cogs = float_round(sold * unit_cost, precision_rounding=precision)
+            margin = float_round(revenue - cogs, precision_rounding=precision)
+            breakdown[row["lot_id"]] = {
+                "quantity": quantity,
+                "material_cost": material,
+                "landed_cost": landed,
+                "operation_cost": operation,
+                "total_cost": total,
+                "unit_cost": round(unit_cost, price_digits),
+                "valuation_total": valuation,
+                "valuation_difference": float_round(total - valuation, precision_rounding=precision),
+                "lot_valuated": row["lot_valuated"],
+                "cost_method": row["cost_method"],
+                "is_storable": row["is_storable"],
+                "missing_costs": row["missing_costs"],
+                "currency_id": currency_id,
+                "quantity_sold": sold,
+                "revenue": revenue,
+                "cogs": cogs,
+                "margin": margin,
+                "margin_percent": round(100.0 * margin / revenue, 2) if revenue else 0.0,
+                "reconciliation": row["reconciliation"],
+            }
+        return breakdown
 
     @api.model
     def _costing_has_landed_costs(self):
@@ -425,24 +435,26 @@ class StockLot(models.Model):
         component lot's cost that flows into the root: the quantity consumed over the component
         lot's own quantity. A lot's total cost is then the sum, over every node of its tree, of the
         node's own costs (purchase, landed, operations, untracked components) times that share.
+
+        Work is done once per lot reached, not per tree row: a first walk (cost_reach) finds the
+        lots, their own quantities and costs (node_cost) and the edges between them (cost_edge)
+        are computed set-based, and the second walk (cost_tree) only multiplies shares along the
+        materialised edges. Lots shared by many trees (a raw material lot in thousands of finished
+        lots) are read once.
         """
         landed = SQL("svl.stock_landed_cost_id IS NOT NULL") if self._costing_has_landed_costs() else SQL("FALSE")
         ctes = SQL(
             """
             WITH RECURSIVE cost_root(lot_id) AS (%(roots)s),
-            cost_tree(root_id, lot_id, depth, consumed_qty, factor, path) AS (
-                SELECT cost_root.lot_id, cost_root.lot_id, 0, NULL::numeric, 1.0::numeric, ARRAY[cost_root.lot_id]
-                  FROM cost_root
-                UNION ALL
-                SELECT cost_tree.root_id, edge.lot_id, cost_tree.depth + 1, edge.consumed_qty,
-                       cost_tree.factor * edge.consumed_qty / NULLIF(edge.lot_qty, 0),
-                       cost_tree.path || edge.lot_id
-                  FROM cost_tree
-                  CROSS JOIN LATERAL (
-                        SELECT component.lot_id,
-                               SUM(component.quantity_product_uom * finished.quantity_product_uom
-                                   / NULLIF(share.quantity, 0)) AS consumed_qty,
-                               (%(lot_quantity)s) AS lot_qty
+            cost_reach(lot_id) AS (
+                -- Every lot reached, once each (UNION), however many trees share it. The lateral
+                -- subquery (kept apart by its DISTINCT) looks each lot's lines up by index.
+                SELECT cost_root.lot_id FROM cost_root
+                UNION
+                SELECT component_lot.lot_id
+                  FROM cost_reach
+                 CROSS JOIN LATERAL (
+                        SELECT DISTINCT component.lot_id
                           FROM stock_move_line finished
                           JOIN stock_move finished_move ON finished_move.id = finished.move_id
                           JOIN mrp_production production
@@ -453,21 +465,37 @@ class StockLot(models.Model):
                             ON component.id = link.produce_line_id
                            AND component.state = 'done'
                            AND component.lot_id IS NOT NULL
-                         CROSS JOIN LATERAL (
-                                SELECT SUM(other.quantity_product_uom) AS quantity
-                                  FROM stock_move_line_consume_rel other_link
-                                  JOIN stock_move_line other
-                                    ON other.id = other_link.consume_line_id
-                                   AND other.state = 'done'
-                                   AND other.product_id = finished.product_id
-                                 WHERE other_link.produce_line_id = component.id
-                         ) share
-                         WHERE finished.lot_id = cost_tree.lot_id AND finished.state = 'done'
-                         GROUP BY component.lot_id
-                  ) edge
-                 WHERE NOT edge.lot_id = ANY(cost_tree.path)
+                         WHERE finished.lot_id = cost_reach.lot_id AND finished.state = 'done'
+                 ) component_lot
             ),
-            cost_node(lot_id) AS (SELECT DISTINCT lot_id FROM cost_tree),
+            -- A plain (not recursive) relation of the reached lots: PostgreSQL then estimates it
+            -- small and reads the lots' lines, moves and layers through their indexes.
+            cost_node(lot_id) AS MATERIALIZED (SELECT DISTINCT lot_id FROM cost_reach),
+            cost_link AS MATERIALIZED (
+                -- The component lines each reached lot's manufacturing orders consumed.
+                SELECT finished.lot_id AS parent_id, finished.product_id,
+                       finished.quantity_product_uom AS finished_quantity,
+                       component.id AS component_line_id, component.lot_id,
+                       component.quantity_product_uom AS component_quantity
+                  FROM cost_node
+                  JOIN stock_move_line finished ON finished.lot_id = cost_node.lot_id AND finished.state = 'done'
+                  JOIN stock_move finished_move ON finished_move.id = finished.move_id
+                  JOIN mrp_production production
+                    ON production.id = finished_move.production_id AND production.product_id = finished_move.product_id
+                  JOIN stock_move_line_consume_rel link ON link.consume_line_id = finished.id
+                  JOIN stock_move_line component
+                    ON component.id = link.produce_line_id AND component.state = 'done' AND component.lot_id IS NOT NULL
+            ),
+            component_share AS (
+                -- What each consumed component line went into, per finished product: a line shared
+                -- by several finished lines of the product is split between them by quantity.
+                SELECT other_link.produce_line_id AS component_line_id, other.product_id,
+                       SUM(other.quantity_product_uom) AS quantity
+                  FROM (SELECT DISTINCT component_line_id FROM cost_link) consumed
+                  JOIN stock_move_line_consume_rel other_link ON other_link.produce_line_id = consumed.component_line_id
+                  JOIN stock_move_line other ON other.id = other_link.consume_line_id AND other.state = 'done'
+                 GROUP BY other_link.produce_line_id, other.product_id
+            ),
             origin_move AS (
                 -- What brought each lot in (or sent it back to the supplier), per move.
                 SELECT line.lot_id, line.move_id,
@@ -594,15 +622,44 @@ class StockLot(models.Model):
                   ) revaluation ON TRUE
                  GROUP BY cost_node.lot_id
             ),
+            cost_edge AS MATERIALIZED (
+                -- Each (lot, component lot) pair once, with the quantity of the component consumed
+                -- into the lot and the component lot's own quantity (node_cost).
+                SELECT edge.parent_id, edge.lot_id, edge.consumed_qty, node_cost.quantity AS lot_qty
+                  FROM (
+                        SELECT cost_link.parent_id, cost_link.lot_id,
+                               SUM(cost_link.component_quantity * cost_link.finished_quantity
+                                   / NULLIF(component_share.quantity, 0)) AS consumed_qty
+                          FROM cost_link
+                          LEFT JOIN component_share
+                            ON component_share.component_line_id = cost_link.component_line_id
+                           AND component_share.product_id = cost_link.product_id
+                         GROUP BY cost_link.parent_id, cost_link.lot_id
+                  ) edge
+                  JOIN node_cost ON node_cost.lot_id = edge.lot_id
+            ),
+            cost_tree(root_id, lot_id, depth, consumed_qty, factor, path) AS (
+                -- Each root's tree: the share of each component lot's cost that flows into the root
+                -- (quantity consumed over the component lot's own quantity, multiplied down the path).
+                SELECT cost_root.lot_id, cost_root.lot_id, 0, NULL::numeric, 1.0::numeric, ARRAY[cost_root.lot_id]
+                  FROM cost_root
+                UNION ALL
+                SELECT cost_tree.root_id, cost_edge.lot_id, cost_tree.depth + 1, cost_edge.consumed_qty,
+                       cost_tree.factor * cost_edge.consumed_qty / NULLIF(cost_edge.lot_qty, 0),
+                       cost_tree.path || cost_edge.lot_id
+                  FROM cost_tree
+                  JOIN cost_edge ON cost_edge.parent_id = cost_tree.lot_id
+                 WHERE NOT cost_edge.lot_id = ANY(cost_tree.path)
+            ),
             tree_cost AS (
                 SELECT cost_tree.*, node_cost.quantity, node_cost.material, node_cost.landed,
-                       node_cost.operation, node_cost.material + node_cost.landed + node_cost.operation AS own_total
+                       node_cost.operation, node_cost.material + node_cost.landed + node_cost.operation AS own_total,
+                       node_cost.valuation, node_cost.revaluation, node_cost.has_layers
                   FROM cost_tree
                   JOIN node_cost ON node_cost.lot_id = cost_tree.lot_id
             )
             """,
             roots=roots,
-            lot_quantity=self._get_lot_quantity_sql(SQL("component.lot_id")),
             origin_filter=ORIGIN_LINE_FILTER,
             landed=landed,
             company_rate=self._get_rate_sql(
@@ -668,7 +725,11 @@ class StockLot(models.Model):
                        SUM(CASE WHEN tree_cost.depth = 0 THEN tree_cost.operation ELSE 0 END)::numeric
                            AS operation_cost,
                        SUM(COALESCE(tree_cost.factor, 0) * tree_cost.own_total)::numeric AS total_cost,
-                       COUNT(*) FILTER (WHERE tree_cost.factor IS NULL) AS missing_costs
+                       COUNT(*) FILTER (WHERE tree_cost.factor IS NULL) AS missing_costs,
+                       -- The root's own valuation, carried here rather than joined back.
+                       SUM(CASE WHEN tree_cost.depth = 0 THEN tree_cost.valuation END)::numeric AS valuation,
+                       SUM(CASE WHEN tree_cost.depth = 0 THEN tree_cost.revaluation END)::numeric AS revaluation,
+                       bool_or(tree_cost.depth = 0 AND tree_cost.has_layers) AS has_layers
                   FROM tree_cost
                  GROUP BY tree_cost.root_id
             )
@@ -676,23 +737,23 @@ class StockLot(models.Model):
                    root_cost.quantity, root_cost.material_cost, root_cost.landed_cost, root_cost.operation_cost,
                    root_cost.total_cost,
                    root_cost.total_cost / NULLIF(root_cost.quantity, 0) AS unit_cost,
-                   node_cost.valuation::numeric AS valuation_total,
-                   root_cost.total_cost - node_cost.valuation AS valuation_difference,
+                   root_cost.valuation AS valuation_total,
+                   root_cost.total_cost - root_cost.valuation AS valuation_difference,
                    CASE
                        WHEN ROUND(ROUND(root_cost.material_cost, currency.decimal_places)
                                   + ROUND(root_cost.landed_cost, currency.decimal_places)
                                   + ROUND(root_cost.operation_cost, currency.decimal_places)
-                                  - ROUND(node_cost.valuation::numeric, currency.decimal_places),
+                                  - ROUND(root_cost.valuation, currency.decimal_places),
                                   currency.decimal_places) = 0
                            THEN 'reconciled'
-                       WHEN NOT COALESCE(template.is_storable, FALSE) OR NOT node_cost.has_layers THEN 'not_valued'
+                       WHEN NOT COALESCE(template.is_storable, FALSE) OR NOT root_cost.has_layers THEN 'not_valued'
                        WHEN root_cost.missing_costs > 0 THEN 'missing_cost'
                        WHEN %(cost_method)s = 'standard' THEN 'standard_price'
-                       WHEN ROUND(node_cost.revaluation::numeric, currency.decimal_places) != 0 THEN 'revaluation'
+                       WHEN ROUND(root_cost.revaluation, currency.decimal_places) != 0 THEN 'revaluation'
                        WHEN NOT COALESCE(template.lot_valuated, FALSE) THEN 'product_valuation'
                        ELSE 'cost_method'
                    END AS reconciliation,
-                   node_cost.revaluation, node_cost.has_layers, root_cost.missing_costs,
+                   root_cost.revaluation, root_cost.has_layers, root_cost.missing_costs,
                    COALESCE(template.lot_valuated, FALSE) AS lot_valuated,
                    COALESCE(template.is_storable, FALSE) AS is_storable,
                    %(cost_method)s AS cost_method,
@@ -700,7 +761,6 @@ class StockLot(models.Model):
                    %(sales_columns)s
                    %(name_columns)s
               FROM root_cost
-              JOIN node_cost ON node_cost.lot_id = root_cost.lot_id
               JOIN stock_lot lot ON lot.id = root_cost.lot_id
               JOIN product_product product ON product.id = lot.product_id
               JOIN product_template template ON template.id = product.product_tmpl_id
@@ -725,24 +785,6 @@ class StockLot(models.Model):
                               ORDER BY default_value.company_id NULLS LAST LIMIT 1)::jsonb #>> '{}',
                             'standard')"""
             ),
-        )
-
-    @api.model
-    def _get_lot_quantity_sql(self, lot_id):
-        """Quantity a lot came into stock with (see ORIGIN_LINE_FILTER), for one lot id expression."""
-        return SQL(
-            """
-            SELECT SUM(CASE WHEN origin_destination.usage = 'supplier' THEN -1 ELSE 1 END
-                       * origin_line.quantity_product_uom)
-              FROM stock_move_line origin_line
-              JOIN stock_move origin_line_move ON origin_line_move.id = origin_line.move_id
-                                               AND origin_line_move.unbuild_id IS NULL
-              JOIN stock_location origin_source ON origin_source.id = origin_line.location_id
-              JOIN stock_location origin_destination ON origin_destination.id = origin_line.location_dest_id
-             WHERE origin_line.lot_id = %s AND origin_line.state = 'done' AND %s
-            """,
-            lot_id,
-            ORIGIN_LINE_FILTER,
         )
 
     @api.model

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.stock_lot_cost import RECONCILIATION_STATES
@@ -14,6 +14,13 @@ COSTING_DEPENDS = {
     "purchase.order.line": ["price_subtotal", "product_uom_qty", "currency_id"],
     "stock.lot": ["product_id", "company_id", "name"],
 }
+
+
+def _costing_without_jit(env):
+    """The analyses run the recursive costing query over every lot: its cost estimate makes
+    PostgreSQL compile it with JIT, which takes longer than the query itself (8 to 14 s instead of
+    3.5 s for 54,000 lots). Off for the rest of the transaction, as stock.lot._get_cost_breakdown does."""
+    env.cr.execute(SQL("SET LOCAL jit = off"))
 
 
 class StockLotMarginReport(models.Model):
@@ -45,6 +52,11 @@ class StockLotMarginReport(models.Model):
     cogs = fields.Monetary("Cost of Goods Sold", readonly=True, help="Quantity sold x unit cost of the lot.")
     margin = fields.Monetary(readonly=True)
     margin_percent = fields.Float("Margin (%)", aggregator="avg", readonly=True)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        _costing_without_jit(self.env)
+        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @property
     def _table_query(self):
@@ -111,6 +123,13 @@ class StockLotCostReconciliation(models.Model):
         readonly=True,
     )
     lot_valuated = fields.Boolean("Valued per Lot", readonly=True)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # Every lot is costed each time the analysis is read (listed, counted, grouped): about
+        # 3.5 s per 54,000 lots on the benchmark database, see README's Accountant's guide.
+        _costing_without_jit(self.env)
+        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @property
     def _table_query(self):

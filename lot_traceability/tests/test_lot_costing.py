@@ -295,6 +295,24 @@ class TestLotCosting(TransactionCase):
         self.assertEqual(set(breakdown), set(lots.ids))
         self.assertEqual(self.env["stock.lot"]._get_cost_breakdown(), {})
 
+    def test_a_component_lot_shared_by_several_lots_costs_the_same_in_one_call(self):
+        # A second yogurt order consumes 4 more units of the same base lot: 25.84 + 0.50 again.
+        second_yogurt_lot = self._produce(self.yogurt, 5).lot_producing_id
+        self.assertEqual(
+            self.env["stock.move.line"]
+            .search([("lot_id", "=", self.base_lot.id), ("quantity", "=", 4)])
+            .mapped("move_id.raw_material_production_id.lot_producing_id"),
+            self.yogurt_lot | second_yogurt_lot,
+        )
+        lots = self.yogurt_lot | second_yogurt_lot | self.base_lot | self.milk_lot
+        together = lots._get_cost_breakdown()
+        for lot in lots:
+            self.assertEqual(together[lot.id], lot._get_cost_breakdown()[lot.id], lot.name)
+        self.assertAlmostEqual(together[second_yogurt_lot.id]["total_cost"], 26.34)
+        self.assertAlmostEqual(together[self.yogurt_lot.id]["total_cost"], 26.34)
+        self.assertAlmostEqual(together[self.base_lot.id]["total_cost"], 64.6)
+        self.assertEqual(together[second_yogurt_lot.id]["reconciliation"], "reconciled")
+
     def test_invoiced_delivery_and_credit_note_give_revenue_and_margin(self):
         order = self._sell(self.yogurt_lot, 3, 20.0)
         invoice = self._invoice(order)

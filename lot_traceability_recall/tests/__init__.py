@@ -3,6 +3,7 @@ from . import test_recall
 from . import test_recall_acknowledge
 from . import test_recall_concurrency
 from . import test_recall_recovery
+from . import test_recall_accounting
 from . import test_recall_flows
 from . import test_recall_tour
 from . import test_recall_integrity
