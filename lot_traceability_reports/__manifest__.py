@@ -24,10 +24,20 @@
         "views/res_partner_views.xml",
         "views/stock_warehouse_views.xml",
         "views/res_config_settings_views.xml",
+        "views/stock_lot_genealogy_views.xml",
+        "report/report_lot_genealogy_tree.xml",
         "report/report_lot_coa.xml",
         "report/report_lot_recall.xml",
         "report/stock_lot_expiry_report_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "lot_traceability_reports/static/src/genealogy/*",
+        ],
+        "web.assets_tests": [
+            "lot_traceability_reports/static/tests/tours/genealogy_tour.js",
+        ],
+    },
     "demo": [
         "demo/lot_traceability_reports_demo.xml",
     ],

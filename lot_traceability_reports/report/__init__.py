@@ -1,4 +1,5 @@
 from . import report_lot_coa
+from . import report_lot_genealogy_tree
 from . import report_lot_recall
 from . import stock_lot_expiry_report
 from . import stock_lot_supplier_quality_report

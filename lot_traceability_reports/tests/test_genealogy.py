@@ -1,0 +1,236 @@
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, TransactionCase, tagged
+
+
+def create_bakery(env):
+    """Flour received under supplier lot SUP-FLOUR and salt make dough; the dough makes bread,
+    part of it delivered; a recall of the flour holds every lot made from it."""
+    env.user.groups_id += env.ref("stock.group_production_lot") + env.ref(
+        "lot_traceability_recall.group_recall_manager"
+    )
+    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+    stock = warehouse.lot_stock_id
+    warehouse.in_type_id.use_create_lots = True
+    supplier = env["res.partner"].create({"name": "Genealogy Mills", "is_company": True})
+    customer = env["res.partner"].create({"name": "Genealogy Grocers", "email": "recalls@grocers.example"})
+    products = {
+        name: env["product.product"].create({"name": name, "is_storable": True, "tracking": "lot"})
+        for name in ("Tour Flour", "Tour Salt", "Tour Dough", "Tour Bread")
+    }
+    receipt = env["stock.picking"].create(
+        {
+            "picking_type_id": warehouse.in_type_id.id,
+            "partner_id": supplier.id,
+            "location_id": env.ref("stock.stock_location_suppliers").id,
+            "location_dest_id": stock.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": "Tour Flour",
+                        "product_id": products["Tour Flour"].id,
+                        "product_uom_qty": 50,
+                        "location_id": env.ref("stock.stock_location_suppliers").id,
+                        "location_dest_id": stock.id,
+                    }
+                )
+            ],
+        }
+    )
+    receipt.action_confirm()
+    receipt.move_ids.move_line_ids.write(
+        {"lot_name": "FLOUR-TOUR", "supplier_lot_code": "SUP-FLOUR", "quantity": 50, "picked": True}
+    )
+    receipt.button_validate()
+    flour = receipt.move_line_ids.lot_id
+    salt = env["stock.lot"].create({"name": "SALT-TOUR", "product_id": products["Tour Salt"].id})
+    env["stock.quant"]._update_available_quantity(products["Tour Salt"], stock, 5, lot_id=salt)
+
+    def produce(product, lot_name, quantity, components):
+        lot = env["stock.lot"].create({"name": lot_name, "product_id": product.id})
+        production = env["mrp.production"].create(
+            {
+                "product_id": product.id,
+                "product_qty": quantity,
+                "lot_producing_id": lot.id,
+                "move_raw_ids": [
+                    Command.create(
+                        {
+                            "product_id": component.id,
+                            "product_uom_qty": component_qty,
+                            "location_id": stock.id,
+                            "location_dest_id": product.property_stock_production.id,
+                        }
+                    )
+                    for component, component_qty in components
+                ],
+            }
+        )
+        production.action_confirm()
+        production.action_assign()
+        production.qty_producing = quantity
+        production._set_qty_producing()
+        production.move_raw_ids.picked = True
+        production.button_mark_done()
+        return lot
+
+    dough = produce(
+        products["Tour Dough"], "DOUGH-TOUR", 40, [(products["Tour Flour"], 30), (products["Tour Salt"], 2)]
+    )
+    bread = produce(products["Tour Bread"], "BREAD-TOUR", 20, [(products["Tour Dough"], 40)])
+    delivery = env["stock.picking"].create(
+        {
+            "picking_type_id": warehouse.out_type_id.id,
+            "partner_id": customer.id,
+            "location_id": stock.id,
+            "location_dest_id": env.ref("stock.stock_location_customers").id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": "Tour Bread",
+                        "product_id": products["Tour Bread"].id,
+                        "product_uom_qty": 5,
+                        "location_id": stock.id,
+                        "location_dest_id": env.ref("stock.stock_location_customers").id,
+                    }
+                )
+            ],
+        }
+    )
+    delivery.action_confirm()
+    delivery.action_assign()
+    delivery.move_ids.picked = True
+    delivery.button_validate()
+    recall = env["stock.lot.recall"].create({"reason": "Glass in the flour", "lot_ids": [Command.set(flour.ids)]})
+    recall.action_compute_scope()
+    recall.action_confirm()
+    return {"flour": flour, "salt": salt, "dough": dough, "bread": bread, "recall": recall}
+
+
+@tagged("post_install", "-at_install")
+class TestLotGenealogy(TransactionCase):
+    """The genealogy client action's server side: one level at a time, counts on folded lots, search, PDF."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bakery = create_bakery(cls.env)
+        cls.flour, cls.salt, cls.dough, cls.bread, cls.recall = (
+            cls.bakery[name] for name in ("flour", "salt", "dough", "bread", "recall")
+        )
+        cls.Lot = cls.env["stock.lot"]
+
+    def _names(self, nodes):
+        return [node["name"] for node in nodes]
+
+    def test_a_lot_opens_with_one_level_each_way_and_counts_below(self):
+        result = self.Lot.get_genealogy_roots("stock.lot", self.dough.ids)
+
+        (root,) = result["roots"]
+        self.assertEqual(result["root_ids"], self.dough.ids)
+        self.assertEqual(self._names(root["upstream"]), ["FLOUR-TOUR", "SALT-TOUR"])
+        self.assertEqual(self._names(root["downstream"]), ["BREAD-TOUR"])
+        self.assertEqual((root["upstream_count"], root["downstream_count"]), (2, 1))
+        flour = root["upstream"][0]
+        self.assertEqual(flour["product"], "Tour Flour")
+        self.assertEqual(flour["link_quantity"], 30, "the flour that went into the dough")
+        self.assertEqual(flour["quantity"], 20, "the flour left in stock")
+        self.assertEqual(flour["upstream_count"], 0, "received, made from nothing")
+        self.assertEqual(flour["qc_state"], "on_hold")
+        self.assertEqual(flour["recalls"], [{"id": self.recall.id, "name": self.recall.name}])
+        self.assertIn("SUP-FLOUR", flour["supplier_lot"])
+        self.assertEqual(root["downstream"][0]["downstream_count"], 0)
+
+    def test_unfolding_loads_only_the_next_level_with_its_counts(self):
+        (root,) = self.Lot.get_genealogy_roots("stock.lot", self.flour.ids)["roots"]
+
+        (dough,) = root["downstream"]
+        self.assertEqual(dough["name"], "DOUGH-TOUR")
+        self.assertEqual(dough["downstream_count"], 1, "the bread, counted but not loaded")
+        self.assertNotIn("BREAD-TOUR", str(root))
+        children = self.Lot.get_genealogy_children(self.dough.ids, "downstream")
+        self.assertEqual(self._names(children[str(self.dough.id)]), ["BREAD-TOUR"])
+        upstream = self.Lot.get_genealogy_children(self.bread.ids, "upstream")
+        self.assertEqual(self._names(upstream[str(self.bread.id)]), ["DOUGH-TOUR"])
+        self.assertEqual(upstream[str(self.bread.id)][0]["upstream_count"], 2)
+
+    def test_unfolding_many_lots_costs_the_queries_of_one(self):
+        self.Lot.get_genealogy_children(self.dough.ids, "upstream")  # warm the caches
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        self.Lot.get_genealogy_children(self.dough.ids, "upstream")
+        one = self.cr.sql_log_count - before
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        result = self.Lot.get_genealogy_children((self.dough | self.bread).ids, "upstream")
+        many = self.cr.sql_log_count - before
+        self.assertEqual(len(result), 2)
+        self.assertEqual(many, one, "no query per lot")
+
+    def test_opens_from_a_supplier_lot_and_from_a_recall(self):
+        from_supplier_lot = self.Lot.get_genealogy_roots("stock.supplier.lot", self.flour.supplier_lot_id.ids)
+        self.assertEqual(from_supplier_lot["root_ids"], self.flour.ids)
+        from_recall = self.Lot.get_genealogy_roots("stock.lot.recall", self.recall.ids)
+        self.assertEqual(from_recall["root_ids"], self.flour.ids)
+        self.assertIn(self.recall.name, from_recall["title"])
+
+    def test_search_finds_a_lot_deep_in_the_tree_with_the_path_to_it(self):
+        (match,) = self.Lot.search_genealogy(self.flour.ids, "bread")
+
+        self.assertEqual(match["direction"], "downstream")
+        self.assertEqual(match["path"], [self.flour.id, self.dough.id, self.bread.id])
+        self.assertEqual(match["node"]["name"], "BREAD-TOUR")
+        by_product = self.Lot.search_genealogy(self.bread.ids, "Tour Salt")
+        self.assertEqual(
+            [(m["direction"], m["path"]) for m in by_product],
+            [("upstream", [self.bread.id, self.dough.id, self.salt.id])],
+        )
+        self.assertEqual(self.Lot.search_genealogy(self.flour.ids, "no such lot"), [])
+
+    def test_print_shows_the_tree_as_unfolded_on_screen(self):
+        report = self.env.ref("lot_traceability_reports.action_report_lot_genealogy_tree")
+        self.assertEqual(report.report_type, "qweb-pdf")
+        action = self.flour.action_print_genealogy_tree({"downstream": [self.flour.id]})
+        self.assertEqual(action["report_name"], "lot_traceability_reports.report_lot_genealogy_tree")
+
+        folded, _format = self.env["ir.actions.report"]._render_qweb_html(report, self.flour.ids, data=action["data"])
+        self.assertIn(b"DOUGH-TOUR", folded)
+        self.assertNotIn(b"BREAD-TOUR", folded)
+        self.assertIn(b"(+1)", folded.replace(b" ", b"").replace(b"\n", b""))
+        unfolded, _format = self.env["ir.actions.report"]._render_qweb_html(
+            report, self.flour.ids, data={"unfolded": {"downstream": [self.flour.id, self.dough.id]}}
+        )
+        self.assertIn(b"BREAD-TOUR", unfolded)
+        self.assertIn(self.recall.name.encode(), unfolded)
+
+    def test_export_gives_the_xlsx_of_the_tree(self):
+        action = self.flour.action_export_genealogy()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertIn("/web/content/", action["url"])
+
+    def test_lot_supplier_lot_and_recall_forms_open_the_client_action(self):
+        action = self.env.ref("lot_traceability_reports.action_lot_genealogy_client")
+        self.assertEqual(action.tag, "lot_traceability_genealogy")
+        for model in ("stock.lot", "stock.supplier.lot", "stock.lot.recall"):
+            arch = self.env[model].get_views([(False, "form")])["views"]["form"]["arch"]
+            self.assertIn(f'name="{action.id}"', arch, model)
+
+    def test_bad_input_is_refused(self):
+        with self.assertRaisesRegex(UserError, "lot, a supplier lot or a recall"):
+            self.Lot.get_genealogy_roots("res.partner", self.env.user.partner_id.ids)
+        with self.assertRaisesRegex(UserError, "Unknown genealogy direction"):
+            self.Lot.get_genealogy_children(self.flour.ids, "sideways")
+        empty_recall = self.env["stock.lot.recall"].create({"reason": "nothing yet"})
+        with self.assertRaisesRegex(UserError, "no lot to trace"):
+            self.Lot.get_genealogy_roots("stock.lot.recall", empty_recall.ids)
+
+
+@tagged("post_install", "-at_install")
+class TestLotGenealogyTour(HttpCase):
+    """In a browser: open the genealogy from a lot, unfold and fold a lot, search, open a lot."""
+
+    def test_open_unfold_search_and_open_a_lot(self):
+        self.env.ref("base.user_admin").groups_id += self.env.ref("stock.group_production_lot")
+        bakery = create_bakery(self.env(user=self.env.ref("base.user_admin")))
+        url = f"/odoo/action-stock.action_production_lot_form/{bakery['flour'].id}"
+        self.start_tour(url, "lot_traceability_genealogy_tour", login="admin", timeout=120)
