@@ -165,3 +165,5 @@ class TestLotAnalyses(LotTraceabilityCommon):
         )
         self.assertEqual((lots, rejected, rate, failed), (2, 1, 50.0, 1))
         self.assertAlmostEqual(days, 2.0, places=3)
+        failures = self.env["stock.lot.qc.failure.report"].search([("supplier_id", "=", self.supplier.id)])
+        self.assertEqual((failures.lot_id.name, failures.test_name), ("SQ-BAD", "pH"), "failed checks by test")

@@ -1,0 +1,51 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class StockLotQcFailureReport(models.Model):
+    """Failed QC checks of the lots received from suppliers, by test: which tests fail, for which supplier."""
+
+    _name = "stock.lot.qc.failure.report"
+    _description = "Failed Checks by Test"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "test_name"
+    _depends = {
+        "stock.lot.qc.check": ["lot_id", "name", "result", "performed_at"],
+        "stock.lot": ["origin_picking_id", "supplier_lot_id", "company_id", "product_id"],
+        "stock.picking": ["partner_id", "date_done"],
+        "stock.supplier.lot": ["partner_id"],
+        "res.partner": ["commercial_partner_id"],
+    }
+
+    date = fields.Datetime("Checked On", readonly=True)
+    date_received = fields.Datetime("Received On", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    supplier_id = fields.Many2one("res.partner", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    lot_id = fields.Many2one("stock.lot", readonly=True)
+    test_name = fields.Char("Test", readonly=True)
+    failure_count = fields.Integer("Failed Checks", readonly=True)
+
+    def _get_query(self):
+        return SQL(
+            """
+            SELECT check_line.id, check_line.performed_at AS date, picking.date_done AS date_received,
+                   lot.company_id,
+                   COALESCE(supplier.commercial_partner_id, partner.commercial_partner_id) AS supplier_id,
+                   lot.product_id, lot.id AS lot_id, check_line.name AS test_name, 1 AS failure_count
+              FROM stock_lot_qc_check check_line
+              JOIN stock_lot lot ON lot.id = check_line.lot_id
+              JOIN stock_picking picking ON picking.id = lot.origin_picking_id
+              JOIN stock_picking_type picking_type ON picking_type.id = picking.picking_type_id
+                   AND picking_type.code = 'incoming'
+              LEFT JOIN res_partner partner ON partner.id = picking.partner_id
+              LEFT JOIN stock_supplier_lot supplier_lot ON supplier_lot.id = lot.supplier_lot_id
+              LEFT JOIN res_partner supplier ON supplier.id = supplier_lot.partner_id
+             WHERE check_line.result = 'fail'
+            """
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._get_query()))
