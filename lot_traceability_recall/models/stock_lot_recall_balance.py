@@ -16,10 +16,7 @@ class StockLotRecallBalance(models.Model):
     _order = "recall_id, discrepancy_qty desc, lot_id"
     _log_access = False
 
-    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
-    lot_id = fields.Many2one("stock.lot", required=True)
-    product_id = fields.Many2one(related="lot_id.product_id")
     product_uom_id = fields.Many2one(related="lot_id.product_id.uom_id")
     in_qty = fields.Float("Received or Produced", digits="Product Unit of Measure")
     returned_qty = fields.Float("Returned", digits="Product Unit of Measure", help="Came back from customers.")

@@ -11,6 +11,10 @@ class StockLotRecallScopeLine(models.AbstractModel):
     _name = "stock.lot.recall.scope.line"
     _description = "Recall Scope Line"
 
+    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True)
+    lot_id = fields.Many2one("stock.lot", required=True)
+    product_id = fields.Many2one(related="lot_id.product_id")
+
     @api.model_create_multi
     def create(self, vals_list):
         self._check_server_write()
@@ -41,13 +45,10 @@ class StockLotRecallShipment(models.Model):
     # foreign key checked per row), and company and product follow the recall and the lot.
     _log_access = False
 
-    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="recall_id.company_id")
     partner_id = fields.Many2one("res.partner", "Customer", index=True)
     picking_id = fields.Many2one("stock.picking", "Delivery")
     move_line_id = fields.Many2one("stock.move.line")
-    lot_id = fields.Many2one("stock.lot", required=True)
-    product_id = fields.Many2one(related="lot_id.product_id")
     product_uom_id = fields.Many2one(related="product_id.uom_id")
     quantity = fields.Float(digits="Product Unit of Measure")
     date = fields.Datetime()
@@ -60,10 +61,7 @@ class StockLotRecallStock(models.Model):
     _order = "lot_id, location_id"
     _log_access = False
 
-    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="location_id.company_id", store=True, index=True)
-    lot_id = fields.Many2one("stock.lot", required=True)
-    product_id = fields.Many2one(related="lot_id.product_id")
     location_id = fields.Many2one("stock.location", required=True)
     quantity = fields.Float(digits="Product Unit of Measure")
 
@@ -76,7 +74,6 @@ class StockLotRecallHold(models.Model):
     _description = "Recall Hold"
     _log_access = False
 
-    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True)
-    lot_id = fields.Many2one("stock.lot", required=True, index=True)
+    lot_id = fields.Many2one(index=True)  # cancel and close look holds up by lot
     previous_qc_state = fields.Selection(QC_STATES, "Previous QC State")

@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .stock_lot_supplier_quality_report import RECEIVED_LOT_JOINS
+
 
 class StockLotQcFailureReport(models.Model):
     """Failed QC checks of the lots received from suppliers, by test: which tests fail, for which supplier."""
@@ -36,14 +38,10 @@ class StockLotQcFailureReport(models.Model):
                    lot.product_id, lot.id AS lot_id, check_line.name AS test_name, 1 AS failure_count
               FROM stock_lot_qc_check check_line
               JOIN stock_lot lot ON lot.id = check_line.lot_id
-              JOIN stock_picking picking ON picking.id = lot.origin_picking_id
-              JOIN stock_picking_type picking_type ON picking_type.id = picking.picking_type_id
-                   AND picking_type.code = 'incoming'
-              LEFT JOIN res_partner partner ON partner.id = picking.partner_id
-              LEFT JOIN stock_supplier_lot supplier_lot ON supplier_lot.id = lot.supplier_lot_id
-              LEFT JOIN res_partner supplier ON supplier.id = supplier_lot.partner_id
+              %(received_lot)s
              WHERE check_line.result = 'fail'
-            """
+            """,
+            received_lot=RECEIVED_LOT_JOINS,
         )
 
     def init(self):

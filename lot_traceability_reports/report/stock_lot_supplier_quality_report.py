@@ -2,6 +2,18 @@ from odoo import fields, models, tools
 from odoo.addons.lot_traceability.models.stock_lot_qc_signature import QC_STATES
 from odoo.tools import SQL
 
+# The receipt a lot came in with, from a supplier: its ``picking``, and the supplier (commercial entity) as
+# COALESCE(supplier.commercial_partner_id, partner.commercial_partner_id): the supplier lot's, else the receipt's.
+RECEIVED_LOT_JOINS = SQL(
+    """
+    JOIN stock_picking picking ON picking.id = lot.origin_picking_id
+    JOIN stock_picking_type picking_type ON picking_type.id = picking.picking_type_id AND picking_type.code = 'incoming'
+    LEFT JOIN res_partner partner ON partner.id = picking.partner_id
+    LEFT JOIN stock_supplier_lot supplier_lot ON supplier_lot.id = lot.supplier_lot_id
+    LEFT JOIN res_partner supplier ON supplier.id = supplier_lot.partner_id
+    """
+)
+
 
 class StockLotSupplierQualityReport(models.Model):
     """Supplier quality: one row per internal lot received from a supplier, with what QA decided of it.
@@ -68,12 +80,7 @@ class StockLotSupplierQualityReport(models.Model):
                    CASE WHEN lot.qc_state = 'rejected' THEN 100.0 ELSE 0.0 END AS rejection_rate,
                    EXTRACT(EPOCH FROM release.signed_at - picking.date_done) / 86400.0 AS days_to_release
               FROM stock_lot lot
-              JOIN stock_picking picking ON picking.id = lot.origin_picking_id
-              JOIN stock_picking_type picking_type ON picking_type.id = picking.picking_type_id
-                   AND picking_type.code = 'incoming'
-              LEFT JOIN res_partner partner ON partner.id = picking.partner_id
-              LEFT JOIN stock_supplier_lot supplier_lot ON supplier_lot.id = lot.supplier_lot_id
-              LEFT JOIN res_partner supplier ON supplier.id = supplier_lot.partner_id
+              %(received_lot)s
               LEFT JOIN LATERAL (
                    SELECT COUNT(*) AS failed FROM stock_lot_qc_check check_line
                     WHERE check_line.lot_id = lot.id AND check_line.result = 'fail'
@@ -82,7 +89,8 @@ class StockLotSupplierQualityReport(models.Model):
                    SELECT MIN(signature.signed_at) AS signed_at FROM stock_lot_qc_signature signature
                     WHERE signature.lot_id = lot.id AND signature.decision = 'release'
               ) release ON TRUE
-            """
+            """,
+            received_lot=RECEIVED_LOT_JOINS,
         )
 
     def init(self):
