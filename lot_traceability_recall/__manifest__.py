@@ -19,6 +19,7 @@
         "views/stock_lot_recall_views.xml",
         "views/stock_lot_recall_accounting_views.xml",
         "views/stock_lot_recall_notification_views.xml",
+        "views/stock_lot_complaint_views.xml",
         "views/stock_lot_views.xml",
         "views/stock_picking_views.xml",
         "views/stock_warehouse_views.xml",
@@ -28,9 +29,11 @@
         "wizard/stock_lot_recall_wizard_views.xml",
         "wizard/stock_lot_recall_close_wizard_views.xml",
         "wizard/stock_lot_recall_notify_wizard_views.xml",
+        "views/stock_lot_incident_scope_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_recall_demo.xml",
+        "demo/stock_lot_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

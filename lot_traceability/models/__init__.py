@@ -16,7 +16,11 @@ from . import stock_lot_trace
 from . import stock_lot_cost
 from . import stock_move_line
 from . import stock_move_line_gs1
+from . import stock_move_line_putaway
+from . import stock_putaway_rule
+from . import stock_location
 from . import stock_lot_gs1
 from . import stock_picking
 from . import mrp_production
 from . import lot_traceability_demo
+from . import stock_lot_incident

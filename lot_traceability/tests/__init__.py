@@ -11,3 +11,6 @@ from . import test_gs1_scan
 from . import test_release_gate_picking
 from . import test_wording
 from . import test_tours
+from . import test_putaway_expiry
+from . import test_incident_scope
+from . import test_expiry_risk

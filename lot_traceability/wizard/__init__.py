@@ -1,2 +1,3 @@
 from . import stock_lot_qc_sign_wizard
 from . import stock_lot_fefo_explanation
+from . import stock_lot_incident_scope

@@ -9,6 +9,7 @@ from . import stock_lot_recall_balance
 from . import stock_lot_recall_cost
 from . import stock_lot_recall_accounting
 from . import res_company
+from . import stock_lot_complaint
 from . import res_config_settings
 from . import stock_lot_recall_notification
 from . import stock_lot_qc_signature

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from .stock_lot_recall import OPEN_RECALL_STATES
@@ -6,6 +6,26 @@ from .stock_lot_recall import OPEN_RECALL_STATES
 
 class StockLot(models.Model):
     _inherit = "stock.lot"
+
+    complaint_count = fields.Integer(
+        compute="_compute_complaint_count", string="Complaints", groups="stock.group_stock_user"
+    )
+
+    def _compute_complaint_count(self):
+        counts = dict(
+            self.env["stock.lot.complaint"]._read_group([("lot_id", "in", self.ids)], ["lot_id"], ["__count"])
+        )
+        for lot in self:
+            lot.complaint_count = counts.get(lot, 0)
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("lot_traceability_recall.action_stock_lot_complaint")
+        action.update(
+            domain=[("lot_id", "=", self.id)],
+            context={"default_lot_id": self.id, "default_company_id": self.company_id.id},
+        )
+        return action
 
     def _get_recall_unit_cost(self):
         """Unit cost per lot id: Odoo's lot valuation when the product is valued per lot, else its cost."""

@@ -8,3 +8,5 @@ from . import test_recall_flows
 from . import test_recall_tour
 from . import test_recall_integrity
 from . import test_gs1_resolver
+from . import test_complaints
+from . import test_incident_scope_recall

@@ -1,0 +1,273 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+DEFAULT_DEMAND_DAYS = 90
+DEFAULT_VALUE_THRESHOLD = 500.0
+# Suggested action rule: see the class docstring.
+MARKDOWN_SHARE = 0.5
+MARKDOWN_DAYS = 14
+
+SUGGESTED_ACTIONS = [
+    ("none", "None"),
+    ("markdown", "Markdown"),
+    ("transfer", "Move to Another Warehouse"),
+    ("production", "Use in Production"),
+]
+
+
+class StockLotExpiryRisk(models.Model):
+    """Expiry-risk forecast: per lot on hand and company, the quantity that will not leave before
+    the lot's removal date at the product's recent demand.
+
+    - Daily demand of a product: its done outgoing quantity (from an internal location to a customer
+      or to production) over the last N days (setting, default 90), divided by N.
+    - The lots of a product are used in FEFO order (removal date, then lot): lot i will see
+      ``max(0, daily demand x days until its removal - on hand of the lots removed before it)``
+      go out before its removal date; the rest of it is at risk. Lots without a removal date
+      (products without expiry) are never at risk.
+    - Value at risk: quantity at risk x unit cost (the lot's cost for lot-valuated products,
+      otherwise the product's cost, both of the lot's company).
+    - Suggested action: none when nothing is at risk; a markdown when more than half of the lot is
+      at risk and it must be removed within 14 days; use in production when the product is a
+      component of a bill of materials; otherwise a move to another warehouse, where it may sell.
+    """
+
+    _name = "stock.lot.expiry.risk"
+    _description = "Expiry Risk Forecast"
+    _auto = False
+    _order = "value_at_risk desc, removal_date, id"
+    _rec_name = "lot_id"
+    _depends = {
+        "stock.quant": ["lot_id", "company_id", "location_id", "quantity"],
+        "stock.move.line": [
+            "state",
+            "date",
+            "company_id",
+            "product_id",
+            "location_id",
+            "location_dest_id",
+            "quantity_product_uom",
+        ],
+        "stock.lot": ["product_id", "removal_date", "standard_price"],
+        "stock.location": ["usage"],
+        "product.product": ["product_tmpl_id", "standard_price"],
+        "product.template": ["uom_id", "lot_valuated"],
+        "mrp.bom": ["active", "company_id"],
+        "mrp.bom.line": ["bom_id", "product_id"],
+    }
+
+    lot_id = fields.Many2one("stock.lot", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    product_uom_id = fields.Many2one("uom.uom", "Unit", readonly=True)
+    removal_date = fields.Datetime(readonly=True)
+    days_until_removal = fields.Float(readonly=True, digits=(16, 1), help="Negative once the removal date has passed.")
+    quantity_on_hand = fields.Float("On Hand", digits="Product Unit of Measure", readonly=True)
+    daily_demand = fields.Float(
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="Outgoing quantity of the product (to customers and to production) over the demand window, per day.",
+    )
+    demand_status = fields.Selection(
+        [("demand", "Recent Demand"), ("no_sales", "No sales in window")],
+        "Demand",
+        readonly=True,
+        help="No sales in window: the product did not leave stock in the demand window; at that demand nothing of "
+        "the lot leaves before its removal date.",
+    )
+    forecast_quantity_at_risk = fields.Float(
+        "Quantity at Risk",
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="What will not be sold or consumed before the removal date at the recent demand, "
+        "the lots of the product being used in FEFO order.",
+    )
+    at_risk_share = fields.Float("At-Risk Share", readonly=True, digits=(16, 4))
+    unit_cost = fields.Monetary(readonly=True)
+    value_at_risk = fields.Monetary(readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    suggested_action = fields.Selection(SUGGESTED_ACTIONS, readonly=True)
+
+    @api.model
+    def _get_demand_days(self):
+        days = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("lot_traceability.expiry_risk_demand_days", DEFAULT_DEMAND_DAYS)
+            or DEFAULT_DEMAND_DAYS
+        )
+        return max(days, 1)
+
+    @api.model
+    def _get_value_threshold(self):
+        return float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("lot_traceability.expiry_risk_value_threshold", DEFAULT_VALUE_THRESHOLD)
+            or DEFAULT_VALUE_THRESHOLD
+        )
+
+    @property
+    def _table_query(self):
+        # Built at each read: the reference time comes from Python (fields.Datetime.now()), not from
+        # PostgreSQL's clock, so the forecast is reproducible (and testable with freeze_time).
+        return self._get_query(fields.Datetime.now(), self._get_demand_days())
+
+    @api.model
+    def _get_query(self, now, demand_days):
+        return SQL(
+            """
+            WITH on_hand AS (
+                SELECT quant.lot_id, quant.company_id, SUM(quant.quantity) AS quantity
+                  FROM stock_quant quant
+                  JOIN stock_location location ON location.id = quant.location_id AND location.usage = 'internal'
+                 WHERE quant.lot_id IS NOT NULL
+                 GROUP BY quant.lot_id, quant.company_id
+                HAVING SUM(quant.quantity) > 0
+            ),
+            demand AS (
+                SELECT line.product_id, line.company_id,
+                       SUM(line.quantity_product_uom) / %(demand_days)s AS daily_demand
+                  FROM stock_move_line line
+                  JOIN stock_location source ON source.id = line.location_id AND source.usage = 'internal'
+                  JOIN stock_location destination ON destination.id = line.location_dest_id
+                       AND destination.usage IN ('customer', 'production')
+                 WHERE line.state = 'done'
+                   AND line.date > %(window_start)s AND line.date <= %(now)s
+                 GROUP BY line.product_id, line.company_id
+            ),
+            lots AS (
+                SELECT on_hand.lot_id, on_hand.company_id, lot.product_id, template.uom_id AS product_uom_id,
+                       lot.removal_date, on_hand.quantity,
+                       COALESCE(demand.daily_demand, 0) AS daily_demand,
+                       EXTRACT(EPOCH FROM lot.removal_date - %(now)s) / 86400.0 AS days_until_removal,
+                       COALESCE(SUM(on_hand.quantity) OVER (
+                           PARTITION BY on_hand.company_id, lot.product_id
+                           ORDER BY lot.removal_date, lot.id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                       ), 0) AS earlier_quantity,
+                       CASE WHEN template.lot_valuated
+                            THEN (lot.standard_price ->> on_hand.company_id::text)::numeric
+                            ELSE (product.standard_price ->> on_hand.company_id::text)::numeric
+                       END AS unit_cost,
+                       EXISTS (
+                           SELECT 1
+                             FROM mrp_bom_line bom_line
+                             JOIN mrp_bom bom ON bom.id = bom_line.bom_id AND bom.active
+                            WHERE bom_line.product_id = lot.product_id
+                              AND (bom.company_id IS NULL OR bom.company_id = on_hand.company_id)
+                       ) AS is_component
+                  FROM on_hand
+                  JOIN stock_lot lot ON lot.id = on_hand.lot_id
+                  JOIN product_product product ON product.id = lot.product_id
+                  JOIN product_template template ON template.id = product.product_tmpl_id
+                  LEFT JOIN demand ON demand.product_id = lot.product_id AND demand.company_id = on_hand.company_id
+            ),
+            risk AS (
+                SELECT lots.*,
+                       CASE WHEN lots.removal_date IS NULL THEN 0
+                            ELSE GREATEST(0, lots.quantity - GREATEST(0,
+                                lots.daily_demand * GREATEST(lots.days_until_removal, 0) - lots.earlier_quantity))
+                       END AS at_risk
+                  FROM lots
+            )
+            -- A stable id per lot and company (a lot without company may be on hand in several).
+            SELECT risk.lot_id::bigint * 100000 + risk.company_id AS id,
+                   risk.lot_id, risk.company_id, risk.product_id, risk.product_uom_id, risk.removal_date,
+                   risk.days_until_removal, risk.quantity AS quantity_on_hand, risk.daily_demand,
+                   CASE WHEN risk.daily_demand > 0 THEN 'demand' ELSE 'no_sales' END AS demand_status,
+                   risk.at_risk AS forecast_quantity_at_risk,
+                   risk.at_risk / risk.quantity AS at_risk_share,
+                   COALESCE(risk.unit_cost, 0) AS unit_cost,
+                   risk.at_risk * COALESCE(risk.unit_cost, 0) AS value_at_risk,
+                   company.currency_id,
+                   CASE WHEN risk.at_risk <= 0 THEN 'none'
+                        WHEN risk.at_risk / risk.quantity > %(markdown_share)s
+                             AND risk.days_until_removal <= %(markdown_days)s THEN 'markdown'
+                        WHEN risk.is_component THEN 'production'
+                        ELSE 'transfer'
+                   END AS suggested_action
+              FROM risk
+              JOIN res_company company ON company.id = risk.company_id
+            """,
+            demand_days=demand_days,
+            now=now,
+            window_start=now - timedelta(days=demand_days),
+            markdown_share=MARKDOWN_SHARE,
+            markdown_days=MARKDOWN_DAYS,
+        )
+
+    # ------------------------------------------------------------------
+    # Scheduled activities
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_schedule_expiry_risk_activities(self):
+        """Schedule a warning activity on every lot whose value at risk reaches the threshold
+        (setting, default 500), for the product's responsible or else a stock manager of the
+        company; a lot that already has such an open activity is left alone."""
+        threshold = self._get_value_threshold()
+        risks = self.sudo().search([("value_at_risk", ">=", threshold)])
+        if not risks:
+            return self.env["mail.activity"]
+        activity_type = self.env.ref("mail.mail_activity_data_warning")
+        lots = risks.lot_id
+        existing = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "stock.lot"),
+                    ("res_id", "in", lots.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                    ("summary", "=", self._get_activity_summary()),
+                ]
+            )
+        )
+        already = set(existing.mapped("res_id"))
+        managers = self._get_stock_managers(risks.company_id)
+        lot_model = self.env["ir.model"]._get_id("stock.lot")
+        vals_list = []
+        for risk in risks:
+            if risk.lot_id.id in already:
+                continue
+            already.add(risk.lot_id.id)
+            user = risk.product_id.product_tmpl_id.with_company(risk.company_id).responsible_id or managers.get(
+                risk.company_id.id
+            )
+            vals_list.append(
+                {
+                    "res_model_id": lot_model,
+                    "res_id": risk.lot_id.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self._get_activity_summary(),
+                    "note": self.env._(
+                        "%(quantity)s %(unit)s of lot %(lot)s will not leave before its removal date on %(date)s "
+                        "at the recent demand: %(value)s at risk.",
+                        quantity=risk.forecast_quantity_at_risk,
+                        unit=risk.product_uom_id.name,
+                        lot=risk.lot_id.display_name,
+                        date=fields.Datetime.to_string(risk.removal_date),
+                        value=f"{risk.value_at_risk:.2f} {risk.currency_id.name}",
+                    ),
+                    "user_id": (user or self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user).id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+        return self.env["mail.activity"].sudo().create(vals_list)
+
+    @api.model
+    def _get_activity_summary(self):
+        return self.env._("Expiry risk")
+
+    @api.model
+    def _get_stock_managers(self, companies):
+        """{company id: a stock manager of that company}, for lots of products without a responsible."""
+        group = self.env.ref("stock.group_stock_manager")
+        users = group.sudo().users.filtered(lambda user: not user.share).sorted("id")
+        return {
+            company.id: next((user for user in users if company in user.company_ids), self.env["res.users"])
+            for company in companies
+        }

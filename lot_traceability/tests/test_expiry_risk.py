@@ -1,0 +1,128 @@
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.tests import new_test_user, tagged
+
+from .common import LotTraceabilityCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-10 09:00:00")
+class TestExpiryRisk(LotTraceabilityCommon):
+    """Yogurt sold 30 units on 20 January and 60 on 20 February 2026 (today is 10 March):
+    90 units in the last 90 days (1 a day), 60 in the last 30 days (2 a day).
+
+    On hand, in FEFO order: A 10 units removed in 3 days, B 30 in 10 days, C 40 in 40 days.
+    Milk (a component of the yogurt BoM): 10 units removed in 20 days, never sold.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.yogurt.standard_price = 2.5
+        cls.milk.standard_price = 10.0
+
+    def setUp(self):
+        super().setUp()
+        with freeze_time("2026-01-19 09:00:00"):
+            self._receive(self.yogurt, 90, lot_name="Y-HISTORY", supplier_expiration_date=date(2026, 6, 1))
+        with freeze_time("2026-01-20 09:00:00"):
+            self._deliver(self.yogurt, 30)
+        with freeze_time("2026-02-20 09:00:00"):
+            self._deliver(self.yogurt, 60)
+        self.lot_a = self._lot(self.yogurt, "Y-A", 10, datetime(2026, 3, 13, 9, 0))
+        self.lot_b = self._lot(self.yogurt, "Y-B", 30, datetime(2026, 3, 20, 9, 0))
+        self.lot_c = self._lot(self.yogurt, "Y-C", 40, datetime(2026, 4, 19, 9, 0))
+        self.lot_milk = self._lot(self.milk, "M-1", 10, datetime(2026, 3, 30, 9, 0))
+
+    def _lot(self, product, name, quantity, removal_date):
+        self._receive(product, quantity, lot_name=name, supplier_expiration_date=date(2026, 12, 31))
+        lot = self.env["stock.lot"].search([("name", "=", name)])
+        lot.removal_date = removal_date
+        return lot
+
+    def _risk(self, lot):
+        risk = self.env["stock.lot.expiry.risk"].search([("lot_id", "=", lot.id)])
+        self.assertEqual(len(risk), 1)
+        return risk
+
+    def _set_window(self, days):
+        self.env["ir.config_parameter"].set_param("lot_traceability.expiry_risk_demand_days", days)
+
+    def test_default_window_of_90_days_gives_one_unit_a_day(self):
+        # A: 3 days x 1 = 3 leave, 7 at risk. B: 10 days x 1 = 10, all taken by A's 10: 30 at risk.
+        # C: 40 days x 1 = 40, all taken by A and B (40): 40 at risk.
+        expected = {self.lot_a: (10, 7, 17.5, "markdown"), self.lot_b: (30, 30, 75, "markdown")}
+        expected[self.lot_c] = (40, 40, 100, "transfer")
+        for lot, (on_hand, at_risk, value, action) in expected.items():
+            risk = self._risk(lot)
+            self.assertAlmostEqual(risk.daily_demand, 1.0)
+            self.assertEqual(risk.demand_status, "demand")
+            self.assertAlmostEqual(risk.quantity_on_hand, on_hand, msg=lot.name)
+            self.assertAlmostEqual(risk.forecast_quantity_at_risk, at_risk, msg=lot.name)
+            self.assertAlmostEqual(risk.value_at_risk, value, msg=lot.name)
+            self.assertEqual(risk.suggested_action, action, lot.name)
+
+    def test_window_of_30_days_gives_two_units_a_day(self):
+        self._set_window(30)
+        # A: 6 leave, 4 at risk (40%: not a markdown). B: 20 - A's 10 = 10 leave, 20 at risk (67%, 10 days).
+        # C: 80 - 40 = 40 leave: nothing at risk.
+        expected = {
+            self.lot_a: (4, 10, "transfer"),
+            self.lot_b: (20, 50, "markdown"),
+            self.lot_c: (0, 0, "none"),
+        }
+        for lot, (at_risk, value, action) in expected.items():
+            risk = self._risk(lot)
+            self.assertAlmostEqual(risk.daily_demand, 2.0)
+            self.assertAlmostEqual(risk.forecast_quantity_at_risk, at_risk, msg=lot.name)
+            self.assertAlmostEqual(risk.value_at_risk, value, msg=lot.name)
+            self.assertEqual(risk.suggested_action, action, lot.name)
+
+    def test_no_sales_in_window_puts_everything_at_risk_without_division_error(self):
+        self._set_window(10)  # nothing went out in the last 10 days
+        risk = self._risk(self.lot_c)
+        self.assertEqual(risk.demand_status, "no_sales")
+        self.assertEqual(risk.daily_demand, 0)
+        self.assertAlmostEqual(risk.forecast_quantity_at_risk, 40)
+
+    def test_component_never_sold_is_suggested_for_production(self):
+        risk = self._risk(self.lot_milk)
+        self.assertEqual(risk.demand_status, "no_sales")
+        self.assertAlmostEqual(risk.forecast_quantity_at_risk, 10)
+        self.assertAlmostEqual(risk.value_at_risk, 100)
+        self.assertEqual(risk.suggested_action, "production")  # removal in 20 days: no markdown yet
+
+    def test_product_without_expiry_is_never_at_risk(self):
+        salt = self.env["product.product"].create({"name": "Sea Salt", "is_storable": True, "tracking": "lot"})
+        self._receive(salt, 5, lot_name="SALT-1")
+        risk = self._risk(self.env["stock.lot"].search([("name", "=", "SALT-1")]))
+        self.assertEqual((risk.quantity_on_hand, risk.forecast_quantity_at_risk), (5, 0))
+        self.assertEqual(risk.suggested_action, "none")
+
+    def test_lot_past_its_removal_date_is_all_at_risk(self):
+        self.lot_a.removal_date = datetime(2026, 3, 9, 9, 0)
+        self._set_window(30)
+        self.assertAlmostEqual(self._risk(self.lot_a).forecast_quantity_at_risk, 10)
+
+    def test_lots_sold_out_are_not_listed(self):
+        history = self.env["stock.lot"].search([("name", "=", "Y-HISTORY")])
+        self.assertFalse(self.env["stock.lot.expiry.risk"].search([("lot_id", "=", history.id)]))
+
+    def test_activity_for_the_responsible_when_value_at_risk_crosses_the_threshold(self):
+        self._set_window(30)
+        self.env["ir.config_parameter"].set_param("lot_traceability.expiry_risk_value_threshold", 50)
+        planner = new_test_user(self.env, "yogurt.planner", groups="stock.group_stock_user")
+        self.yogurt.product_tmpl_id.responsible_id = planner
+        risk_model = self.env["stock.lot.expiry.risk"]
+        ours = (self.lot_a | self.lot_b | self.lot_c | self.lot_milk).ids
+        activities = risk_model._cron_schedule_expiry_risk_activities()
+        # B (50) and milk (100) reach 50; A (10) and C (0) do not.
+        by_lot = {activity.res_id: activity for activity in activities if activity.res_id in ours}
+        self.assertEqual(set(by_lot), {self.lot_b.id, self.lot_milk.id})
+        self.assertEqual(by_lot[self.lot_b.id].user_id, planner)
+        self.assertTrue(by_lot[self.lot_milk.id].user_id.has_group("stock.group_stock_manager"))
+        self.assertEqual(by_lot[self.lot_b.id].activity_type_id, self.env.ref("mail.mail_activity_data_warning"))
+        again = risk_model._cron_schedule_expiry_risk_activities().filtered(lambda activity: activity.res_id in ours)
+        self.assertFalse(again, "no second activity for the same lot")
