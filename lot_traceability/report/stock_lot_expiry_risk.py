@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 DEFAULT_DEMAND_DAYS = 90
 DEFAULT_VALUE_THRESHOLD = 500.0
@@ -250,7 +250,7 @@ class StockLotExpiryRisk(models.Model):
                         unit=risk.product_uom_id.name,
                         lot=risk.lot_id.display_name,
                         date=fields.Datetime.to_string(risk.removal_date),
-                        value=f"{risk.value_at_risk:.2f} {risk.currency_id.name}",
+                        value=formatLang(self.env, risk.value_at_risk, currency_obj=risk.currency_id),
                     ),
                     "user_id": (user or self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user).id,
                     "date_deadline": fields.Date.context_today(self),
