@@ -29,6 +29,7 @@
         "report/report_lot_coa.xml",
         "report/report_lot_recall.xml",
         "report/stock_lot_expiry_report_views.xml",
+        "report/stock_lot_control_kpi_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

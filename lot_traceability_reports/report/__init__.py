@@ -4,3 +4,4 @@ from . import report_lot_recall
 from . import stock_lot_expiry_report
 from . import stock_lot_supplier_quality_report
 from . import stock_lot_qc_failure_report
+from . import stock_lot_control_kpi
