@@ -339,12 +339,31 @@ class StockLotRecall(models.Model):
         for recall in self:
             recall.total_cost = sum(recall.cost_ids.mapped("amount"))
 
-    @api.depends("scrap_ids.state")
+    @api.depends("scrap_ids.state", "scrap_ids.scrap_qty", "scrap_ids.lot_id")
     def _compute_write_off_value(self):
+        """The stock destroyed by the recall: lots valued per lot at their own cost (their breakdown),
+        other scraps at what their valuation layers booked (the product's standard or average cost)."""
+        scraps = self.scrap_ids.filtered(lambda scrap: scrap.state == "done")
+        per_lot = scraps.filtered(lambda scrap: scrap.lot_id and scrap.product_id.lot_valuated)
+        # One breakdown per company of the recalls, for all their destroyed lots at once.
+        breakdowns = {
+            company: per_lot.filtered(lambda scrap, company=company: scrap.lot_recall_id.company_id == company)
+            .lot_id.with_company(company)
+            ._get_cost_breakdown()
+            for company in self.company_id
+        }
         for recall in self:
+            recall_scraps = scraps.filtered(lambda scrap, recall=recall: scrap.lot_recall_id == recall)
+            recall_per_lot = recall_scraps & per_lot
+            breakdown = breakdowns.get(recall.company_id, {})
+            value = sum(
+                scrap.product_uom_id._compute_quantity(scrap.scrap_qty, scrap.product_id.uom_id)
+                * breakdown.get(scrap.lot_id.id, {}).get("unit_cost", 0.0)
+                for scrap in recall_per_lot
+            )
             # Valuation layers of scrap moves are negative: the value that left the stock.
-            layers = recall.scrap_ids.move_ids.sudo().stock_valuation_layer_ids
-            recall.write_off_value = -sum(layers.mapped("value"))
+            value -= sum((recall_scraps - recall_per_lot).move_ids.sudo().stock_valuation_layer_ids.mapped("value"))
+            recall.write_off_value = recall.currency_id.round(value)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -489,26 +508,27 @@ class StockLotRecall(models.Model):
                 raise UserError(messages[action])
 
     def _get_lots_held_only_by_self(self):
-        """Lots this recall holds that no other open recall holds."""
-        self.ensure_one()
-        other_holds = (
+        """{recall: the lots it holds that no other open recall holds}, in one search for all the recalls."""
+        holds = (
             self.env["stock.lot.recall.hold"]
             .sudo()
             .search(
                 [
                     ("lot_id", "in", self.hold_ids.lot_id.ids),
-                    ("recall_id", "!=", self.id),
                     ("recall_id.state", "not in", ("closed", "cancelled")),
                 ]
             )
         )
-        return self.hold_ids.lot_id - other_holds.lot_id
+        return {
+            recall: recall.hold_ids.lot_id - holds.filtered(lambda hold, recall=recall: hold.recall_id != recall).lot_id
+            for recall in self
+        }
 
     def _release_holds(self):
         """Give the lots held by this recall their previous QC state back, unless another open recall holds them."""
         self.ensure_one()
         # Only lots still on hold by this recall alone: a decision signed since (a rejection) stands.
-        only_self = self._get_lots_held_only_by_self().filtered(lambda lot: lot.qc_state == "on_hold")
+        only_self = self._get_lots_held_only_by_self()[self].filtered(lambda lot: lot.qc_state == "on_hold")
         holds = self.hold_ids.filtered(lambda hold: hold.lot_id in only_self)
         reason = self.env._("Recall %(recall)s cancelled", recall=self.name)
         for state in set(holds.mapped("previous_qc_state")):

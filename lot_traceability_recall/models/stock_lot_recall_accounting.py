@@ -53,22 +53,6 @@ class StockLotRecall(models.Model):
             recall.cost_move_count = len(moves)
             recall.unposted_cost = sum(recall.cost_ids.filtered(lambda cost: not cost.account_move_id).mapped("amount"))
 
-    @api.depends("scrap_ids.state", "scrap_ids.scrap_qty", "scrap_ids.lot_id")
-    def _compute_write_off_value(self):
-        """The stock destroyed by the recall: lots valued per lot at their own cost (their breakdown),
-        other scraps at what their valuation layers booked (the product's standard or average cost)."""
-        for recall in self:
-            scraps = recall.scrap_ids.filtered(lambda scrap: scrap.state == "done")
-            per_lot = scraps.filtered(lambda scrap: scrap.lot_id and scrap.product_id.lot_valuated)
-            breakdown = per_lot.lot_id.with_company(recall.company_id)._get_cost_breakdown()
-            value = sum(
-                scrap.product_uom_id._compute_quantity(scrap.scrap_qty, scrap.product_id.uom_id)
-                * breakdown.get(scrap.lot_id.id, {}).get("unit_cost", 0.0)
-                for scrap in per_lot
-            )
-            value -= sum((scraps - per_lot).move_ids.sudo().stock_valuation_layer_ids.mapped("value"))
-            recall.write_off_value = recall.currency_id.round(value)
-
     def action_post_costs(self):
         """Post the recorded costs not posted yet as one journal entry per recall: each cost debits
         the company's recall expense account, the total credits its counterpart account."""

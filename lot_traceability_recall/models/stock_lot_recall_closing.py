@@ -48,8 +48,8 @@ class StockLotRecall(models.Model):
                     )
                 )
         to_reject = {
-            recall: recall._get_lots_held_only_by_self().filtered(lambda lot: lot.qc_state == "on_hold")
-            for recall in self
+            recall: lots.filtered(lambda lot: lot.qc_state == "on_hold")
+            for recall, lots in self._get_lots_held_only_by_self().items()
         }
         if lot_outcome == "reject" and any(to_reject.values()) and not (password and (meaning or "").strip()):
             raise UserError(
