@@ -5,6 +5,7 @@ from . import stock_warehouse
 from . import res_config_settings
 from . import lot_traceability_export
 from . import lot_traceability_export_events
+from . import lot_traceability_export_epcis
 from . import stock_lot_genealogy
 from . import lot_traceability_export_costing
 from . import lot_traceability_export_recall

@@ -336,6 +336,9 @@ class LotTraceabilityExport(models.Model):
             cr.execute("SET TRANSACTION READ ONLY")
             # the export's sort of every event stays in memory rather than spilling to disk
             cr.execute("SET LOCAL work_mem = '64MB'")
+            # Compiling an export's plan (hundreds of expressions, estimated costly because it reads
+            # every event) took longer than running it: 4.3 of 6.8 s for 100,000 FSMA rows.
+            cr.execute("SET LOCAL jit = off")
             cr.execute("SELECT pg_is_in_recovery(), current_setting('transaction_read_only')")
             in_recovery, read_only = cr.fetchone()
             if read_only != "on":  # never export from a transaction that could write

@@ -288,12 +288,45 @@ class LotTraceabilityExport(models.Model):
             conditions.append(SQL("sml.product_id = ANY(%s)", params["product_ids"]))
         if params["ftl_only"]:
             conditions.append(SQL("pt.lot_traceability_ftl"))
-        # The events are chosen and sorted on narrow rows first; names, documents and the inputs of
-        # transformations are then joined in that order (nested loops keep it, no second sort).
+        # The events are chosen and sorted on narrow rows first (one scan, one sort); the names,
+        # documents and inputs of each are then read by index lookups in a nested loop (the LATERAL
+        # subqueries, kept from being flattened into hash joins by OFFSET 0), which keeps that order:
+        # no second sort of wide rows, and rows stream out while PostgreSQL still reads the next ones
+        # (a final sort made the export wait for the whole result before its first row).
         return SQL(
             """
-            WITH events AS MATERIALIZED (
-                SELECT sml.id, sml.date, sml.move_id, sml.lot_id, src.usage AS from_usage, dst.usage AS to_usage,
+            SELECT e.id,
+                   e.date,
+                   (e.date AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s,
+                   CASE WHEN e.from_usage IN ('supplier', 'customer') THEN 'receiving'
+                        WHEN e.to_usage IN ('customer', 'supplier') THEN 'shipping'
+                        ELSE 'transformation' END,
+                   e.from_usage,
+                   e.to_usage,
+                   e.lot_id,
+                   docs.lot_name,
+                   e.product_id,
+                   e.quantity,
+                   e.product_uom_id,
+                   COALESCE(docs.picking_partner_id, e.move_partner_id),
+                   e.warehouse_id,
+                   e.company_id,
+                   docs.picking_name,
+                   e.reference,
+                   docs.purchase_name,
+                   docs.sale_name,
+                   docs.production_name,
+                   docs.unbuild_name,
+                   docs.source_warehouse_id,
+                   COALESCE(docs.lot_company_id, e.company_id),
+                   docs.expiration_date,
+                   docs.production_date,
+                   inputs.items
+              FROM (
+                SELECT sml.id, sml.date, sml.lot_id, sml.product_id, sml.quantity, sml.product_uom_id,
+                       sml.company_id, sml.picking_id, m.partner_id AS move_partner_id, m.reference,
+                       m.purchase_line_id, m.sale_line_id, m.production_id, m.unbuild_id,
+                       src.usage AS from_usage, dst.usage AS to_usage,
                        COALESCE(CASE WHEN dst.usage = 'internal' THEN dst.warehouse_id END, src.warehouse_id,
                                 pt_type.warehouse_id) AS warehouse_id
                   FROM stock_move_line sml
@@ -306,67 +339,47 @@ class LotTraceabilityExport(models.Model):
                  WHERE %(where)s
               ORDER BY sml.date, sml.id
                        %(limit)s
-            )
-            SELECT sml.id,
-                   sml.date,
-                   (sml.date AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s,
-                   CASE WHEN e.from_usage IN ('supplier', 'customer') THEN 'receiving'
-                        WHEN e.to_usage IN ('customer', 'supplier') THEN 'shipping'
-                        ELSE 'transformation' END,
-                   e.from_usage,
-                   e.to_usage,
-                   sml.lot_id,
-                   lot.name,
-                   sml.product_id,
-                   sml.quantity,
-                   sml.product_uom_id,
-                   COALESCE(p.partner_id, m.partner_id),
-                   e.warehouse_id,
-                   sml.company_id,
-                   p.name,
-                   m.reference,
-                   po.name,
-                   so.name,
-                   mo.name,
-                   ub.name,
-                   COALESCE(origin_type.warehouse_id, origin_location.warehouse_id),
-                   COALESCE(lot.company_id, sml.company_id),
-                   lot.expiration_date,
-                   lot.production_date,
-                   inputs.items
-              FROM events e
-              JOIN stock_move_line sml ON sml.id = e.id
-              JOIN stock_move m ON m.id = e.move_id
-              JOIN stock_lot lot ON lot.id = e.lot_id
-         LEFT JOIN stock_picking p ON p.id = sml.picking_id
-         LEFT JOIN purchase_order_line pol ON pol.id = m.purchase_line_id
-         LEFT JOIN purchase_order po ON po.id = pol.order_id
-         LEFT JOIN sale_order_line sol ON sol.id = m.sale_line_id
-         LEFT JOIN sale_order so ON so.id = sol.order_id
-         LEFT JOIN mrp_production mo ON mo.id = m.production_id
-         LEFT JOIN mrp_unbuild ub ON ub.id = m.unbuild_id
-         LEFT JOIN mrp_production origin_mo ON origin_mo.id = lot.origin_production_id
-         LEFT JOIN stock_picking_type origin_type ON origin_type.id = origin_mo.picking_type_id
-         LEFT JOIN stock_picking origin_picking ON origin_picking.id = lot.origin_picking_id
-         LEFT JOIN stock_location origin_location ON origin_location.id = origin_picking.location_dest_id
+              ) e
+        CROSS JOIN LATERAL (
+                SELECT lot.name AS lot_name, lot.company_id AS lot_company_id, lot.expiration_date,
+                       lot.production_date, p.name AS picking_name, p.partner_id AS picking_partner_id,
+                       po.name AS purchase_name, so.name AS sale_name, mo.name AS production_name,
+                       ub.name AS unbuild_name,
+                       COALESCE(origin_type.warehouse_id, origin_location.warehouse_id) AS source_warehouse_id
+                  FROM stock_lot lot
+             LEFT JOIN stock_picking p ON p.id = e.picking_id
+             LEFT JOIN purchase_order_line pol ON pol.id = e.purchase_line_id
+             LEFT JOIN purchase_order po ON po.id = pol.order_id
+             LEFT JOIN sale_order_line sol ON sol.id = e.sale_line_id
+             LEFT JOIN sale_order so ON so.id = sol.order_id
+             LEFT JOIN mrp_production mo ON mo.id = e.production_id
+             LEFT JOIN mrp_unbuild ub ON ub.id = e.unbuild_id
+             LEFT JOIN mrp_production origin_mo ON origin_mo.id = lot.origin_production_id
+             LEFT JOIN stock_picking_type origin_type ON origin_type.id = origin_mo.picking_type_id
+             LEFT JOIN stock_picking origin_picking ON origin_picking.id = lot.origin_picking_id
+             LEFT JOIN stock_location origin_location ON origin_location.id = origin_picking.location_dest_id
+                 WHERE lot.id = e.lot_id
+                OFFSET 0
+              ) docs
          LEFT JOIN LATERAL (
                 SELECT json_agg(json_build_array(input_lot.name, component.quantity, component.product_uom_id,
                                                  component.product_id)
                                 ORDER BY input_lot.name, component.id) AS items
                   FROM stock_move_line component
                   JOIN stock_lot input_lot ON input_lot.id = component.lot_id
-                 WHERE component.state = 'done'
+                 WHERE e.from_usage = 'production'
+                   AND component.state = 'done'
                    AND component.id IN (
                         SELECT rel.produce_line_id FROM stock_move_line_consume_rel rel
-                         WHERE rel.consume_line_id = e.id AND m.unbuild_id IS NULL
+                         WHERE rel.consume_line_id = e.id AND e.unbuild_id IS NULL
                      UNION ALL
                         SELECT unbuilt_line.id
                           FROM stock_move unbuilt
                           JOIN stock_location unbuilt_dest
                             ON unbuilt_dest.id = unbuilt.location_dest_id AND unbuilt_dest.usage = 'production'
                           JOIN stock_move_line unbuilt_line ON unbuilt_line.move_id = unbuilt.id
-                         WHERE unbuilt.unbuild_id = m.unbuild_id)
-              ) inputs ON e.from_usage = 'production'
+                         WHERE unbuilt.unbuild_id = e.unbuild_id)
+              ) inputs ON TRUE
           ORDER BY e.date, e.id
             """,
             tz=params["tz"],
@@ -536,138 +549,3 @@ class LotTraceabilityExport(models.Model):
                 )
             )
         return warnings
-
-    # ------------------------------------------------------------------
-    # EPCIS 2.0
-    # ------------------------------------------------------------------
-
-    def _get_fallback_class_prefix(self):
-        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "http://localhost")
-        return f"{base_url.rstrip('/')}/lot_traceability/class/"
-
-    @api.model
-    def _export_epcis(self, params, path, progress):
-        """Write the events as a GS1 EPCIS 2.0 JSON-LD ``EPCISDocument`` into ``path``."""
-        lookups = ExportLookups(self.env, params)
-        company = lookups.companies[params["company_id"]]
-        fallback_prefix = self._get_fallback_class_prefix()
-        without_gtin = {}
-        classes = {}
-
-        def epc_class(product_id, lot_name, prefix_length):
-            key = (product_id, lot_name)
-            if key in classes:
-                return classes[key]
-            product = lookups.products[product_id]
-            if product["gtin"] and epcis.is_gs1_lot(lot_name):
-                value = epcis.lgtin_class(product["gtin"], lot_name, prefix_length)
-            else:
-                without_gtin.setdefault(product["description"], None)
-                value = f"{fallback_prefix}{product_id}/{epcis.escape_epc_component(lot_name)}"
-            if len(classes) >= 20000:  # a cache, not a copy of every lot
-                classes.clear()
-            classes[key] = value
-            return value
-
-        def bt_uri(gln, number):
-            if gln:
-                return f"urn:epcglobal:cbv:bt:{gln}:{epcis.escape_epc_component(number)}"
-            return f"{fallback_prefix.replace('/class/', '/document/')}{epcis.escape_epc_component(number)}"
-
-        company_gln = lookups.partners[company["partner_id"]]["gln"]
-        header = {"sender": epcis.pgln(company_gln, company["prefix_length"])} if company_gln else {}
-        rows = 0
-        with open(path, "w", encoding="utf-8") as stream:
-            writer = epcis.EPCISDocumentWriter(
-                stream, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"), header=header
-            )
-            for batch in self._stream_rows(self._get_event_query(params), prepare=lookups.prefetch):
-                for row in batch:
-                    prefix_length = lookups.companies[row[COMPANY_ID]]["prefix_length"]
-                    event = self._prepare_epcis_event(row, lookups, prefix_length, epc_class, bt_uri, company_gln)
-                    writer.add(event, utc_time=epcis.format_utc_time(row[DATE_UTC]))
-                rows += len(batch)
-                progress(rows)
-            writer.close()
-        return {
-            "rows": rows,
-            "warnings": self._get_export_warnings(lookups, params, products_without_gtin=without_gtin),
-        }
-
-    @api.model
-    def _prepare_epcis_event(self, row, lookups, prefix_length, epc_class, bt_uri, company_gln):
-        """The EPCIS event (dict, in the JSON-LD form) of an event row."""
-        offset = epcis.format_offset(row[DATE_UTC], row[DATE_LOCAL])
-        uom_codes = lookups.uom_codes
-        element = {"epcClass": epc_class(row[PRODUCT_ID], row[LOT_NAME], prefix_length), "quantity": row[QUANTITY]}
-        if row[UOM_ID] in uom_codes:
-            element["uom"] = uom_codes[row[UOM_ID]]
-        site_gln = lookups.site_gln(row[WAREHOUSE_ID], row[COMPANY_ID])
-        partner = lookups.partners.get(row[PARTNER_ID]) or {}
-        event = {"eventID": "", "type": "ObjectEvent"}
-        event["eventTime"] = epcis.format_time(row[DATE_LOCAL], offset)
-        event["eventTimeZoneOffset"] = offset
-        kind, number = self._get_reference(row)
-        transactions = []
-        if row[EVENT] == "transformation":
-            event["type"] = "TransformationEvent"
-            inputs = []
-            for item in row[INPUTS] or ():
-                input_element = {
-                    "epcClass": epc_class(item[INPUT_PRODUCT], item[INPUT_LOT], prefix_length),
-                    "quantity": item[INPUT_QUANTITY],
-                }
-                if item[INPUT_UOM] in uom_codes:
-                    input_element["uom"] = uom_codes[item[INPUT_UOM]]
-                inputs.append(input_element)
-            event["inputQuantityList"] = inputs
-            event["outputQuantityList"] = [element]
-            event["bizStep"] = "commissioning"
-            event["disposition"] = "active"
-            transactions.append(("prodorder", row[UNBUILD_NAME] or row[PRODUCTION_NAME] or number))
-        else:
-            event["epcList"] = []
-            event["quantityList"] = [element]
-            event["action"] = "OBSERVE"
-            if row[EVENT] == "receiving":
-                event["bizStep"], event["disposition"] = "receiving", "in_progress"
-                if row[PURCHASE_NAME]:
-                    transactions.append(("po", row[PURCHASE_NAME]))
-                transactions.append(("rma" if kind == "customer_return" else "recadv", row[PICKING_NAME] or number))
-            else:
-                event["bizStep"], event["disposition"] = "shipping", "in_transit"
-                if row[SALE_NAME]:
-                    transactions.append(("po", row[SALE_NAME]))
-                transactions.append(("desadv", row[PICKING_NAME] or number))
-        if site_gln:
-            location = {"id": epcis.sgln(site_gln, prefix_length)}
-            event["readPoint"] = location
-            event["bizLocation"] = location
-        event["bizTransactionList"] = [
-            {"type": kind_, "bizTransaction": bt_uri(company_gln, value)} for kind_, value in transactions if value
-        ]
-        if row[EVENT] != "transformation" and partner.get("gln") and site_gln:
-            theirs = {
-                "owning_party": epcis.pgln(partner["gln"], prefix_length),
-                "location": epcis.sgln(partner["gln"], prefix_length),
-            }
-            ours = {
-                "owning_party": epcis.pgln(site_gln, prefix_length),
-                "location": epcis.sgln(site_gln, prefix_length),
-            }
-            sources, destinations = (theirs, ours) if row[EVENT] == "receiving" else (ours, theirs)
-            event["sourceList"] = [{"type": key, "source": value} for key, value in sources.items()]
-            event["destinationList"] = [{"type": key, "destination": value} for key, value in destinations.items()]
-        if row[EVENT] == "transformation":
-            ilmd = {"cbvmda:lotNumber": row[LOT_NAME]}
-            if row[EXPIRATION_DATE]:
-                ilmd["cbvmda:itemExpirationDate"] = self._local_date(row[EXPIRATION_DATE], row)
-            if row[PRODUCTION_DATE]:
-                ilmd["gs1:productionDate"] = self._local_date(row[PRODUCTION_DATE], row)
-            event["ilmd"] = ilmd
-        return event
-
-    @api.model
-    def _local_date(self, value, row):
-        # The row's own offset (UTC to local at the event) is close enough for a date of the lot.
-        return (value + (row[DATE_LOCAL] - row[DATE_UTC])).date().isoformat()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import jsonschema
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..tools import epcis
 from .common import ExportCommon
@@ -121,3 +121,46 @@ class TestExportEpcis(ExportCommon):
         self.assertNotIn("readPoint", received)
         self.assertNotIn("sourceList", received)
         self.assertNotIn("sender", document)
+
+    def test_every_event_id_is_the_gs1_event_hash_of_the_event_as_written(self):
+        """The export builds each event's hash string along with the event (from cached parts): it must
+        give the same ID as the hash of the event read back, for every shape the export writes."""
+        self.customer.lot_traceability_gln = "4000001000005"
+        self.warehouse.lot_traceability_gln = "9506000000015"
+        self._return(self.delivery, 5)
+        unbuild_form = Form(self.env["mrp.unbuild"])
+        unbuild_form.mo_id = self.production
+        unbuild_form.product_qty = 10
+        unbuild_form.save().action_unbuild()
+        self._receive(self.milk, 7.25, lot_name="MILK (2)/A")  # a lot code EPC URIs percent-encode
+        self.milk.barcode = False  # and one product identified by the fallback class
+
+        export = self._export("epcis", ftl_only=False)
+
+        self.assertEqual(export.state, "done", export.error_message)
+        document = self._read_epcis(export)
+        jsonschema.validators.Draft7Validator(self._load_schema()).validate(document)
+        events = document["epcisBody"]["eventList"]
+        shapes = {
+            (event["type"], event["bizStep"], *(transaction["type"] for transaction in event["bizTransactionList"]))
+            for event in events
+        }
+        self.assertEqual(
+            shapes,
+            {
+                ("ObjectEvent", "receiving", "recadv"),
+                ("ObjectEvent", "receiving", "po", "recadv"),
+                ("ObjectEvent", "receiving", "rma"),
+                ("TransformationEvent", "commissioning", "prodorder"),
+                ("ObjectEvent", "commissioning", "prodorder"),  # made from untracked components only
+                ("ObjectEvent", "shipping", "desadv"),
+                ("ObjectEvent", "shipping", "po", "desadv"),
+            },
+        )
+        commissioned = next(event for event in events if event["bizStep"] == "commissioning" and "action" in event)
+        self.assertEqual(commissioned["action"], "ADD")
+        self.assertIn("cbvmda:lotNumber", commissioned["ilmd"])
+        self.assertTrue(any("sourceList" in event and "ilmd" not in event for event in events))
+        for event in events:
+            self.assertEqual(event["eventID"], epcis.event_hash_id(event), event)
+        self.assertEqual(len({event["eventID"] for event in events}), len(events))

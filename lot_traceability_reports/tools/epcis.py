@@ -142,14 +142,15 @@ def format_offset(utc_value, local_value):
 # ----------------------------------------------------------------------
 
 
-def _canonical_number(value):
+def canonical_number(value):
+    """A quantity as the algorithm writes it: an integer without decimals."""
     number = float(value)
     if int(number) == number:
         return str(int(number))
     return str(number)
 
 
-def _canonical_uri(value):
+def canonical_uri(value):
     """EPC URNs as GS1 Digital Link URIs, as the canonical form of the algorithm asks."""
     match = LGTIN.fullmatch(value)
     if match:
@@ -180,8 +181,8 @@ def _quantity_list(name, elements):
         return ""
     parts = []
     for element in elements:
-        part = f"quantityElementepcClass={_canonical_uri(element['epcClass'])}"
-        part += f"quantity={_canonical_number(element['quantity'])}"
+        part = f"quantityElementepcClass={canonical_uri(element['epcClass'])}"
+        part += f"quantity={canonical_number(element['quantity'])}"
         if element.get("uom"):
             part += f"uom={element['uom']}"
         parts.append(part)
@@ -190,7 +191,7 @@ def _quantity_list(name, elements):
 
 def _typed_list(name, key, elements, vocabulary):
     parts = sorted(
-        (f"type={vocabulary}{element['type']}" if element.get("type") else "") + f"{key}={_canonical_uri(element[key])}"
+        (f"type={vocabulary}{element['type']}" if element.get("type") else "") + f"{key}={canonical_uri(element[key])}"
         for element in elements
     )
     return name + "".join(parts)
@@ -216,7 +217,7 @@ def event_pre_hash(event, utc_time=None):
         parts.append(f"disposition={CBV_WEB_VOCABULARY['disposition']}{event['disposition']}")
     for name in ("readPoint", "bizLocation"):
         if event.get(name):
-            parts.append(f"{name}id={_canonical_uri(event[name]['id'])}")
+            parts.append(f"{name}id={canonical_uri(event[name]['id'])}")
     # The fields without a place in the canonical order come last, sorted by their text.
     others = []
     if event.get("bizTransactionList"):
@@ -275,9 +276,13 @@ class EPCISDocumentWriter:
         # The body is opened by hand so that events can follow one at a time.
         stream.write(opening[:-1] + ', "epcisBody": {"eventList": [\n')
 
-    def add(self, event, utc_time=None):
-        """Write an event; ``utc_time`` as in ``event_pre_hash``."""
-        event["eventID"] = event_hash_id(event, utc_time)
+    def add(self, event, utc_time=None, pre_hash=None):
+        """Write an event with its ID: the hash of ``pre_hash`` when the caller built the event's
+        pre-hash string along with it, else of ``event_pre_hash(event, utc_time)``."""
+        if pre_hash is None:
+            event["eventID"] = event_hash_id(event, utc_time)
+        else:
+            event["eventID"] = f"ni:///sha-256;{hashlib.sha256(pre_hash.encode()).hexdigest()}?ver=CBV2.0"
         if self.events:
             self.stream.write(",\n")
         self.stream.write(json.dumps(event, ensure_ascii=False))

@@ -2,11 +2,13 @@
 
 For each size (the first N critical tracking events of the database, by date) and each export, a
 fresh process runs the export job as the cron does (``action_run``: read-only transaction,
-server-side cursor, file, attachment) and reports its rows/s and the peak RSS of the process; then,
-in the same process, the bare writer writes the same rows, fetched into memory first (the cells
-our FSMA export wrote, through xlsxwriter in constant-memory mode; the events our EPCIS export
-wrote, through ``json``), and its rows/s. Nothing is committed (the files the rolled-back jobs left
-in the filestore are garbage-collected). The last line printed is
+server-side cursor, file, attachment) twice and reports its rows/s (the better run) and the peak
+RSS of the process; then, in the same process, the bare writer writes the same rows, fetched into
+memory first, and its rows/s (the better of two runs): the cells our FSMA export wrote, through
+xlsxwriter in constant-memory mode; the events our EPCIS export wrote, through ``json``, each with
+the event ID of the format (GS1's event hash, computed from the event in memory), and, for
+comparison, ``json`` alone (``json_only_rows_s``). Nothing is committed (the files the rolled-back
+jobs left in the filestore are garbage-collected). The last line printed is
     export rows=<n> ours_rows_s=<x> bare_rows_s=<y> ratio=<x/y> peak_mb=<m>
 for the largest FSMA 204 export.
 
@@ -73,7 +75,10 @@ def run_one(args):
         fsma204.Fsma204Writer.add, epcis.EPCISDocumentWriter.add = capture_fsma, capture_epcis
         job = exports.create({"export_type": args.type, "ftl_only": False})
         env.flush_all()
+        started = time.perf_counter()
         job.action_run()
+        # The better of the two runs (the second one also keeps the rows, a list append per row).
+        ours_s = min(ours_s, time.perf_counter() - started)
         if job.state != "done" or len(captured) != rows:
             raise SystemExit(f"capturing the rows failed: {job.error_message}")
         cr.rollback()
@@ -82,13 +87,21 @@ def run_one(args):
         env["ir.attachment"]._gc_file_store_unsafe()
         cr.commit()
 
+    bare_s = json_only_s = None
     with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
-        if args.type == "fsma204":
-            bare_fsma(os.path.join(folder, "bare.xlsx"), captured)
-        else:
-            bare_json(os.path.join(folder, "bare.jsonld"), captured)
-        bare_s = time.perf_counter() - started
+        for _run in range(2):  # the better of two runs, as for ours
+            started = time.perf_counter()
+            if args.type == "fsma204":
+                bare_fsma(os.path.join(folder, "bare.xlsx"), captured)
+            else:
+                bare_json(os.path.join(folder, "bare.jsonld"), captured)
+            elapsed = time.perf_counter() - started
+            bare_s = elapsed if bare_s is None else min(bare_s, elapsed)
+            if args.type == "epcis":
+                started = time.perf_counter()
+                bare_json(os.path.join(folder, "json.jsonld"), captured, with_ids=False)
+                elapsed = time.perf_counter() - started
+                json_only_s = elapsed if json_only_s is None else min(json_only_s, elapsed)
     print(
         json.dumps(
             {
@@ -97,6 +110,7 @@ def run_one(args):
                 "rows": rows,
                 "ours_s": ours_s,
                 "bare_s": bare_s,
+                "json_only_s": json_only_s,
                 "peak_mb": ours_peak,
                 "start_mb": before_mb,
                 "file_mb": file_mb,
@@ -122,11 +136,18 @@ def bare_fsma(path, rows):
     workbook.close()
 
 
-def bare_json(path, events):
-    """``json`` writing the same events (with their IDs) as one document."""
+def bare_json(path, events, with_ids=True):
+    """The bare EPCIS writer: ``json`` writing the same events as one document, each with the event
+    ID the format asks for (CBV 2.0 8.9.2: GS1's event hash of the event, computed from the event in
+    memory by ``epcis.event_hash_id``, which gives the IDs of GS1's reference implementation), or
+    ``json`` alone (``with_ids=False``: the events as our export wrote them, IDs included)."""
+    from odoo.addons.lot_traceability_reports.tools import epcis
+
     with open(path, "w", encoding="utf-8") as stream:
         stream.write('{"type": "EPCISDocument", "epcisBody": {"eventList": [\n')
         for index, event in enumerate(events):
+            if with_ids:
+                event["eventID"] = epcis.event_hash_id(event)
             if index:
                 stream.write(",\n")
             stream.write(json.dumps(event, ensure_ascii=False))
@@ -167,7 +188,13 @@ def main():
                 f"export type={export_type} size={size} rows={result['rows']} ours_s={result['ours_s']:.2f} "
                 f"ours_rows_s={ours:.0f} bare_rows_s={bare:.0f} ratio={ours / bare:.2f} "
                 f"peak_mb={result['peak_mb']:.1f} start_mb={result['start_mb']:.1f} file_mb={result['file_mb']:.1f} "
-                f"read={result['read_source']}",
+                f"read={result['read_source']}"
+                + (
+                    f" json_only_rows_s={result['rows'] / result['json_only_s']:.0f}"
+                    f" ratio_json_only={ours / (result['rows'] / result['json_only_s']):.2f}"
+                    if result.get("json_only_s")
+                    else ""
+                ),
                 flush=True,
             )
     for export_type in args.types.split(","):
