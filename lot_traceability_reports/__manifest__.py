@@ -37,6 +37,7 @@
         ],
         "web.assets_tests": [
             "lot_traceability_reports/static/tests/tours/genealogy_tour.js",
+            "lot_traceability_reports/static/tests/tours/compliance_export_tour.js",
         ],
     },
     "demo": [
