@@ -34,10 +34,12 @@
     "assets": {
         "web.assets_backend": [
             "lot_traceability_reports/static/src/genealogy/*",
+            "lot_traceability_reports/static/src/lot_control_dashboard.*",
         ],
         "web.assets_tests": [
             "lot_traceability_reports/static/tests/tours/genealogy_tour.js",
             "lot_traceability_reports/static/tests/tours/compliance_export_tour.js",
+            "lot_traceability_reports/static/tests/tours/lot_control_dashboard_tour.js",
         ],
     },
     "demo": [

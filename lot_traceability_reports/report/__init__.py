@@ -5,3 +5,4 @@ from . import stock_lot_expiry_report
 from . import stock_lot_supplier_quality_report
 from . import stock_lot_qc_failure_report
 from . import stock_lot_control_kpi
+from . import stock_lot_control_kpi_dashboard

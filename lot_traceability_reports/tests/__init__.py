@@ -7,4 +7,5 @@ from . import test_genealogy
 from . import test_documents
 from . import test_export_costing_recall
 from . import test_lot_control_kpi
+from . import test_lot_control_dashboard
 from . import test_compliance_tour

@@ -170,7 +170,7 @@ class TestLotControlKpiRelease(LotControlKpiCommon):
         self.assertEqual(figures["__count"], 3)
         self.assertEqual(figures["pending_count"], 1)
         self.assertAlmostEqual(figures["days_to_release"], (3.5 + 1) / 2)
-        row = self.env["stock.lot.control.kpi"].search([("lot_id", "=", released.id)])
+        row = self.env["stock.lot.control.kpi"].search([("lot_id", "=", released.id), ("kpi", "=", "release")])
         self.assertEqual((row.date, row.res_model, row.res_id), (datetime(2026, 3, 4, 21, 0), "stock.lot", released.id))
 
     def test_stock_user_reads_own_company_only(self):
