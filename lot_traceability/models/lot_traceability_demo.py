@@ -1,13 +1,25 @@
+from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
+from odoo.tools import SQL
 
 from ..tools import gs1
+from ..tools.server_write import server_write
+from .stock_lot_qc_signature import QC_TRANSITIONS
+
+# The demo history's last lot, left at risk of expiring unsold, is made this many days before the install, at this
+# hour (UTC): the day of the install is found from it (_get_demo_history_day).
+DEMO_AT_RISK_MADE = (17, 8)
 
 
 class LotTraceabilityDemo(models.AbstractModel):
     """Builds the demo's operations through the same server API users go through, so the
-    demo database has real quants, supplier lots, lot origins and a genealogy to trace."""
+    demo database has real quants, supplier lots, lot origins and a genealogy to trace.
+
+    The demo history (``_create_demo_history``) adds six months of it, back-dated: see there.
+    """
 
     _name = "lot.traceability.demo"
     _description = "Lot Traceability Demo Data"
@@ -307,3 +319,653 @@ class LotTraceabilityDemo(models.AbstractModel):
         picking.move_ids.picked = True
         picking.button_validate()
         return picking
+
+    # ------------------------------------------------------------------
+    # Demo history: six months of operations, back-dated (demo data only)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _create_demo_history(self):
+        """Six months of the dairy's life before today, so that every lot control figure has real numbers.
+
+        Every month (``i`` = 1 for the oldest, 6 for the last): Alpine Dairy delivers raw milk and milk powder,
+        Sunvale Orchards apple puree and cane sugar; two manufacturing orders make apple yogurt from them
+        (lots ``Y{i}A`` 1,500 and ``Y{i}B`` 1,000 cups); five deliveries ship the yogurt to the three customers,
+        City Bakery also buying the month's milk powder once QA signed its release (2 to 5 days after receipt).
+        And, month by month:
+
+        - 1: a delivery to City Bakery takes lot B while lot A still waits (out of FEFO order);
+        - 2: inventory count of the milk, puree and sugar lots, no difference;
+        - 3: 400 L of milk received, 25 L left over, expired and scrapped; a delivery out of FEFO order again;
+        - 4: count of the yogurt lot A (12 cups short: broken) and of the sugar (no difference);
+        - 5: lot B sells slowly: 500 cups on hand when it enters its alert window, 300 sold in it, 200 scrapped
+          once expired;
+        - 6: count of the milk (no difference) and of the yogurt lot A (6 cups found).
+
+        Then, 17 days ago, a last lot (1,500 cups, 300 shipped to Fresh Market) is put on hold two days later,
+        when Fresh Market complains; ``_create_demo_history_release`` releases it once today's demo deliveries
+        are made, too late to sell it all before its removal date: the expiry-risk forecast suggests a markdown.
+        The recall addon adds recalls and complaints on these lots.
+
+        How: every operation goes through the server API now, lot dates relative to now, one batch per kind
+        (receipts, counts, manufacturing orders, QC signatures, deliveries, scraps: the quantities allow it);
+        then ``_demo_history_backdate`` moves each document, its moves, move lines, valuation layers and
+        messages to its date with SQL, and the lots' dates by the same span (demo data only: the ORM stamps
+        done moves with now). Signatures are recorded with their date (``_demo_sign``), so their hash chains
+        verify. Runs before today's demo operations, which find no stock left from the history but the held
+        lot, and only once.
+        """
+        if self.env.ref("lot_traceability.demo_lot_yogurt_at_risk", raise_if_not_found=False):
+            return self.env["stock.lot"]
+        plan = self._get_demo_history_plan()
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        warehouse.in_type_id.use_create_lots = True
+        dates = defaultdict(dict)  # model -> {record id: date}
+        lots = {}
+        self._demo_receive(plan["receipts"], lots, dates)
+        # Raw lots are counted before production uses them up, yogurt lots once made.
+        raw_counts = [count for count in plan["counts"] if count[1] in lots]
+        self._demo_count(raw_counts, lots, dates)
+        self._demo_produce(plan["productions"], lots, dates)
+        self._demo_count([count for count in plan["counts"] if count not in raw_counts], lots, dates)
+        signatures = sorted(plan["signatures"], key=lambda signature: signature[0])
+        for date, key, decision, meaning, measurements in signatures:
+            if decision == "release":
+                self._demo_sign(lots[key], decision, meaning, date, measurements)
+        self._demo_deliver(plan["deliveries"], lots, dates)
+        self._demo_scrap(plan["scraps"], lots, dates)
+        for date, key, decision, meaning, measurements in signatures:
+            if decision != "release":
+                self._demo_sign(lots[key], decision, meaning, date, measurements)
+        self._demo_history_backdate(dates)
+        self.env["ir.model.data"]._update_xmlids(
+            [
+                {"xml_id": f"lot_traceability.{name}", "record": lots[key], "noupdate": True}
+                for name, key in (
+                    ("demo_lot_yogurt_at_risk", "YX"),
+                    ("demo_lot_yogurt_near_date", "Y5B"),
+                    ("demo_lot_milk_expired", "M3"),
+                    ("demo_lot_puree_recalled", "P4"),
+                    ("demo_lot_yogurt_bitter", "Y4B"),
+                    ("demo_lot_milk_mock_recall", "M2"),
+                    ("demo_lot_puree_mock_recall", "P5"),
+                )
+            ]
+        )
+        return self.env["stock.lot"].union(*lots.values())
+
+    @api.model
+    def _get_demo_history_plan(self):
+        """The operations of the demo history (see _create_demo_history), each with its date (UTC):
+        receipts (supplier, lines: lot key, product, quantity, supplier lot code, days since the supplier
+        made it), productions (lot key, product, quantity, components: lot key, quantity), deliveries
+        (customer, lines: lot key, quantity, in the order they leave), counts (lot key, difference found),
+        scraps (lot key, quantity) and QC signatures (lot key, decision, meaning, check results)."""
+        ref = self.env.ref
+        milk, puree, sugar, powder, yogurt = (
+            ref(f"lot_traceability.demo_product_{name}") for name in ("milk", "puree", "sugar", "milk_powder", "yogurt")
+        )
+        alpine, sunvale = (
+            ref("lot_traceability.demo_partner_alpine_dairy"),
+            ref("lot_traceability.demo_partner_sunvale"),
+        )
+        fresh, green, bakery = (
+            ref(f"lot_traceability.demo_partner_{name}") for name in ("fresh_market", "green_basket", "city_bakery")
+        )
+        # The transaction's day: the lots' creation date, from which _demo_history_backdate shifts them.
+        midnight = self.env.cr.now().replace(hour=0, minute=0, second=0, microsecond=0)
+
+        def at(days_ago, hour):
+            return midnight - timedelta(days=days_ago) + timedelta(hours=hour)
+
+        plan = defaultdict(list)
+        release = self.env._("Approved for release")
+        for i, start in enumerate((183, 153, 123, 93, 63, 33), start=1):
+
+            def day(k, hour, start=start):
+                return at(start - k, hour)
+
+            plan["receipts"] += [
+                (
+                    day(0, 7),
+                    alpine,
+                    [
+                        (f"M{i}", milk, 400 if i == 3 else 375, f"AD-23{i}17", 1),
+                        (f"W{i}", powder, 200, f"AD-P21{i}0", 6),
+                    ],
+                ),
+                (
+                    day(0, 9),
+                    sunvale,
+                    [
+                        (f"P{i}", puree, 120 if i == 6 else 75, f"SV/B-76{i}0", 14),
+                        (f"S{i}", sugar, 40 if i == 6 else 25, f"SV/S-108{i}", 30),
+                    ],
+                ),
+            ]
+            plan["productions"] += [
+                (day(1, 8), f"Y{i}A", yogurt, 1500, [(f"M{i}", 225), (f"P{i}", 45), (f"S{i}", 15)]),
+                (day(5, 8), f"Y{i}B", yogurt, 1000, [(f"M{i}", 150), (f"P{i}", 30), (f"S{i}", 10)]),
+            ]
+            plan["signatures"].append(
+                (
+                    day((2, 3, 4, 2, 5, 3)[i - 1], 16),
+                    f"W{i}",
+                    "release",
+                    release,
+                    {"Moisture": 3.1, "Salmonella": "Absent"},
+                )
+            )
+            plan["deliveries"] += [
+                (day(2, 14), fresh, [(f"Y{i}A", 600)]),
+                (day(8, 14), green, [(f"Y{i}B" if i == 3 else f"Y{i}A", 500)]),
+                (
+                    day(12, 14),
+                    bakery,
+                    # Lot A's last cups: 400, or what the counts of months 4 and 6 left.
+                    [(f"Y{i}B" if i == 1 else f"Y{i}A", {4: 388, 6: 406}.get(i, 400)), (f"W{i}", 200)],
+                ),
+                (day(15, 14), fresh, {1: [("Y1A", 400), ("Y1B", 100)], 3: [("Y3A", 500)]}.get(i, [(f"Y{i}B", 500)])),
+                # Month 5: 300 cups of lot B sold in its alert window; month 6: lot B sold out before the last
+                # lot of the history is made.
+                (day(24, 14), green, [(f"Y{i}B", 300)])
+                if i == 5
+                else (day(16 if i == 6 else 22, 14), green, [(f"Y{i}B", 500)]),
+            ]
+        plan["counts"] = [
+            (at(149, 10), "M2", 0),
+            (at(149, 10), "P2", 0),
+            (at(149, 10), "S2", 0),
+            (at(89, 10), "Y4A", -12),
+            (at(89, 10), "S4", 0),
+            (at(29, 10), "M6", 0),
+            (at(29, 10), "Y6A", 6),
+        ]
+        plan["scraps"] = [(at(111, 9), "M3", 25), (at(29, 9), "Y5B", 200)]
+        # The lot at risk today: made 17 days ago, held after Fresh Market's complaint, released today.
+        plan["receipts"].append((at(18, 7), alpine, [("MX", milk, 225, "AD-24088", 1)]))
+        plan["productions"].append((at(*DEMO_AT_RISK_MADE), "YX", yogurt, 1500, [("MX", 225), ("P6", 45), ("S6", 15)]))
+        plan["deliveries"].append((at(16, 14), fresh, [("YX", 300)]))
+        plan["signatures"].append(
+            (at(15, 15), "YX", "hold", self.env._("Held: customer complaint of a sour taste, re-test ordered"), None)
+        )
+        return plan
+
+    @api.model
+    def _get_demo_history_day(self):
+        """Midnight (UTC) of the day the demo history was made (the install), or None without it: the history's
+        dates are counted back from it."""
+        lot = self.env.ref("lot_traceability.demo_lot_yogurt_at_risk", raise_if_not_found=False)
+        if not lot:
+            return None
+        days, hour = DEMO_AT_RISK_MADE
+        return lot.production_date - timedelta(hours=hour) + timedelta(days=days)
+
+    @api.model
+    def _create_demo_history_release(self):
+        """The held lot of the history passed its re-test: released today, after today's deliveries."""
+        lot = self.env.ref("lot_traceability.demo_lot_yogurt_at_risk", raise_if_not_found=False)
+        if not lot or lot.qc_state != "on_hold":
+            return self.env["stock.lot"]
+        return self._demo_sign(
+            lot, "release", self.env._("Re-test passed: approved for release"), fields.Datetime.now()
+        )
+
+    @api.model
+    def _demo_history_backdate(self, dates):
+        """Demo data only: move each document of the history (``dates``: model -> {id: date}) to its date with
+        SQL, with its moves, move lines, valuation layers and messages; lots to the date of the receipt or
+        order that made them, their dates shifted by the same span (exactly for lots made here, their expiry
+        counted from the moment they were made; by whole days for received lots, whose dates come from the
+        supplier), with their supplier lots and quants."""
+        self.env.flush_all()
+
+        def rows(model):
+            return SQL(
+                "SELECT * FROM unnest(%s::int[], %s::timestamp[]) AS document(id, date)",
+                list(dates[model]),
+                list(dates[model].values()),
+            )
+
+        documents = {
+            "stock_picking": ("stock.picking", ("create_date", "date", "scheduled_date", "date_done")),
+            "mrp_production": ("mrp.production", ("create_date", "date_start", "date_finished")),
+            "stock_scrap": ("stock.scrap", ("create_date", "date_done")),
+        }
+        for table, (model, columns) in documents.items():
+            self.env.execute_query(
+                SQL(
+                    "UPDATE %(table)s dated SET %(assignments)s FROM (%(rows)s) document WHERE dated.id = document.id",
+                    table=SQL.identifier(table),
+                    assignments=SQL(", ").join(SQL("%s = document.date", SQL.identifier(column)) for column in columns),
+                    rows=rows(model),
+                )
+            )
+        self.env.execute_query(
+            SQL(
+                """
+                WITH move AS (
+                    SELECT move.id, document.date
+                      FROM stock_move move
+                      JOIN (%(pickings)s) document ON document.id = move.picking_id
+                    UNION ALL
+                    SELECT move.id, document.date
+                      FROM stock_move move
+                      JOIN (%(productions)s) document
+                        ON document.id = COALESCE(move.production_id, move.raw_material_production_id)
+                    UNION ALL
+                    SELECT move.id, document.date
+                      FROM stock_move move
+                      JOIN (%(scraps)s) document ON document.id = move.scrap_id
+                    UNION ALL
+                    %(counts)s
+                ),
+                move_update AS (
+                    UPDATE stock_move SET date = move.date FROM move WHERE stock_move.id = move.id
+                ),
+                line_update AS (
+                    UPDATE stock_move_line line SET date = move.date FROM move WHERE line.move_id = move.id
+                ),
+                message AS (
+                    SELECT 'stock.picking' AS model, * FROM (%(pickings)s) pickings
+                    UNION ALL
+                    SELECT 'mrp.production', * FROM (%(productions)s) productions
+                    UNION ALL
+                    SELECT 'stock.scrap', * FROM (%(scraps)s) scraps
+                ),
+                message_update AS (
+                    UPDATE mail_message SET date = message.date
+                      FROM message
+                     WHERE mail_message.model = message.model AND mail_message.res_id = message.id
+                )
+                UPDATE stock_valuation_layer layer
+                   SET create_date = move.date
+                  FROM move
+                 WHERE layer.stock_move_id = move.id
+                """,
+                pickings=rows("stock.picking"),
+                productions=rows("mrp.production"),
+                scraps=rows("stock.scrap"),
+                counts=rows("stock.move"),
+            )
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                WITH shift AS (
+                    SELECT lot.id AS lot_id, lot.supplier_lot_id, document.date,
+                           CASE WHEN lot.origin_production_id IS NOT NULL
+                                THEN document.date - lot.create_date
+                                ELSE (document.date::date - lot.create_date::date) * INTERVAL '1 day'
+                           END AS span,
+                           document.date::date - lot.create_date::date AS days,
+                           lot.origin_production_id IS NOT NULL AS made_here
+                      FROM (%(lots)s) document
+                      JOIN stock_lot lot ON lot.id = document.id
+                ),
+                lot_update AS (
+                    UPDATE stock_lot lot
+                       SET create_date = shift.date,
+                           expiration_date = lot.expiration_date + shift.span,
+                           use_date = lot.use_date + shift.span,
+                           removal_date = lot.removal_date + shift.span,
+                           alert_date = lot.alert_date + shift.span,
+                           production_date = CASE WHEN shift.made_here THEN lot.production_date
+                                                  ELSE lot.production_date + shift.span END
+                      FROM shift
+                     WHERE lot.id = shift.lot_id
+                ),
+                supplier_lot_update AS (
+                    UPDATE stock_supplier_lot supplier_lot
+                       SET create_date = shift.date,
+                           production_date = supplier_lot.production_date + shift.days,
+                           expiration_date = supplier_lot.expiration_date + shift.days,
+                           packaging_date = supplier_lot.packaging_date + shift.days
+                      FROM shift
+                     WHERE supplier_lot.id = shift.supplier_lot_id
+                ),
+                line_update AS (
+                    UPDATE stock_move_line line
+                       SET supplier_production_date = line.supplier_production_date + shift.days,
+                           supplier_expiration_date = line.supplier_expiration_date + shift.days,
+                           supplier_packaging_date = line.supplier_packaging_date + shift.days,
+                           expiration_date = line.expiration_date + shift.span
+                      FROM shift
+                     WHERE line.lot_id = shift.lot_id
+                ),
+                -- The lots' own messages (creation), except those already dated (signatures).
+                message_update AS (
+                    UPDATE mail_message message
+                       SET date = shift.date
+                      FROM shift
+                     WHERE message.model = 'stock.lot' AND message.res_id = shift.lot_id
+                       AND message.date >= %(start)s
+                )
+                UPDATE stock_quant quant SET in_date = shift.date FROM shift WHERE quant.lot_id = shift.lot_id
+                """,
+                lots=rows("stock.lot"),
+                start=self.env.cr.now(),
+            )
+        )
+        self.env.invalidate_all()
+
+    # Operations of the demo history, each kind in one batch; ``lots`` maps the plan's lot keys to lots and
+    # ``dates`` gets the date of every document made.
+
+    @api.model
+    def _demo_receive(self, receipts, lots, dates):
+        """Receipts of supplier lots: the supplier's dates relative to today (the lots must be usable now, when
+        the history is made; shifted afterwards), the lot named from the production date it will have."""
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        receipts = sorted(receipts, key=lambda receipt: receipt[0])
+        pickings = self.env["stock.picking"].create(
+            [
+                {
+                    "picking_type_id": warehouse.in_type_id.id,
+                    "partner_id": supplier.id,
+                    "origin": self.env._("Demo purchase"),
+                    "scheduled_date": date,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": product.name,
+                                "product_id": product.id,
+                                "product_uom_qty": quantity,
+                                "product_uom": product.uom_id.id,
+                                "location_id": warehouse.in_type_id.default_location_src_id.id,
+                                "location_dest_id": warehouse.lot_stock_id.id,
+                            }
+                        )
+                        for _key, product, quantity, _code, _days in lines
+                    ],
+                }
+                for date, supplier, lines in receipts
+            ]
+        )
+        pickings.action_confirm()
+        pickings.move_ids.move_line_ids.unlink()
+        today = self.env.cr.now().date()  # the lots' creation date (UTC), which the shift counts from
+        line_vals, keys = [], []
+        for (date, _supplier, lines), picking in zip(receipts, pickings, strict=True):
+            dates["stock.picking"][picking.id] = date
+            for (key, product, quantity, code, days), move in zip(lines, picking.move_ids, strict=True):
+                produced = today - timedelta(days=days)
+                name = product._get_lot_numbering_rule()._generate_lot_names(product, [date.date() - timedelta(days)])
+                line_vals.append(
+                    {
+                        "move_id": move.id,
+                        "picking_id": picking.id,
+                        "product_id": product.id,
+                        "product_uom_id": product.uom_id.id,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                        "quantity": quantity,
+                        "lot_name": name[0],
+                        "supplier_lot_code": code,
+                        "supplier_production_date": produced,
+                        "supplier_expiration_date": produced + timedelta(days=product.expiration_time),
+                        "picked": True,
+                    }
+                )
+                keys.append((key, date))
+        move_lines = self.env["stock.move.line"].create(line_vals)
+        pickings.button_validate()
+        for (key, date), line in zip(keys, move_lines, strict=True):
+            lots[key] = line.lot_id
+            dates["stock.lot"][line.lot_id.id] = date
+        return pickings
+
+    @api.model
+    def _demo_produce(self, productions, lots, dates):
+        """Manufacturing orders started on their date, consuming the component lots given, each making a lot
+        named and dated from that date (its expiry counted from now, shifted afterwards)."""
+        productions_plan = sorted(productions, key=lambda production: production[0])
+        orders = self.env["mrp.production"].create(
+            [
+                {
+                    "product_id": product.id,
+                    "product_qty": quantity,
+                    "bom_id": product.bom_ids[:1].id,
+                    "date_start": date,
+                }
+                for date, _key, product, quantity, _components in productions_plan
+            ]
+        )
+        orders.action_confirm()
+        line_vals = []
+        for (date, key, product, quantity, components), order in zip(productions_plan, orders, strict=True):
+            lot_vals = order._prepare_stock_lot_values()
+            # From the transaction's time, the lot's create_date: shifted by (date - create_date), it expires
+            # exactly expiration_time days after the order.
+            lot_vals["expiration_date"] = self.env.cr.now() + timedelta(days=product.expiration_time)
+            order.lot_producing_id = self.env["stock.lot"].create(lot_vals)
+            order.qty_producing = quantity
+            order._set_qty_producing()
+            lots[key] = order.lot_producing_id
+            dates["mrp.production"][order.id] = date
+            dates["stock.lot"][order.lot_producing_id.id] = date
+            moves = {move.product_id: move for move in order.move_raw_ids}
+            for component_key, component_quantity in components:
+                lot = lots[component_key]
+                line_vals.append(
+                    {
+                        "move_id": moves[lot.product_id].id,
+                        "product_id": lot.product_id.id,
+                        "product_uom_id": lot.product_id.uom_id.id,
+                        "location_id": moves[lot.product_id].location_id.id,
+                        "location_dest_id": moves[lot.product_id].location_dest_id.id,
+                        "lot_id": lot.id,
+                        "quantity": component_quantity,
+                        "picked": True,
+                    }
+                )
+        orders.move_raw_ids.move_line_ids.unlink()
+        self.env["stock.move.line"].create(line_vals)
+        orders.move_raw_ids.picked = True
+        orders.button_mark_done()
+        return orders
+
+    @api.model
+    def _demo_deliver(self, deliveries, lots, dates):
+        """Deliveries of lots picked by hand (lines: lot key, quantity, in the order they leave)."""
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        customers = self.env.ref("stock.stock_location_customers")
+        deliveries = sorted(deliveries, key=lambda delivery: delivery[0])
+        quantities = []
+        for _date, _customer, lines in deliveries:
+            per_product = defaultdict(float)
+            for key, quantity in lines:
+                per_product[lots[key].product_id] += quantity
+            quantities.append(per_product)
+        pickings = self.env["stock.picking"].create(
+            [
+                {
+                    "picking_type_id": warehouse.out_type_id.id,
+                    "partner_id": customer.id,
+                    "origin": self.env._("Demo sale"),
+                    "scheduled_date": date,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": product.name,
+                                "product_id": product.id,
+                                "product_uom_qty": quantity,
+                                "product_uom": product.uom_id.id,
+                                "location_id": warehouse.lot_stock_id.id,
+                                "location_dest_id": customers.id,
+                            }
+                        )
+                        for product, quantity in per_product.items()
+                    ],
+                }
+                for (date, customer, _lines), per_product in zip(deliveries, quantities, strict=True)
+            ]
+        )
+        pickings.action_confirm()
+        pickings.move_ids.move_line_ids.unlink()
+        line_vals = []
+        for (date, _customer, lines), picking in zip(deliveries, pickings, strict=True):
+            dates["stock.picking"][picking.id] = date
+            moves = {move.product_id: move for move in picking.move_ids}
+            line_vals += [
+                {
+                    "move_id": moves[lots[key].product_id].id,
+                    "picking_id": picking.id,
+                    "product_id": lots[key].product_id.id,
+                    "product_uom_id": lots[key].product_id.uom_id.id,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "location_dest_id": customers.id,
+                    "lot_id": lots[key].id,
+                    "quantity": quantity,
+                    "picked": True,
+                }
+                for key, quantity in lines
+            ]
+        self.env["stock.move.line"].create(line_vals)
+        pickings.button_validate()
+        return pickings
+
+    @api.model
+    def _demo_count(self, counts, lots, dates):
+        """Inventory counts of lots in WH/Stock (counts: date, lot key, difference found), applied as Odoo's
+        physical inventory does: a done line of 0 when nothing differs."""
+        if not counts:
+            return self.env["stock.move"]
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", [lots[key].id for _date, key, _difference in counts]),
+                ("location_id", "=", warehouse.lot_stock_id.id),
+            ]
+        )
+        by_lot = {quant.lot_id: quant for quant in quants}
+        for _date, key, difference in counts:
+            quant = by_lot[lots[key]]
+            quant.with_context(inventory_mode=True).inventory_quantity = quant.quantity + difference
+        before = self.env["stock.move"].search([], order="id desc", limit=1).id or 0
+        quants.with_context(inventory_name=self.env._("Demo cycle count")).action_apply_inventory()
+        moves = self.env["stock.move"].search([("id", ">", before), ("is_inventory", "=", True)])
+        count_dates = {lots[key]: date for date, key, _difference in counts}
+        for move in moves:
+            dates["stock.move"][move.id] = count_dates[move.move_line_ids.lot_id]
+        return moves
+
+    @api.model
+    def _demo_scrap(self, scraps, lots, dates):
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        records = self.env["stock.scrap"].create(
+            [
+                {
+                    "product_id": lots[key].product_id.id,
+                    "product_uom_id": lots[key].product_id.uom_id.id,
+                    "lot_id": lots[key].id,
+                    "scrap_qty": quantity,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "origin": self.env._("Expired"),
+                }
+                for _date, key, quantity in scraps
+            ]
+        )
+        records.do_scrap()
+        for (date, _key, _quantity), scrap in zip(scraps, records, strict=True):
+            dates["stock.scrap"][scrap.id] = date
+        return records
+
+    @contextmanager
+    def _demo_dated(self, date, columns):
+        """Demo data only: the rows created inside the block in the tables of ``columns`` ({table: (column,
+        ...)}) get ``date`` in those columns (those left empty stay empty), for steps of the demo history made
+        at install time."""
+
+        def watermarks():
+            self.env.flush_all()
+            return self.env.execute_query(
+                SQL(
+                    "SELECT %s",
+                    SQL(", ").join(
+                        SQL("(SELECT COALESCE(MAX(id), 0) FROM %s)", SQL.identifier(table)) for table in columns
+                    ),
+                )
+            )[0]
+
+        before = watermarks()
+        yield
+        after = watermarks()
+        for (table, table_columns), low, high in zip(columns.items(), before, after, strict=True):
+            if high > low:
+                self.env.execute_query(
+                    SQL(
+                        "UPDATE %(table)s SET %(assignments)s WHERE id > %(low)s AND id <= %(high)s",
+                        table=SQL.identifier(table),
+                        assignments=SQL(", ").join(
+                            SQL(
+                                "%(column)s = CASE WHEN %(column)s IS NULL THEN NULL ELSE %(date)s END",
+                                column=SQL.identifier(column),
+                                date=date,
+                            )
+                            for column in table_columns
+                        ),
+                        low=low,
+                        high=high,
+                    )
+                )
+        self.env.invalidate_all()
+
+    @api.model
+    def _demo_sign(self, lot, decision, meaning, date, measurements=None, note=None):
+        """A QC signature of the administrator on ``lot``, made on ``date``: the values, hash and chain of
+        stock.lot.qc_sign (which signs at the present time and asks for the signer's password, which demo
+        data cannot give), the QC state set by the lot's own method, the chatter log, all dated ``date``.
+        ``measurements`` (check name prefix: value) are recorded on the lot's checks two hours before."""
+        admin = self.env.ref("base.user_admin")
+        if measurements:
+            for check in lot.with_user(admin).qc_check_ids:
+                value = next((value for name, value in measurements.items() if check.name.startswith(name)), None)
+                if isinstance(value, str):
+                    check.measured_text = value
+                elif value is not None:
+                    check.measured_value = value
+            self.env.flush_all()
+            self.env.execute_query(
+                SQL(
+                    "UPDATE stock_lot_qc_check SET performed_at = %s WHERE lot_id = %s AND performed_at IS NOT NULL",
+                    date - timedelta(hours=2),
+                    lot.id,
+                )
+            )
+            lot.qc_check_ids.invalidate_recordset(["performed_at"])
+        last = lot.sudo().qc_signature_ids.sorted("sequence")[-1:]
+        with server_write("stock.lot.qc.signature"):
+            self.env["stock.lot.qc.signature"].sudo().create(
+                {
+                    "lot_id": lot.id,
+                    "company_id": lot.company_id.id or self.env.company.id,
+                    "sequence": last.sequence + 1,
+                    "decision": decision,
+                    "meaning": meaning,
+                    "signer_id": admin.id,
+                    "signer_name": admin.name,
+                    "signed_at": date,
+                    "note": note or False,
+                    "override_reason": False,
+                    "check_snapshot": lot._get_qc_snapshot(),
+                    "previous_hash": last.hash or False,
+                }
+            )
+        labels = dict(self.env["stock.lot.qc.signature"]._fields["decision"]._description_selection(self.env))
+        with self._demo_dated(date, {"stock_lot_audit": ("date",), "mail_message": ("date",)}):
+            lot._write_qc_state(
+                QC_TRANSITIONS[decision][1],
+                reason=self.env._("%(decision)s signed by %(signer)s", decision=labels[decision], signer=admin.name),
+            )
+            lot._message_log(
+                body=self.env._(
+                    "%(decision)s signed by %(signer)s on %(time)s UTC, meaning: %(meaning)s",
+                    decision=labels[decision],
+                    signer=admin.name,
+                    time=fields.Datetime.to_string(date),
+                    meaning=meaning,
+                ),
+                author_id=admin.partner_id.id,
+            )
+        return lot

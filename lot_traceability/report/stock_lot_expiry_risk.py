@@ -8,6 +8,11 @@ DEFAULT_VALUE_THRESHOLD = 500.0
 # Suggested action rule: see the class docstring.
 MARKDOWN_SHARE = 0.5
 MARKDOWN_DAYS = 14
+# Suggested markdown percentage: see the class docstring.
+MARKDOWN_URGENT_DAYS = 7
+MARKDOWN_URGENT_POINTS = 10
+MARKDOWN_STEP = 5
+MARKDOWN_MAX_PERCENT = 50
 
 SUGGESTED_ACTIONS = [
     ("none", "None"),
@@ -32,6 +37,10 @@ class StockLotExpiryRisk(models.Model):
     - Suggested action: none when nothing is at risk; a markdown when more than half of the lot is
       at risk and it must be removed within 14 days; use in production when the product is a
       component of a bill of materials; otherwise a move to another warehouse, where it may sell.
+    - Suggested markdown (%), for a markdown only: half the share of the lot at risk (so 25 to 50 %,
+      since a markdown is suggested only when more than half of it is at risk), 10 points more when
+      the removal date is 7 days away or less (or passed), rounded to the nearest 5 %, at most 50 %.
+      E.g. 67 % at risk, removal in 10 days: 33.5 -> 35 %; 70 % at risk in 3 days: 35 + 10 = 45 %.
     """
 
     _name = "stock.lot.expiry.risk"
@@ -89,6 +98,14 @@ class StockLotExpiryRisk(models.Model):
     value_at_risk = fields.Monetary(readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     suggested_action = fields.Selection(SUGGESTED_ACTIONS, readonly=True)
+    markdown_percent = fields.Integer(
+        "Suggested Markdown (%)",
+        readonly=True,
+        aggregator="max",
+        help="For a markdown only: half the share of the lot at risk, 10 points more when the removal date is "
+        "7 days away or less, rounded to the nearest 5 %, at most 50 %. E.g. two thirds of the lot at risk, "
+        "removal in 10 days: 35 %.",
+    )
 
     @api.model
     def _get_demand_days(self):
@@ -172,31 +189,49 @@ class StockLotExpiryRisk(models.Model):
                                 lots.daily_demand * GREATEST(lots.days_until_removal, 0) - lots.earlier_quantity))
                        END AS at_risk
                   FROM lots
+            ),
+            action AS (
+                SELECT risk.*,
+                       CASE WHEN risk.at_risk <= 0 THEN 'none'
+                            WHEN risk.at_risk / risk.quantity > %(markdown_share)s
+                                 AND risk.days_until_removal <= %(markdown_days)s THEN 'markdown'
+                            WHEN risk.is_component THEN 'production'
+                            ELSE 'transfer'
+                       END AS suggested_action
+                  FROM risk
             )
             -- A stable id per lot and company (a lot without company may be on hand in several).
-            SELECT risk.lot_id::bigint * 100000 + risk.company_id AS id,
-                   risk.lot_id, risk.company_id, risk.product_id, risk.product_uom_id, risk.removal_date,
-                   risk.days_until_removal, risk.quantity AS quantity_on_hand, risk.daily_demand,
-                   CASE WHEN risk.daily_demand > 0 THEN 'demand' ELSE 'no_sales' END AS demand_status,
-                   risk.at_risk AS forecast_quantity_at_risk,
-                   risk.at_risk / risk.quantity AS at_risk_share,
-                   COALESCE(risk.unit_cost, 0) AS unit_cost,
-                   risk.at_risk * COALESCE(risk.unit_cost, 0) AS value_at_risk,
+            SELECT action.lot_id::bigint * 100000 + action.company_id AS id,
+                   action.lot_id, action.company_id, action.product_id, action.product_uom_id, action.removal_date,
+                   action.days_until_removal, action.quantity AS quantity_on_hand, action.daily_demand,
+                   CASE WHEN action.daily_demand > 0 THEN 'demand' ELSE 'no_sales' END AS demand_status,
+                   action.at_risk AS forecast_quantity_at_risk,
+                   action.at_risk / action.quantity AS at_risk_share,
+                   COALESCE(action.unit_cost, 0) AS unit_cost,
+                   action.at_risk * COALESCE(action.unit_cost, 0) AS value_at_risk,
                    company.currency_id,
-                   CASE WHEN risk.at_risk <= 0 THEN 'none'
-                        WHEN risk.at_risk / risk.quantity > %(markdown_share)s
-                             AND risk.days_until_removal <= %(markdown_days)s THEN 'markdown'
-                        WHEN risk.is_component THEN 'production'
-                        ELSE 'transfer'
-                   END AS suggested_action
-              FROM risk
-              JOIN res_company company ON company.id = risk.company_id
+                   action.suggested_action,
+                   CASE WHEN action.suggested_action = 'markdown'
+                        -- numeric: ROUND of a numeric breaks ties away from zero (27.5 gives 30)
+                        THEN LEAST(%(markdown_max)s, ROUND((
+                                 50.0 * action.at_risk / action.quantity
+                                 + CASE WHEN action.days_until_removal <= %(urgent_days)s
+                                        THEN %(urgent_points)s ELSE 0 END
+                             )::numeric / %(markdown_step)s) * %(markdown_step)s)
+                        ELSE 0
+                   END::integer AS markdown_percent
+              FROM action
+              JOIN res_company company ON company.id = action.company_id
             """,
             demand_days=demand_days,
             now=now,
             window_start=now - timedelta(days=demand_days),
             markdown_share=MARKDOWN_SHARE,
             markdown_days=MARKDOWN_DAYS,
+            markdown_max=MARKDOWN_MAX_PERCENT,
+            urgent_days=MARKDOWN_URGENT_DAYS,
+            urgent_points=MARKDOWN_URGENT_POINTS,
+            markdown_step=MARKDOWN_STEP,
         )
 
     # ------------------------------------------------------------------
@@ -243,20 +278,49 @@ class StockLotExpiryRisk(models.Model):
                     "res_id": risk.lot_id.id,
                     "activity_type_id": activity_type.id,
                     "summary": self._get_activity_summary(),
-                    "note": self.env._(
-                        "%(quantity)s %(unit)s of lot %(lot)s will not leave before its removal date on %(date)s "
-                        "at the recent demand: %(value)s at risk.",
-                        quantity=risk.forecast_quantity_at_risk,
-                        unit=risk.product_uom_id.name,
-                        lot=risk.lot_id.display_name,
-                        date=fields.Datetime.to_string(risk.removal_date),
-                        value=formatLang(self.env, risk.value_at_risk, currency_obj=risk.currency_id),
-                    ),
+                    "note": risk._get_activity_note(),
                     "user_id": (user or self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user).id,
                     "date_deadline": fields.Date.context_today(self),
                 }
             )
         return self.env["mail.activity"].sudo().create(vals_list)
+
+    def _get_activity_note(self):
+        """What the activity says: the quantity and value at risk, and the suggested action (with the markdown
+        percentage for a markdown), each sentence whole for its translation."""
+        self.ensure_one()
+        values = {
+            "quantity": self.forecast_quantity_at_risk,
+            "unit": self.product_uom_id.name,
+            "lot": self.lot_id.display_name,
+            "date": fields.Datetime.to_string(self.removal_date),
+            "value": formatLang(self.env, self.value_at_risk, currency_obj=self.currency_id),
+        }
+        if self.suggested_action == "markdown":
+            return self.env._(
+                "%(quantity)s %(unit)s of lot %(lot)s will not leave before its removal date on %(date)s at the "
+                "recent demand: %(value)s at risk. Suggested action: mark it down by %(markdown)s%%.",
+                markdown=self.markdown_percent,
+                **values,
+            )
+        if self.suggested_action == "production":
+            return self.env._(
+                "%(quantity)s %(unit)s of lot %(lot)s will not leave before its removal date on %(date)s at the "
+                "recent demand: %(value)s at risk. Suggested action: use it in production.",
+                **values,
+            )
+        if self.suggested_action == "transfer":
+            return self.env._(
+                "%(quantity)s %(unit)s of lot %(lot)s will not leave before its removal date on %(date)s at the "
+                "recent demand: %(value)s at risk. Suggested action: move it to another warehouse, where it may "
+                "sell.",
+                **values,
+            )
+        return self.env._(
+            "%(quantity)s %(unit)s of lot %(lot)s will not leave before its removal date on %(date)s "
+            "at the recent demand: %(value)s at risk.",
+            **values,
+        )
 
     @api.model
     def _get_activity_summary(self):

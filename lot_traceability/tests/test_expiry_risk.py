@@ -53,9 +53,10 @@ class TestExpiryRisk(LotTraceabilityCommon):
     def test_default_window_of_90_days_gives_one_unit_a_day(self):
         # A: 3 days x 1 = 3 leave, 7 at risk. B: 10 days x 1 = 10, all taken by A's 10: 30 at risk.
         # C: 40 days x 1 = 40, all taken by A and B (40): 40 at risk.
-        expected = {self.lot_a: (10, 7, 17.5, "markdown"), self.lot_b: (30, 30, 75, "markdown")}
-        expected[self.lot_c] = (40, 40, 100, "transfer")
-        for lot, (on_hand, at_risk, value, action) in expected.items():
+        # Markdown: A 70 % at risk / 2 = 35, removed within 7 days: + 10 = 45 %. B 100 % / 2 = 50 %, 10 days.
+        expected = {self.lot_a: (10, 7, 17.5, "markdown", 45), self.lot_b: (30, 30, 75, "markdown", 50)}
+        expected[self.lot_c] = (40, 40, 100, "transfer", 0)
+        for lot, (on_hand, at_risk, value, action, markdown) in expected.items():
             risk = self._risk(lot)
             self.assertAlmostEqual(risk.daily_demand, 1.0)
             self.assertEqual(risk.demand_status, "demand")
@@ -63,22 +64,25 @@ class TestExpiryRisk(LotTraceabilityCommon):
             self.assertAlmostEqual(risk.forecast_quantity_at_risk, at_risk, msg=lot.name)
             self.assertAlmostEqual(risk.value_at_risk, value, msg=lot.name)
             self.assertEqual(risk.suggested_action, action, lot.name)
+            self.assertEqual(risk.markdown_percent, markdown, lot.name)
 
     def test_window_of_30_days_gives_two_units_a_day(self):
         self._set_window(30)
         # A: 6 leave, 4 at risk (40%: not a markdown). B: 20 - A's 10 = 10 leave, 20 at risk (67%, 10 days).
         # C: 80 - 40 = 40 leave: nothing at risk.
+        # Markdown of B: 67 % / 2 = 33.3, removal in 10 days (no urgency): rounded to 35 %.
         expected = {
-            self.lot_a: (4, 10, "transfer"),
-            self.lot_b: (20, 50, "markdown"),
-            self.lot_c: (0, 0, "none"),
+            self.lot_a: (4, 10, "transfer", 0),
+            self.lot_b: (20, 50, "markdown", 35),
+            self.lot_c: (0, 0, "none", 0),
         }
-        for lot, (at_risk, value, action) in expected.items():
+        for lot, (at_risk, value, action, markdown) in expected.items():
             risk = self._risk(lot)
             self.assertAlmostEqual(risk.daily_demand, 2.0)
             self.assertAlmostEqual(risk.forecast_quantity_at_risk, at_risk, msg=lot.name)
             self.assertAlmostEqual(risk.value_at_risk, value, msg=lot.name)
             self.assertEqual(risk.suggested_action, action, lot.name)
+            self.assertEqual(risk.markdown_percent, markdown, lot.name)
 
     def test_no_sales_in_window_puts_everything_at_risk_without_division_error(self):
         self._set_window(10)  # nothing went out in the last 10 days
@@ -104,7 +108,19 @@ class TestExpiryRisk(LotTraceabilityCommon):
     def test_lot_past_its_removal_date_is_all_at_risk(self):
         self.lot_a.removal_date = datetime(2026, 3, 9, 9, 0)
         self._set_window(30)
-        self.assertAlmostEqual(self._risk(self.lot_a).forecast_quantity_at_risk, 10)
+        risk = self._risk(self.lot_a)
+        self.assertAlmostEqual(risk.forecast_quantity_at_risk, 10)
+        # 100 % / 2 = 50, + 10 for the removal date within 7 days (passed): 60, capped at 50 %.
+        self.assertEqual((risk.suggested_action, risk.markdown_percent), ("markdown", 50))
+
+    def test_markdown_rounds_to_the_nearest_five_percent(self):
+        # Window of 30 days (2 a day), B removed in 7.5 days: 15 - A's 10 = 5 leave, 25 at risk: 83.3 % / 2 = 41.7,
+        # more than 7 days left: rounded to 40 %.
+        self._set_window(30)
+        self.lot_b.removal_date = datetime(2026, 3, 17, 21, 0)
+        risk = self._risk(self.lot_b)
+        self.assertAlmostEqual(risk.forecast_quantity_at_risk, 25)
+        self.assertEqual((risk.suggested_action, risk.markdown_percent), ("markdown", 40))
 
     def test_lots_sold_out_are_not_listed(self):
         history = self.env["stock.lot"].search([("name", "=", "Y-HISTORY")])
@@ -124,5 +140,8 @@ class TestExpiryRisk(LotTraceabilityCommon):
         self.assertEqual(by_lot[self.lot_b.id].user_id, planner)
         self.assertTrue(by_lot[self.lot_milk.id].user_id.has_group("stock.group_stock_manager"))
         self.assertEqual(by_lot[self.lot_b.id].activity_type_id, self.env.ref("mail.mail_activity_data_warning"))
+        # What to do is in the note: B's markdown with its percentage, the milk's use in production.
+        self.assertIn("Suggested action: mark it down by 35%.", str(by_lot[self.lot_b.id].note))
+        self.assertIn("Suggested action: use it in production.", str(by_lot[self.lot_milk.id].note))
         again = risk_model._cron_schedule_expiry_risk_activities().filtered(lambda activity: activity.res_id in ours)
         self.assertFalse(again, "no second activity for the same lot")

@@ -10,3 +10,4 @@ from . import test_recall_integrity
 from . import test_gs1_resolver
 from . import test_complaints
 from . import test_incident_scope_recall
+from . import test_demo_history

@@ -1,0 +1,89 @@
+from datetime import timedelta
+
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDemoRecallHistory(TransactionCase):
+    """The recalls and complaints of the demo history (lot.traceability.demo._create_demo_recall_history),
+    checked against its plan. The test databases are installed with demo data; without it these tests fail.
+    Dates are relative to the day the demo was installed (``self.day``, midnight UTC)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.held = cls._demo_record("lot_traceability.demo_lot_yogurt_at_risk")
+        cls.day = cls.env["lot.traceability.demo"]._get_demo_history_day()
+        cls.recalled = cls._demo_record("lot_traceability.demo_lot_puree_recalled")
+        cls.recall = cls.env["stock.lot.recall"].search([("lot_ids", "in", cls.recalled.ids), ("is_mock", "=", False)])
+
+    @classmethod
+    def _demo_record(cls, xmlid):
+        record = cls.env.ref(xmlid, raise_if_not_found=False)
+        if not record:
+            raise AssertionError(
+                f"{xmlid} is missing: the database has no demo history (installed without demo data?)."
+            )
+        return record
+
+    def _at(self, days_ago, hour, minute=0):
+        return self.day - timedelta(days=days_ago) + timedelta(hours=hour, minutes=minute)
+
+    def test_two_mock_recalls_in_different_months_with_their_scope_time(self):
+        mocks = self.env["stock.lot.recall"].search([("is_mock", "=", True), ("scope_date", "<", self.day)])
+        self.assertEqual(
+            {(mock.lot_ids, mock.scope_date) for mock in mocks},
+            {
+                (self._demo_record("lot_traceability.demo_lot_milk_mock_recall"), self._at(133, 11)),
+                (self._demo_record("lot_traceability.demo_lot_puree_mock_recall"), self._at(53, 11)),
+            },
+        )
+        for mock in mocks:
+            self.assertEqual(mock.mock_state, "done")
+            self.assertGreater(mock.scope_duration_ms, 0, "the time its scope took, measured at install")
+            self.assertEqual(mock.completeness, 100)
+            self.assertTrue(mock.customer_ids, "the drill reached the customers")
+
+    def test_real_recall_notified_in_two_hours_and_acknowledged_in_two_days(self):
+        recall = self.recall
+        self.assertEqual(len(recall), 1)
+        self.assertEqual((recall.state, recall.lot_outcome), ("closed", "reject"))
+        self.assertEqual(recall.date_confirmed, self._at(69, 9))
+        self.assertEqual(recall.date_closed, self._at(62, 17))
+        shipped = {}
+        for shipment in recall.shipment_ids:
+            shipped[shipment.partner_id.name] = shipped.get(shipment.partner_id.name, 0) + shipment.quantity
+        self.assertEqual(
+            shipped, {"Fresh Market Stores": 1100, "Green Basket Grocers": 1000, "City Bakery Supply": 388}
+        )
+        notifications = recall.notification_ids
+        self.assertEqual(len(notifications), 3)
+        self.assertEqual(set(notifications.mapped("date_sent")), {self._at(69, 11)})
+        self.assertEqual(set(notifications.mapped("state")), {"acknowledged"})
+        last_answer = max(notifications.mapped("date_acknowledged"))
+        self.assertEqual((last_answer - recall.date_confirmed).total_seconds() / 3600, 48.25)
+        self.assertEqual(sum(notifications.mapped("customer_quantity_on_hand")), 24)
+        self.assertFalse(
+            self.env["mail.mail"].search([("model", "=", "stock.lot.recall.notification")]),
+            "the notices of a past recall are not waiting in today's mail queue",
+        )
+
+    def test_recalled_lots_rejected_by_a_signature_that_verifies(self):
+        lots = self.recall.hold_ids.lot_id
+        self.assertEqual(len(lots), 3, "the puree lot and the two yogurt lots made from it")
+        self.assertEqual(set(lots.mapped("qc_state")), {"rejected"})
+        self.assertEqual(set(lots.qc_signature_ids.mapped("signed_at")), {self.recall.date_closed})
+        self.assertEqual(lots.action_verify_signatures()["params"]["type"], "success")
+
+    def test_complaints_of_the_history(self):
+        # Today's demo complaints (on the lot of the latest delivery) are recorded today, dated up to 12 days back.
+        complaints = self.env["stock.lot.complaint"].search([("create_date", "<", self.day)], order="date")
+        self.assertEqual(
+            [(complaint.date, complaint.lot_id, complaint.state) for complaint in complaints],
+            [
+                (self._at(74, 0).date(), self._demo_record("lot_traceability.demo_lot_yogurt_bitter"), "closed"),
+                (self._at(15, 0).date(), self.held, "investigating"),
+            ],
+        )
+        self.assertEqual(complaints.partner_id.name, "Fresh Market Stores")
+        self.assertTrue(all(complaint.picking_id.date_done < complaint.create_date for complaint in complaints))
