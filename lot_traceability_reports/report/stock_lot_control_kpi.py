@@ -60,7 +60,8 @@ class StockLotControlKpi(models.Model):
     - Inventory Accuracy by Lot: one row per done inventory adjustment line of a lot (a move line of an
       ``is_inventory`` move: Odoo 18 records a counted quant applied without difference as a done line of
       quantity 0). Rate = lines counted without difference / lines counted. A count of 0 on a quant with 0
-      on hand creates no line and is not measured.
+      on hand creates no line and is not measured; nor is a lot's opening balance (a count line before which
+      the lot has no done line: its first stock, with no record to compare with).
     - FEFO Compliance: one row per line of the FEFO compliance analysis; Rate = in FEFO order quantity /
       outgoing quantity.
     - Mock Recall: one row per mock recall whose scope was computed; Rate = its completeness; Scope Time
@@ -230,6 +231,11 @@ class StockLotControlKpi(models.Model):
               JOIN stock_location source ON source.id = line.location_id
               JOIN stock_location destination ON destination.id = line.location_dest_id
              WHERE line.state = 'done' AND line.lot_id IS NOT NULL %(bounds)s
+               -- a lot's opening balance (its first stock, entered by a count) is not compared with anything
+               AND EXISTS (
+                    SELECT 1 FROM stock_move_line earlier
+                     WHERE earlier.lot_id = line.lot_id AND earlier.state = 'done'
+                       AND (earlier.date, earlier.id) < (line.date, line.id))
             """,
             slots=ID_SLOTS,
             bounds=date_bounds(SQL("line.date"), date_from, date_to),

@@ -845,23 +845,8 @@ class StockLotControlKpi(models.Model):
         return [res_id for (res_id,) in rows]
 
     def _action_open_inventory_counts(self, scope):
-        domain = [
-            ("move_id.is_inventory", "=", True),
-            ("state", "=", "done"),
-            ("lot_id", "!=", False),
-            ("company_id", "in", scope["companies"].ids),
-            *self._period_domain("date", scope),
-        ]
-        if scope["warehouse"]:
-            domain += [
-                "|",
-                "&",
-                ("location_id.usage", "=", "internal"),
-                ("location_id.warehouse_id", "=", scope["warehouse"].id),
-                "&",
-                ("location_id.usage", "!=", "internal"),
-                ("location_dest_id.warehouse_id", "=", scope["warehouse"].id),
-            ]
+        # The card's own rows: count lines of lots, opening balances left out.
+        domain = [("id", "in", self._get_event_res_ids(scope, "inventory_accuracy"))]
         return self._card_action(scope, self.env._("Inventory Counts of Lots"), "stock.move.line", domain)
 
     def _action_open_fefo_lines(self, scope):

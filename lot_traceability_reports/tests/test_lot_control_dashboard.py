@@ -90,6 +90,17 @@ class TestLotControlDashboardStock(LotControlDashboardCommon):
         self.assertEqual(sorted(lines.mapped("quantity")), [0, 0, 3])
         self.assertEqual(lines.lot_id, lots[0] | lots[1] | lots[2])
 
+        # A lot's opening balance (its first stock, entered by a count) has nothing to be compared with: it
+        # is not a count of the month.
+        with freeze_time("2023-03-20 10:00:00"):
+            opening = self.env["stock.lot"].create({"name": "ACC-OPENING", "product_id": self.milk.id})
+            self.env["stock.quant"].create(
+                {"product_id": self.milk.id, "lot_id": opening.id, "location_id": self.stock_location.id}
+            ).with_context(inventory_mode=True).write({"inventory_quantity": 4})
+            self.env["stock.quant"].search([("lot_id", "=", opening.id)]).action_apply_inventory()
+        self.assertEqual(opening.product_qty, 4)
+        self.assertEqual(self._dashboard()["inventory_accuracy"]["details"], card["details"])
+
         # The web client asks for each KPI in a request of its own: the same card, alone.
         alone = self.Kpi.get_lot_control_dashboard(
             date_from=MARCH[0], date_to=MARCH[1], period="custom", kpis=["inventory_accuracy"]
@@ -411,12 +422,20 @@ class TestLotControlDashboardCompanies(LotControlDashboardCommon):
         self.assertTrue(spain_warehouse, "Odoo gives a new company its warehouse")
         spain_lot = self.env["stock.lot"].create({"name": "ES-1", "product_id": self.milk.id, "company_id": spain.id})
         with freeze_time("2023-02-01 10:00:00"):
-            self.env["stock.quant"]._update_available_quantity(
-                self.milk, spain_warehouse.lot_stock_id, 10, lot_id=spain_lot
-            )
+            # Spain's opening balance, entered by an inventory adjustment: not a count to measure.
+            self.env["stock.quant"].with_company(spain).with_context(inventory_mode=True).create(
+                {
+                    "product_id": self.milk.id,
+                    "lot_id": spain_lot.id,
+                    "location_id": spain_warehouse.lot_stock_id.id,
+                    "inventory_quantity": 10,
+                }
+            ).action_apply_inventory()
             lot = self._milk_lot("HOME")
         with freeze_time("2023-03-10 10:00:00"):
-            quant = self.env["stock.quant"].search([("lot_id", "=", spain_lot.id)])
+            quant = self.env["stock.quant"].search(
+                [("lot_id", "=", spain_lot.id), ("location_id", "=", spain_warehouse.lot_stock_id.id)]
+            )
             quant.with_company(spain).inventory_quantity = 10
             quant.with_company(spain).action_apply_inventory()
             self._count(lot, 7)
@@ -458,8 +477,16 @@ class TestLotControlDashboardTour(HttpCase):
         )
         Quant = env["stock.quant"]
         for lot, counted in zip(lots, (10, 8), strict=True):
-            Quant._update_available_quantity(product, warehouse.lot_stock_id, 10, lot_id=lot)
-            quant = Quant.search([("lot_id", "=", lot.id)])
+            # The opening balance (not measured), then a count.
+            Quant.with_context(inventory_mode=True).create(
+                {
+                    "product_id": product.id,
+                    "lot_id": lot.id,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "inventory_quantity": 10,
+                }
+            ).action_apply_inventory()
+            quant = Quant.search([("lot_id", "=", lot.id), ("location_id", "=", warehouse.lot_stock_id.id)])
             quant.inventory_quantity = counted
             quant.action_apply_inventory()
         self.start_tour(
