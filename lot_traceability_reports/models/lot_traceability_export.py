@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models, modules
+from odoo.addons.lot_traceability.tools.server_write import is_server_write, server_write
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -36,6 +37,35 @@ DEFAULT_SYNC_LIMIT = 2000
 BATCH_SIZE = 5000  # rows fetched from the server-side cursor at a time
 PROGRESS_EVERY = 2.0  # seconds between two committed progress updates
 STALE_RUNNING = timedelta(hours=2)  # a running job without progress for this long lost its worker
+# Written by the export itself (who asked, its run, its file), never by a user: the retention cron
+# deletes the file of an old done job, the job runs as its requester.
+SERVER_FIELDS = {
+    "state",
+    "user_id",
+    "attachment_id",
+    "rows_written",
+    "date_started",
+    "date_done",
+    "progress_date",
+    "duration",
+    "read_source",
+    "error_message",
+    "warning_message",
+    "file_removed_date",
+}
+# What the file holds: checked against the requester, and left as they were once the job started.
+FILTER_FIELDS = {
+    "export_type",
+    "date_from",
+    "date_to",
+    "lot_ids",
+    "include_traced_lots",
+    "product_ids",
+    "ftl_only",
+    "recall_id",
+    "company_id",
+    "company_ids",
+}
 
 
 class LotTraceabilityExport(models.Model):
@@ -128,14 +158,47 @@ class LotTraceabilityExport(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if SERVER_FIELDS & set(vals):
+                self._check_server_write()
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("lot.traceability.export") or "/"
         exports = super().create(vals_list)
         exports._check_requester_access()
         return exports
 
+    def write(self, vals):
+        if SERVER_FIELDS & set(vals):
+            self._check_server_write()
+        if FILTER_FIELDS & set(vals) and not self._is_server_write():
+            started = self.filtered(lambda export: export.state in ("running", "done"))
+            if started:
+                raise UserError(
+                    self.env._(
+                        "Export %(name)s has started: its filters cannot be changed any more; request a new export.",
+                        name=started[0].name,
+                    )
+                )
+        result = super().write(vals)
+        if {"lot_ids", "product_ids", "recall_id", "export_type"} & set(vals):
+            self._check_requester_access()
+        return result
+
+    def _is_server_write(self):
+        return self.env.su or is_server_write("lot.traceability.export")
+
+    def _check_server_write(self):
+        if not self._is_server_write():
+            raise UserError(
+                self.env._(
+                    "The requester, state, figures and file of an export are written by the export itself, "
+                    "never by hand."
+                )
+            )
+
     def _check_requester_access(self):
-        """Lots, products and the recall of the filters must be readable by the requester."""
+        """Lots, products and the recall of the filters must be readable by the requester, and what the file
+        shows beyond lots and moves too."""
+        self._check_requester_rights()
         for export in self:
             for records in (export.lot_ids, export.product_ids, export.recall_id):
                 try:
@@ -150,6 +213,28 @@ class LotTraceabilityExport(models.Model):
                         )
                     ) from error
 
+    def _check_requester_rights(self):
+        """Lot costing shows costs, sales and margins; the recall report the customer notifications: only to
+        requesters who may read them in Odoo."""
+        for export in self:
+            user = export.user_id
+            try:
+                if export.export_type == "lot_costing":
+                    self.env["stock.lot"].with_user(user).check_field_access_rights(
+                        "read", ["costing_total", "costing_revenue", "costing_margin"]
+                    )
+                elif export.export_type == "recall":
+                    self.env["stock.lot.recall.notification"].with_user(user).check_access("read")
+            except AccessError as error:
+                raise AccessError(
+                    self.env._(
+                        "%(user)s may not read what the %(type)s export holds: %(error)s",
+                        user=user.name,
+                        type=dict(EXPORT_TYPES)[export.export_type],
+                        error=error,
+                    )
+                ) from error
+
     # ------------------------------------------------------------------
     # Queue and run
     # ------------------------------------------------------------------
@@ -158,6 +243,7 @@ class LotTraceabilityExport(models.Model):
         """Queue the jobs and wake the export cron up; small exports run at once instead."""
         limit = int(self.env["ir.config_parameter"].sudo().get_param(PARAM_SYNC_LIMIT, DEFAULT_SYNC_LIMIT))
         to_queue = self.env["lot.traceability.export"]
+        self._check_not_started()
         for export in self:
             export._check_export_type()
             rows = export._count_rows(limit + 1)
@@ -168,7 +254,8 @@ class LotTraceabilityExport(models.Model):
             else:
                 to_queue |= export
         if to_queue:
-            to_queue.write({"state": "queued"})
+            with server_write("lot.traceability.export"):
+                to_queue.write({"state": "queued"})
             self.env.ref("lot_traceability_reports.ir_cron_run_exports")._trigger()
         return True
 
@@ -183,7 +270,8 @@ class LotTraceabilityExport(models.Model):
                         state=dict(STATES)[export.state],
                     )
                 )
-        self.write({"state": "queued", "rows_written": 0})
+        with server_write("lot.traceability.export"):
+            self.write({"state": "queued", "rows_written": 0})
         self.env.ref("lot_traceability_reports.ir_cron_run_exports")._trigger()
         return True
 
@@ -193,8 +281,15 @@ class LotTraceabilityExport(models.Model):
         A job runs once: a running or done job is refused. A failing export leaves the job
         *failed* with its error and no file, never a half-written file marked done.
         """
+        self._check_export_type()
+        self._check_not_started()
         for export in self:
-            export._check_export_type()
+            with server_write("lot.traceability.export"):
+                export._run_one()
+        return True
+
+    def _check_not_started(self):
+        for export in self:
             if export.state in ("running", "done"):
                 raise UserError(
                     self.env._(
@@ -203,9 +298,6 @@ class LotTraceabilityExport(models.Model):
                         state=dict(STATES)[export.state].lower(),
                     )
                 )
-        for export in self:
-            export._run_one()
-        return True
 
     def _check_export_type(self):
         for export in self:
@@ -234,12 +326,13 @@ class LotTraceabilityExport(models.Model):
             # Only from the cron: the job row is not locked while it runs, so that progress is
             # written (and seen) from other transactions.
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        params = self._prepare_export_params()
         started = time.monotonic()
         extension, mimetype = EXPORT_FILES[self.export_type]
         handle, path = tempfile.mkstemp(prefix="lot_traceability_export_", suffix=f".{extension}")
         os.close(handle)
         try:
+            # (in the try: a requester who lost access to the companies or the data fails the job)
+            params = self._prepare_export_params()
             with self._read_only_env() as (env, read_source):
                 exporter = env["lot.traceability.export"].with_context(lang=params["lang"])
                 result = getattr(exporter, f"_export_{self.export_type}")(params, path, self._get_progress_writer())
@@ -293,6 +386,7 @@ class LotTraceabilityExport(models.Model):
         # Read as superuser: the filters were checked against the requester when the job was made,
         # and the companies are cut down to those the requester may access now.
         export = self.sudo()
+        export._check_requester_rights()
         user = export.user_id
         company_ids = (export.company_ids & user.company_ids).ids or (export.company_id & user.company_ids).ids
         if not company_ids:
@@ -498,15 +592,16 @@ class LotTraceabilityExport(models.Model):
             [("state", "=", "done"), ("date_done", "<", now - timedelta(days=days)), ("attachment_id", "!=", False)]
         )
         attachments = old.attachment_id
-        old.write({"attachment_id": False, "file_removed_date": now})
-        attachments.unlink()
-        stale = self.search([("state", "=", "running"), ("progress_date", "<", now - STALE_RUNNING)])
-        stale.write(
-            {
-                "state": "failed",
-                "error_message": self.env._("The export stopped without finishing (worker restarted?): retry it."),
-            }
-        )
+        with server_write("lot.traceability.export"):
+            old.write({"attachment_id": False, "file_removed_date": now})
+            attachments.unlink()
+            stale = self.search([("state", "=", "running"), ("progress_date", "<", now - STALE_RUNNING)])
+            stale.write(
+                {
+                    "state": "failed",
+                    "error_message": self.env._("The export stopped without finishing (worker restarted?): retry it."),
+                }
+            )
         return old
 
     # ------------------------------------------------------------------

@@ -97,6 +97,10 @@ class StockLotControlKpi(models.Model):
         self.check_access("read")
         scope = self._get_dashboard_scope(period, date_from, date_to, warehouse_id)
         if kpis is not None:
+            if not isinstance(kpis, list | tuple) or not all(isinstance(kpi, str) for kpi in kpis):
+                raise UserError(
+                    self.env._("Give the lot control KPIs to measure as a list of their keys, such as fefo.")
+                )
             unknown = set(kpis) - set(dict(LOT_CONTROL_KPIS))
             if unknown:
                 raise UserError(
@@ -150,7 +154,7 @@ class StockLotControlKpi(models.Model):
             "release": self._action_open_pending_lots,
             "release_released": self._action_open_released_lots,
         }
-        if card not in actions:
+        if not isinstance(card, str) or card not in actions:
             raise UserError(self.env._("The Lot Control dashboard has no card %(card)s.", card=card))
         return actions[card](scope)
 
@@ -194,7 +198,7 @@ class StockLotControlKpi(models.Model):
         try:
             given_from = fields.Date.to_date(date_from) if date_from else None
             given_to = fields.Date.to_date(date_to) if date_to else None
-        except ValueError as error:
+        except (TypeError, ValueError) as error:
             raise UserError(
                 self.env._("The dates of the period must be days (YYYY-MM-DD): %(error)s", error=error)
             ) from error
@@ -209,29 +213,51 @@ class StockLotControlKpi(models.Model):
                     date_to=format_date(self.env, date_to),
                 )
             )
-        previous_from, previous_to = previous_period(date_from, date_to)
-        months = trend_months(date_to)
-
-        warehouse = self.env["stock.warehouse"]
-        if warehouse_id:
-            warehouse = warehouse.browse(int(warehouse_id)).exists()
-            if not warehouse or warehouse.company_id not in self.env.companies:
-                raise UserError(
-                    self.env._("This warehouse is not one of the companies you selected: choose another one.")
-                )
-            warehouse.check_access("read")
 
         def bounds(first_day, last_day):
             return local_midnight_utc(first_day, tz), local_midnight_utc(last_day + timedelta(days=1), tz)
 
-        buckets = {"period": bounds(date_from, date_to), "previous": bounds(previous_from, previous_to)}
-        for month in months:
-            buckets[month.isoformat()] = bounds(month, month + relativedelta(months=1, days=-1))
+        # The previous period and the trend reach back before the period, its end a day after it.
+        try:
+            previous_from, previous_to = previous_period(date_from, date_to)
+            months = trend_months(date_to)
+            buckets = {"period": bounds(date_from, date_to), "previous": bounds(previous_from, previous_to)}
+            for month in months:
+                buckets[month.isoformat()] = bounds(month, month + relativedelta(months=1, days=-1))
+        except (OverflowError, ValueError) as error:
+            raise UserError(
+                self.env._(
+                    "The period %(date_from)s to %(date_to)s, or the one before it, falls outside the calendar: "
+                    "choose dates closer to today.",
+                    date_from=fields.Date.to_string(date_from),
+                    date_to=fields.Date.to_string(date_to),
+                )
+            ) from error
+
+        warehouse = self.env["stock.warehouse"]
+        if warehouse_id:
+            try:
+                warehouse_id = int(warehouse_id)
+            except (TypeError, ValueError) as error:
+                raise UserError(
+                    self.env._("Choose the warehouse by its id, not %(warehouse)s.", warehouse=warehouse_id)
+                ) from error
+            # Searched (archived ones too), so that a warehouse of another company is refused as one that does
+            # not exist; ids beyond PostgreSQL's integers exist nowhere.
+            if 0 < warehouse_id < 2**31:
+                warehouse = warehouse.with_context(active_test=False).search(
+                    [("id", "=", warehouse_id), ("company_id", "in", self.env.companies.ids)]
+                )
+            if not warehouse:
+                raise UserError(
+                    self.env._("This warehouse is not one of the companies you selected: choose another one.")
+                )
         readable = {
             "inventory_accuracy": "stock.move.line",
             "fefo": "stock.lot.fefo.report",
             "mock_recall": "stock.lot.recall",
-            "recall_response": "stock.lot.recall",
+            # (its figures are those of the customer notifications)
+            "recall_response": "stock.lot.recall.notification",
             "release": "stock.lot",
             "near_date_recovery": "stock.lot",
             "shrinkage": "stock.move.line",
@@ -249,7 +275,13 @@ class StockLotControlKpi(models.Model):
             "buckets": buckets,
             "companies": self.env.companies,
             "warehouse": warehouse,
-            "kpis": [kpi for kpi, model in readable.items() if self.env[model].has_access("read")],
+            # Values of stock (near-date recovery, shrinkage) are for stock managers, as Odoo's valuation is.
+            "kpis": [
+                kpi
+                for kpi, model in readable.items()
+                if self.env[model].has_access("read")
+                and (kpi not in VALUED_KPIS or self.env.user.has_group("stock.group_stock_manager"))
+            ],
         }
 
     # ------------------------------------------------------------------

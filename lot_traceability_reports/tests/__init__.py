@@ -9,4 +9,5 @@ from . import test_export_costing_recall
 from . import test_lot_control_kpi
 from . import test_lot_control_dashboard
 from . import test_compliance_tour
+from . import test_access_review
 from . import test_demo_history

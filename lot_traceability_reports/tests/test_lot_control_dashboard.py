@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.addons.lot_traceability_reports.report.stock_lot_control_kpi_dashboard import (
+    VALUED_KPIS,
     period_dates,
     previous_period,
     trend_months,
@@ -461,7 +462,17 @@ class TestLotControlDashboardCompanies(LotControlDashboardCommon):
         # FEFO compliance is a stock manager's analysis.
         self.assertNotIn("fefo", keys)
         self.assertIn("inventory_accuracy", keys)
+        # Values of stock are shown to stock managers only, as Odoo shows the valuation.
+        self.assertNotIn("shrinkage", keys)
+        self.assertNotIn("near_date_recovery", keys)
+        self._count(self._milk_lot("LOSS-1"), 6)  # 4 lost at a count: a shrinkage row
+        self.assertTrue(self.Kpi.search([("kpi", "=", "shrinkage")]))
+        self.assertFalse(self.Kpi.with_user(user).search([("kpi", "in", VALUED_KPIS)]), "nor their analysis rows")
+        user.groups_id += self.env.ref("stock.group_stock_manager")
+        keys = [card["key"] for card in self.Kpi.with_user(user).get_lot_control_dashboard()["cards"]]
         self.assertIn("shrinkage", keys)
+        self.assertIn("near_date_recovery", keys)
+        self.assertTrue(self.Kpi.with_user(user).search([("kpi", "=", "shrinkage")]))
 
 
 @tagged("post_install", "-at_install")
