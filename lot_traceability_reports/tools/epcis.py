@@ -276,16 +276,19 @@ class EPCISDocumentWriter:
         # The body is opened by hand so that events can follow one at a time.
         stream.write(opening[:-1] + ', "epcisBody": {"eventList": [\n')
 
-    def add(self, event, utc_time=None, pre_hash=None):
-        """Write an event with its ID: the hash of ``pre_hash`` when the caller built the event's
-        pre-hash string along with it, else of ``event_pre_hash(event, utc_time)``."""
-        if pre_hash is None:
-            event["eventID"] = event_hash_id(event, utc_time)
-        else:
-            event["eventID"] = f"ni:///sha-256;{hashlib.sha256(pre_hash.encode()).hexdigest()}?ver=CBV2.0"
+    def add(self, event, utc_time=None):
+        """Write an event (a dict) with its ID; ``utc_time`` as in ``event_pre_hash``."""
+        event["eventID"] = event_hash_id(event, utc_time)
         if self.events:
             self.stream.write(",\n")
         self.stream.write(json.dumps(event, ensure_ascii=False))
+        self.events += 1
+
+    def add_json(self, text):
+        """Write an event already written as JSON text (its ``eventID`` included)."""
+        if self.events:
+            self.stream.write(",\n")
+        self.stream.write(text)
         self.events += 1
 
     def close(self):

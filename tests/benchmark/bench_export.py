@@ -43,16 +43,15 @@ def run_one(args):
 
     captured = []
     # Record what our export wrote, for the bare writer (only in this benchmark process).
-    fsma_add, epcis_add = fsma204.Fsma204Writer.add, epcis.EPCISDocumentWriter.add
+    fsma_add, epcis_add = fsma204.Fsma204Writer.add, epcis.EPCISDocumentWriter.add_json
 
     def capture_fsma(writer, values, *args, **kwargs):
         captured.append(values)
         return fsma_add(writer, values, *args, **kwargs)
 
-    def capture_epcis(writer, event, *args, **kwargs):
-        result = epcis_add(writer, event, *args, **kwargs)
-        captured.append(event)
-        return result
+    def capture_epcis(writer, text, *args, **kwargs):
+        captured.append(json.loads(text))  # the event as our export wrote it, as a dict
+        return epcis_add(writer, text, *args, **kwargs)
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -72,7 +71,7 @@ def run_one(args):
         cr.rollback()
 
         # The same rows again, kept in memory this time, for the bare writer.
-        fsma204.Fsma204Writer.add, epcis.EPCISDocumentWriter.add = capture_fsma, capture_epcis
+        fsma204.Fsma204Writer.add, epcis.EPCISDocumentWriter.add_json = capture_fsma, capture_epcis
         job = exports.create({"export_type": args.type, "ftl_only": False})
         env.flush_all()
         started = time.perf_counter()
@@ -82,7 +81,7 @@ def run_one(args):
         if job.state != "done" or len(captured) != rows:
             raise SystemExit(f"capturing the rows failed: {job.error_message}")
         cr.rollback()
-        fsma204.Fsma204Writer.add, epcis.EPCISDocumentWriter.add = fsma_add, epcis_add
+        fsma204.Fsma204Writer.add, epcis.EPCISDocumentWriter.add_json = fsma_add, epcis_add
         # The jobs were rolled back, their files stay in the filestore marked for garbage collection.
         env["ir.attachment"]._gc_file_store_unsafe()
         cr.commit()
