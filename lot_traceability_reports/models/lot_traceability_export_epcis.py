@@ -198,12 +198,7 @@ class EPCISEventBuilder:
             kind, site_gln, partner and partner["gln"], prefix_length
         )
         event_type = "TransformationEvent" if kind == "transformation" else "ObjectEvent"
-        utc_time = (
-            date_utc.isoformat(timespec="milliseconds") + "Z"
-            if not date_utc.microsecond % 1000  # the common case of epcis.format_utc_time
-            else epcis.format_utc_time(date_utc)
-        )
-        pre_hash = [f"eventType={event_type}eventTime={utc_time}eventTimeZoneOffset={offset}"]
+        pre_hash = [f"eventType={event_type}eventTime={epcis.format_utc_time(date_utc)}eventTimeZoneOffset={offset}"]
         if kind == "transformation":
             quantities_json = (
                 f'"inputQuantityList": [{", ".join(element_json for element_json, _hash in inputs)}], '

@@ -258,11 +258,13 @@ class LotTraceabilityExport(models.Model):
                 """(
                     (src.usage IN ('supplier', 'customer') AND dst.usage = 'internal')
                  OR (src.usage = 'internal' AND dst.usage IN ('customer', 'supplier'))
-                 OR (src.usage = 'production' AND dst.usage = 'internal'
-                     AND (m.production_id IS NOT NULL OR m.unbuild_id IS NOT NULL))
+                 OR (src.usage = 'production' AND dst.usage = 'internal' AND EXISTS (
+                        SELECT 1 FROM stock_move m
+                         WHERE m.id = sml.move_id AND (m.production_id IS NOT NULL OR m.unbuild_id IS NOT NULL)))
                 )"""
             ),
         ]
+        with_source = params.get("export_type") != "epcis"
         start, end = self._get_period_bounds(params)
         if start:
             conditions.append(SQL("sml.date >= %s", start))
@@ -276,11 +278,12 @@ class LotTraceabilityExport(models.Model):
                         SELECT 1 FROM stock_move_line_consume_rel rel
                           JOIN stock_move_line component ON component.id = rel.produce_line_id
                          WHERE rel.consume_line_id = sml.id AND component.lot_id = ANY(%(lots)s))
-                    OR (m.unbuild_id IS NOT NULL AND EXISTS (
-                        SELECT 1 FROM stock_move unbuilt
+                    OR EXISTS (
+                        SELECT 1 FROM stock_move m
+                          JOIN stock_move unbuilt ON unbuilt.unbuild_id = m.unbuild_id AND unbuilt.id != m.id
                           JOIN stock_move_line unbuilt_line ON unbuilt_line.move_id = unbuilt.id
-                         WHERE unbuilt.unbuild_id = m.unbuild_id AND unbuilt.id != m.id
-                           AND unbuilt_line.lot_id = ANY(%(lots)s))))""",
+                         WHERE m.id = sml.move_id AND m.unbuild_id IS NOT NULL
+                           AND unbuilt_line.lot_id = ANY(%(lots)s)))""",
                     lots=lot_ids,
                 )
             )
@@ -288,8 +291,9 @@ class LotTraceabilityExport(models.Model):
             conditions.append(SQL("sml.product_id = ANY(%s)", params["product_ids"]))
         if params["ftl_only"]:
             conditions.append(SQL("pt.lot_traceability_ftl"))
-        # The events are chosen and sorted on narrow rows first (one scan, one sort); the names,
-        # documents and inputs of each are then read by index lookups in a nested loop (the LATERAL
+        # The events are chosen and sorted on narrow rows first (one scan of the move lines, one sort;
+        # their moves are only read for lines out of production); the moves, names, documents and
+        # inputs of each are then read by index lookups in a nested loop (the LATERAL
         # subqueries, kept from being flattened into hash joins by OFFSET 0), which keeps that order:
         # no second sort of wide rows, and rows stream out while PostgreSQL still reads the next ones
         # (a final sort made the export wait for the whole result before its first row).
@@ -308,11 +312,11 @@ class LotTraceabilityExport(models.Model):
                    e.product_id,
                    e.quantity,
                    e.product_uom_id,
-                   COALESCE(docs.picking_partner_id, e.move_partner_id),
-                   e.warehouse_id,
+                   COALESCE(docs.picking_partner_id, docs.move_partner_id),
+                   COALESCE(e.warehouse_id, docs.picking_type_warehouse_id),
                    e.company_id,
                    docs.picking_name,
-                   e.reference,
+                   docs.reference,
                    docs.purchase_name,
                    docs.sale_name,
                    docs.production_name,
@@ -324,41 +328,38 @@ class LotTraceabilityExport(models.Model):
                    inputs.items
               FROM (
                 SELECT sml.id, sml.date, sml.lot_id, sml.product_id, sml.quantity, sml.product_uom_id,
-                       sml.company_id, sml.picking_id, m.partner_id AS move_partner_id, m.reference,
-                       m.purchase_line_id, m.sale_line_id, m.production_id, m.unbuild_id,
-                       src.usage AS from_usage, dst.usage AS to_usage,
-                       COALESCE(CASE WHEN dst.usage = 'internal' THEN dst.warehouse_id END, src.warehouse_id,
-                                pt_type.warehouse_id) AS warehouse_id
+                       sml.company_id, sml.picking_id, sml.move_id, src.usage AS from_usage, dst.usage AS to_usage,
+                       COALESCE(CASE WHEN dst.usage = 'internal' THEN dst.warehouse_id END, src.warehouse_id)
+                           AS warehouse_id
                   FROM stock_move_line sml
-                  JOIN stock_move m ON m.id = sml.move_id
                   JOIN stock_location src ON src.id = sml.location_id
                   JOIN stock_location dst ON dst.id = sml.location_dest_id
                   JOIN product_product pp ON pp.id = sml.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             LEFT JOIN stock_picking_type pt_type ON pt_type.id = m.picking_type_id
                  WHERE %(where)s
               ORDER BY sml.date, sml.id
                        %(limit)s
               ) e
         CROSS JOIN LATERAL (
-                SELECT lot.name AS lot_name, lot.company_id AS lot_company_id, lot.expiration_date,
-                       lot.production_date, p.name AS picking_name, p.partner_id AS picking_partner_id,
+                SELECT m.partner_id AS move_partner_id, m.reference, m.unbuild_id, pt_type.warehouse_id
+                       AS picking_type_warehouse_id, lot.name AS lot_name, lot.company_id AS lot_company_id,
+                       lot.expiration_date, lot.production_date, p.name AS picking_name,
+                       p.partner_id AS picking_partner_id,
                        po.name AS purchase_name, so.name AS sale_name, mo.name AS production_name,
                        ub.name AS unbuild_name,
-                       COALESCE(origin_type.warehouse_id, origin_location.warehouse_id) AS source_warehouse_id
-                  FROM stock_lot lot
+                       %(source_warehouse)s AS source_warehouse_id
+                  FROM stock_move m
+                  JOIN stock_lot lot ON lot.id = e.lot_id
+             LEFT JOIN stock_picking_type pt_type ON pt_type.id = m.picking_type_id
              LEFT JOIN stock_picking p ON p.id = e.picking_id
-             LEFT JOIN purchase_order_line pol ON pol.id = e.purchase_line_id
+             LEFT JOIN purchase_order_line pol ON pol.id = m.purchase_line_id
              LEFT JOIN purchase_order po ON po.id = pol.order_id
-             LEFT JOIN sale_order_line sol ON sol.id = e.sale_line_id
+             LEFT JOIN sale_order_line sol ON sol.id = m.sale_line_id
              LEFT JOIN sale_order so ON so.id = sol.order_id
-             LEFT JOIN mrp_production mo ON mo.id = e.production_id
-             LEFT JOIN mrp_unbuild ub ON ub.id = e.unbuild_id
-             LEFT JOIN mrp_production origin_mo ON origin_mo.id = lot.origin_production_id
-             LEFT JOIN stock_picking_type origin_type ON origin_type.id = origin_mo.picking_type_id
-             LEFT JOIN stock_picking origin_picking ON origin_picking.id = lot.origin_picking_id
-             LEFT JOIN stock_location origin_location ON origin_location.id = origin_picking.location_dest_id
-                 WHERE lot.id = e.lot_id
+             LEFT JOIN mrp_production mo ON mo.id = m.production_id
+             LEFT JOIN mrp_unbuild ub ON ub.id = m.unbuild_id
+                       %(origin_joins)s
+                 WHERE m.id = e.move_id
                 OFFSET 0
               ) docs
          LEFT JOIN LATERAL (
@@ -371,19 +372,31 @@ class LotTraceabilityExport(models.Model):
                    AND component.state = 'done'
                    AND component.id IN (
                         SELECT rel.produce_line_id FROM stock_move_line_consume_rel rel
-                         WHERE rel.consume_line_id = e.id AND e.unbuild_id IS NULL
+                         WHERE rel.consume_line_id = e.id AND docs.unbuild_id IS NULL
                      UNION ALL
                         SELECT unbuilt_line.id
                           FROM stock_move unbuilt
                           JOIN stock_location unbuilt_dest
                             ON unbuilt_dest.id = unbuilt.location_dest_id AND unbuilt_dest.usage = 'production'
                           JOIN stock_move_line unbuilt_line ON unbuilt_line.move_id = unbuilt.id
-                         WHERE unbuilt.unbuild_id = e.unbuild_id)
+                         WHERE unbuilt.unbuild_id = docs.unbuild_id)
               ) inputs ON TRUE
           ORDER BY e.date, e.id
             """,
             tz=params["tz"],
             where=SQL(" AND ").join(conditions),
+            # Where each lot code was assigned (FSMA's Traceability Lot Code Source); EPCIS does not say.
+            source_warehouse=SQL("COALESCE(origin_type.warehouse_id, origin_location.warehouse_id)")
+            if with_source
+            else SQL("NULL::integer"),
+            origin_joins=SQL(
+                """LEFT JOIN mrp_production origin_mo ON origin_mo.id = lot.origin_production_id
+             LEFT JOIN stock_picking_type origin_type ON origin_type.id = origin_mo.picking_type_id
+             LEFT JOIN stock_picking origin_picking ON origin_picking.id = lot.origin_picking_id
+             LEFT JOIN stock_location origin_location ON origin_location.id = origin_picking.location_dest_id"""
+            )
+            if with_source
+            else SQL(),
             # the first rows only: the benchmark's sizes
             limit=SQL("LIMIT %s", params["limit"]) if params.get("limit") else SQL(),
         )

@@ -39,6 +39,11 @@ class TestEpcisTools(BaseCase):
                 epcis.format_utc_time(moment.replace(microsecond=moment.microsecond // 1000 * 1000)),
             )
         self.assertEqual(epcis.format_offset(datetime(2026, 1, 1, 5), datetime(2026, 1, 1)), "-05:00")
+        # Milliseconds rounded, as the reference implementation does, up to the next second.
+        self.assertEqual(epcis.format_utc_time(datetime(2026, 1, 31, 23, 5, 9)), "2026-01-31T23:05:09.000Z")
+        self.assertEqual(epcis.format_utc_time(datetime(2026, 7, 1, 0, 0, 0, 134400)), "2026-07-01T00:00:00.134Z")
+        self.assertEqual(epcis.format_utc_time(datetime(2026, 7, 1, 0, 0, 0, 134600)), "2026-07-01T00:00:00.135Z")
+        self.assertEqual(epcis.format_utc_time(datetime(2026, 12, 31, 23, 59, 59, 999600)), "2027-01-01T00:00:00.000Z")
 
     def test_identifiers(self):
         self.assertEqual(epcis.gtin14("4006381333931"), "04006381333931")

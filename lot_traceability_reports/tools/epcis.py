@@ -119,10 +119,11 @@ def format_time(value, offset):
 
 
 def format_utc_time(value):
-    """The canonical (event hash) form of a naive UTC datetime: milliseconds and 'Z'."""
-    if value.microsecond % 1000:
-        value = value.replace(microsecond=0) + timedelta(microseconds=round(value.microsecond, -3))
-    return value.isoformat(timespec="milliseconds") + "Z"
+    """The canonical (event hash) form of a naive UTC datetime: milliseconds (rounded) and 'Z'."""
+    milliseconds = round(value.microsecond, -3)
+    if milliseconds == 1000000:  # rounded up to the next second
+        return (value.replace(microsecond=0) + timedelta(seconds=1)).isoformat(timespec="milliseconds") + "Z"
+    return f"{value.isoformat(timespec='seconds')}.{milliseconds // 1000:03d}Z"
 
 
 _OFFSETS = {}
