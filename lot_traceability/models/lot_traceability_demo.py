@@ -653,6 +653,29 @@ class LotTraceabilityDemo(models.AbstractModel):
     # ``dates`` gets the date of every document made.
 
     @api.model
+    def _prepare_demo_picking_vals(self, picking_type, partner, origin, date, quantities, source, destination):
+        """A picking of the demo history: one move per (product, quantity), lines added afterwards."""
+        return {
+            "picking_type_id": picking_type.id,
+            "partner_id": partner.id,
+            "origin": origin,
+            "scheduled_date": date,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": product.name,
+                        "product_id": product.id,
+                        "product_uom_qty": quantity,
+                        "product_uom": product.uom_id.id,
+                        "location_id": source.id,
+                        "location_dest_id": destination.id,
+                    }
+                )
+                for product, quantity in quantities
+            ],
+        }
+
+    @api.model
     def _demo_receive(self, receipts, lots, dates):
         """Receipts of supplier lots: the supplier's dates relative to today (the lots must be usable now, when
         the history is made; shifted afterwards), the lot named from the production date it will have."""
@@ -660,25 +683,15 @@ class LotTraceabilityDemo(models.AbstractModel):
         receipts = sorted(receipts, key=lambda receipt: receipt[0])
         pickings = self.env["stock.picking"].create(
             [
-                {
-                    "picking_type_id": warehouse.in_type_id.id,
-                    "partner_id": supplier.id,
-                    "origin": self.env._("Demo purchase"),
-                    "scheduled_date": date,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": product.name,
-                                "product_id": product.id,
-                                "product_uom_qty": quantity,
-                                "product_uom": product.uom_id.id,
-                                "location_id": warehouse.in_type_id.default_location_src_id.id,
-                                "location_dest_id": warehouse.lot_stock_id.id,
-                            }
-                        )
-                        for _key, product, quantity, _code, _days in lines
-                    ],
-                }
+                self._prepare_demo_picking_vals(
+                    warehouse.in_type_id,
+                    supplier,
+                    self.env._("Demo purchase"),
+                    date,
+                    [(product, quantity) for _key, product, quantity, _code, _days in lines],
+                    warehouse.in_type_id.default_location_src_id,
+                    warehouse.lot_stock_id,
+                )
                 for date, supplier, lines in receipts
             ]
         )
@@ -779,25 +792,15 @@ class LotTraceabilityDemo(models.AbstractModel):
             quantities.append(per_product)
         pickings = self.env["stock.picking"].create(
             [
-                {
-                    "picking_type_id": warehouse.out_type_id.id,
-                    "partner_id": customer.id,
-                    "origin": self.env._("Demo sale"),
-                    "scheduled_date": date,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": product.name,
-                                "product_id": product.id,
-                                "product_uom_qty": quantity,
-                                "product_uom": product.uom_id.id,
-                                "location_id": warehouse.lot_stock_id.id,
-                                "location_dest_id": customers.id,
-                            }
-                        )
-                        for product, quantity in per_product.items()
-                    ],
-                }
+                self._prepare_demo_picking_vals(
+                    warehouse.out_type_id,
+                    customer,
+                    self.env._("Demo sale"),
+                    date,
+                    per_product.items(),
+                    warehouse.lot_stock_id,
+                    customers,
+                )
                 for (date, customer, _lines), per_product in zip(deliveries, quantities, strict=True)
             ]
         )

@@ -3,6 +3,7 @@ import json
 
 import openpyxl
 
+from odoo import Command
 from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
 from odoo.tests import Form
 
@@ -43,6 +44,18 @@ class ExportCommon(LotTraceabilityCommon):
         self.delivery_2 = self._deliver(self.yogurt, 20, self.customer_2)
 
     # ------------------------------------------------------------------
+
+    def _notified_recall(self):
+        """A recall of the milk lot, confirmed and notified to both customers, by a recall manager."""
+        self.env.user.groups_id += self.env.ref("lot_traceability_recall.group_recall_manager")
+        self.customer.email = "quality@freshmarket.example"
+        self.customer_2.email = "recalls@greenbasket.example"
+        recall = self.env["stock.lot.recall"].create(
+            {"reason": "Listeria", "lot_ids": [Command.set(self.milk_lot.ids)]}
+        )
+        recall.action_confirm()
+        recall.action_notify()
+        return recall
 
     def _export(self, export_type="fsma204", active_model=None, active_ids=None, **values):
         """Request an export through the wizard, as a user does; returns the job."""

@@ -132,14 +132,7 @@ class TestExportAccess(ExportCommon):
         self.assertTrue(self._user_job(export_type="recall", recall_id=recall.id))
 
     def test_recall_response_rows_of_the_analysis_need_the_rights_to_read_notifications(self):
-        self.env.user.groups_id += self.env.ref("lot_traceability_recall.group_recall_manager")
-        self.customer.email = "quality@freshmarket.example"
-        self.customer_2.email = "recalls@greenbasket.example"
-        recall = self.env["stock.lot.recall"].create(
-            {"reason": "Listeria", "lot_ids": [Command.set(self.milk_lot.ids)]}
-        )
-        recall.action_confirm()
-        recall.action_notify()
+        recall = self._notified_recall()
         domain = [("kpi", "=", "recall_response"), ("recall_id", "=", recall.id)]
         Kpi = self.env["stock.lot.control.kpi"]
         self.assertEqual(Kpi.search_count(domain), 1)

@@ -24,14 +24,7 @@ class TestCostingAndRecallExports(ExportCommon):
         self.assertEqual(job.rows_written, len(rows))
 
     def test_recall_export_lists_shipments_notifications_and_returns(self):
-        self.env.user.groups_id += self.env.ref("lot_traceability_recall.group_recall_manager")
-        self.customer.email = "quality@freshmarket.example"
-        self.customer_2.email = "recalls@greenbasket.example"
-        recall = self.env["stock.lot.recall"].create(
-            {"reason": "Listeria", "lot_ids": [Command.set(self.milk_lot.ids)]}
-        )
-        recall.action_confirm()
-        recall.action_notify()
+        recall = self._notified_recall()
         recall.notification_ids.filtered(lambda n: n.partner_id == self.customer)._acknowledge("Ana Ruiz", 12)
         recall.action_create_returns()
 
