@@ -176,23 +176,15 @@ class LotTraceabilityDemo(models.AbstractModel):
     @api.model
     def _deliver(self, warehouse, customer, product, quantity):
         picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.out_type_id.id,
-                "partner_id": customer.id,
-                "origin": self.env._("Demo sale"),
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": quantity,
-                            "product_uom": product.uom_id.id,
-                            "location_id": warehouse.lot_stock_id.id,
-                            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-                        }
-                    )
-                ],
-            }
+            self._prepare_demo_picking_vals(
+                warehouse.out_type_id,
+                customer,
+                self.env._("Demo sale"),
+                False,
+                [(product, quantity)],
+                warehouse.lot_stock_id,
+                self.env.ref("stock.stock_location_customers"),
+            )
         )
         picking.action_confirm()
         picking.action_assign()
@@ -654,12 +646,12 @@ class LotTraceabilityDemo(models.AbstractModel):
 
     @api.model
     def _prepare_demo_picking_vals(self, picking_type, partner, origin, date, quantities, source, destination):
-        """A picking of the demo history: one move per (product, quantity), lines added afterwards."""
+        """A demo picking: one move per (product, quantity); ``date`` False for now."""
         return {
             "picking_type_id": picking_type.id,
             "partner_id": partner.id,
             "origin": origin,
-            "scheduled_date": date,
+            **({"scheduled_date": date} if date else {}),
             "move_ids": [
                 Command.create(
                     {

@@ -202,5 +202,18 @@ class LotTraceabilityCommon(TransactionCase):
         return production
 
 
+class DemoHistoryCase(TransactionCase):
+    """Tests of the demo history: they fail, saying why, on a database installed without demo data."""
+
+    @classmethod
+    def _demo_record(cls, xmlid):
+        record = cls.env.ref(xmlid, raise_if_not_found=False)
+        if not record:
+            raise AssertionError(
+                f"{xmlid} is missing: the database has no demo history (installed without demo data?)."
+            )
+        return record
+
+
 def yymmdd(value: date):
     return value.strftime("%y%m%d")

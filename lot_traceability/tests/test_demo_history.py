@@ -2,11 +2,13 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from .common import DemoHistoryCase
 
 
 @tagged("post_install", "-at_install")
-class TestDemoHistory(TransactionCase):
+class TestDemoHistory(DemoHistoryCase):
     """The demo database has six months of history behind every lot control figure (lot.traceability.demo.
     _create_demo_history): checked against the figures worked out by hand from its plan.
 
@@ -24,15 +26,6 @@ class TestDemoHistory(TransactionCase):
             for name in ("milk", "puree", "sugar", "milk_powder", "yogurt")
         )
         cls.history = [("date", "<", cls.day), ("state", "=", "done")]
-
-    @classmethod
-    def _demo_record(cls, xmlid):
-        record = cls.env.ref(xmlid, raise_if_not_found=False)
-        if not record:
-            raise AssertionError(
-                f"{xmlid} is missing: the database has no demo history (installed without demo data?)."
-            )
-        return record
 
     def _since(self, days_ago):
         return self.day - timedelta(days=days_ago)

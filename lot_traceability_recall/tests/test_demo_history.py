@@ -1,10 +1,11 @@
 from datetime import timedelta
 
-from odoo.tests import TransactionCase, tagged
+from odoo.addons.lot_traceability.tests.common import DemoHistoryCase
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")
-class TestDemoRecallHistory(TransactionCase):
+class TestDemoRecallHistory(DemoHistoryCase):
     """The recalls and complaints of the demo history (lot.traceability.demo._create_demo_recall_history),
     checked against its plan. The test databases are installed with demo data; without it these tests fail.
     Dates are relative to the day the demo was installed (``self.day``, midnight UTC)."""
@@ -16,15 +17,6 @@ class TestDemoRecallHistory(TransactionCase):
         cls.day = cls.env["lot.traceability.demo"]._get_demo_history_day()
         cls.recalled = cls._demo_record("lot_traceability.demo_lot_puree_recalled")
         cls.recall = cls.env["stock.lot.recall"].search([("lot_ids", "in", cls.recalled.ids), ("is_mock", "=", False)])
-
-    @classmethod
-    def _demo_record(cls, xmlid):
-        record = cls.env.ref(xmlid, raise_if_not_found=False)
-        if not record:
-            raise AssertionError(
-                f"{xmlid} is missing: the database has no demo history (installed without demo data?)."
-            )
-        return record
 
     def _at(self, days_ago, hour, minute=0):
         return self.day - timedelta(days=days_ago) + timedelta(hours=hour, minutes=minute)
