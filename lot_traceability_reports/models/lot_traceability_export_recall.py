@@ -1,7 +1,7 @@
 import xlsxwriter
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 
@@ -120,6 +120,24 @@ class LotTraceabilityExport(models.Model):
     def _check_recall_param(self, params):
         if not params["recall_id"]:
             raise UserError(self.env._("Choose the recall to export."))
+        # The job's companies are those the requester may still access when it runs.
+        recall = self.env["stock.lot.recall"].sudo().browse(params["recall_id"])
+        if recall.company_id.id not in params["company_ids"]:
+            raise AccessError(
+                self.env._(
+                    "Recall %(recall)s belongs to %(company)s, which is not one of the companies of this export.",
+                    recall=recall.name,
+                    company=recall.company_id.name,
+                )
+            )
+
+    def _get_no_rows_message(self):
+        if self.export_type == "recall":
+            return self.env._(
+                "Recall %(recall)s has no shipment, notification or return to export yet.",
+                recall=self.recall_id.name,
+            )
+        return super()._get_no_rows_message()
 
     @api.model
     def _export_recall(self, params, path, progress):

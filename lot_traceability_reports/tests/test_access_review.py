@@ -218,3 +218,29 @@ class TestExportAccess(ExportCommon):
         self.env["lot.traceability.export"]._cron_run_exports()
         self.assertEqual(job.state, "failed")
         self.assertIn("no longer has access", job.error_message)
+
+    def test_a_recall_of_a_company_out_of_the_job_is_never_exported(self):
+        # The job's companies are cut down to the requester's at run time: a recall of another company, set
+        # when the job was made, stays out of the file.
+        self.env.user.groups_id += self.env.ref("lot_traceability_recall.group_recall_manager")
+        spain = self.env["res.company"].create({"name": "Dairy Spain Recalls"})
+        recall = self.env["stock.lot.recall"].with_company(spain).create({"reason": "Listeria", "company_id": spain.id})
+        self.assertEqual(recall.company_id, spain)
+        job = self.env["lot.traceability.export"].create(
+            {
+                "export_type": "recall",
+                "recall_id": recall.id,
+                "company_id": spain.id,
+                "company_ids": [Command.set(self.company.ids)],
+            }
+        )
+        job.action_run()
+        self.assertEqual(job.state, "failed")
+        self.assertIn("Dairy Spain Recalls", job.error_message)
+        self.assertFalse(job.attachment_id)
+        # A recall of the job's company with nothing shipped yet says so, in the words of a recall.
+        empty = self.env["stock.lot.recall"].create({"reason": "Listeria"})
+        job = self.env["lot.traceability.export"].create({"export_type": "recall", "recall_id": empty.id})
+        job.action_run()
+        self.assertEqual(job.state, "failed")
+        self.assertIn("has no shipment, notification or return", job.error_message)
