@@ -156,7 +156,6 @@ class StockLot(models.Model):
         """The recursive query of one direction: lots reached, their done lines, the partners
         those lines delivered to and received from. ``lot_ids`` and ``company_ids`` are SQL
         arrays, by default these lots and the user's companies."""
-        walk = TRACE_WALKS[direction]
         return SQL(
             """
             WITH RECURSIVE traced_lot(lot_id) AS (
@@ -168,22 +167,7 @@ class StockLot(models.Model):
                     ON line.lot_id = traced_lot.lot_id
                    AND line.state = 'done'
                    AND line.company_id = ANY(%(company_ids)s)
-                  JOIN LATERAL (
-                        SELECT link.%(to_column)s AS line_id
-                          FROM stock_move_line_consume_rel link
-                         WHERE link.%(from_column)s = line.id
-                     UNION ALL
-                        SELECT next_move_line.id
-                          FROM stock_move move
-                          JOIN stock_location move_side
-                            ON move_side.id = move.%(from_side)s AND move_side.usage = 'production'
-                          JOIN stock_move next_move
-                            ON next_move.unbuild_id = move.unbuild_id AND next_move.id != move.id
-                          JOIN stock_location next_side
-                            ON next_side.id = next_move.%(to_side)s AND next_side.usage = 'production'
-                          JOIN stock_move_line next_move_line ON next_move_line.move_id = next_move.id
-                         WHERE move.id = line.move_id AND move.unbuild_id IS NOT NULL
-                  ) linked ON TRUE
+                  JOIN LATERAL (%(linked_line_ids)s) linked ON TRUE
                   JOIN stock_move_line next_line
                     ON next_line.id = linked.line_id
                    AND next_line.state = 'done'
@@ -219,6 +203,33 @@ class StockLot(models.Model):
             """,
             lot_ids=SQL("%s::int[]", self.ids) if lot_ids is None else lot_ids,
             company_ids=SQL("%s::int[]", self.env.companies.ids) if company_ids is None else company_ids,
+            linked_line_ids=self._get_linked_line_ids_query(direction, SQL("line")),
+        )
+
+    @api.model
+    def _get_linked_line_ids_query(self, direction, line):
+        """The ids (``line_id``) of the move lines one step from the move line ``line`` (an SQL alias)
+        in ``direction``: the lines of its consume links, or the other side of its unbuild order. Any
+        state and lot: the caller filters them (the trace engine and the genealogy share this walk)."""
+        walk = TRACE_WALKS[direction]
+        return SQL(
+            """
+                        SELECT link.%(to_column)s AS line_id
+                          FROM stock_move_line_consume_rel link
+                         WHERE link.%(from_column)s = %(line)s.id
+                     UNION ALL
+                        SELECT next_move_line.id
+                          FROM stock_move move
+                          JOIN stock_location move_side
+                            ON move_side.id = move.%(from_side)s AND move_side.usage = 'production'
+                          JOIN stock_move next_move
+                            ON next_move.unbuild_id = move.unbuild_id AND next_move.id != move.id
+                          JOIN stock_location next_side
+                            ON next_side.id = next_move.%(to_side)s AND next_side.usage = 'production'
+                          JOIN stock_move_line next_move_line ON next_move_line.move_id = next_move.id
+                         WHERE move.id = %(line)s.move_id AND move.unbuild_id IS NOT NULL
+            """,
+            line=line,
             from_column=SQL.identifier(walk["from_column"]),
             to_column=SQL.identifier(walk["to_column"]),
             from_side=SQL.identifier(walk["from_side"]),

@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.addons.lot_traceability.models.stock_lot_trace import TRACE_WALKS
 from odoo.addons.lot_traceability_recall.models.stock_lot_recall import OPEN_RECALL_STATES
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -145,12 +144,11 @@ class StockLot(models.Model):
         return self.env.execute_query(query)
 
     def _get_genealogy_edge_query(self, direction, lot_ids):
-        """One step of the trace engine's walk (``TRACE_WALKS``): a row per done line of a lot of
+        """One step of the trace engine's walk (``_get_linked_line_ids_query``): a row per done line of a lot of
         ``lot_ids`` (an SQL array) linked to a done line of another lot, by a manufacturing order or
         an unbuild order."""
-        walk = TRACE_WALKS[direction]
-        # The next line is looked up by primary key inside each branch: joined after the LATERAL,
-        # the planner expects many rows and hashes the whole move line table (350 ms at 1M lines).
+        # The next line is looked up by primary key inside the LATERAL (kept apart by OFFSET 0): joined
+        # after it, the planner expects many rows and hashes the whole move line table (350 ms at 1M lines).
         return SQL(
             """
             SELECT line.lot_id AS parent_id, next_line.lot_id AS child_id,
@@ -159,21 +157,9 @@ class StockLot(models.Model):
               JOIN LATERAL (
                     SELECT next_line.id, next_line.lot_id, next_line.quantity_product_uom,
                            next_line.state, next_line.company_id
-                      FROM stock_move_line_consume_rel link
-                      JOIN stock_move_line next_line ON next_line.id = link.%(to_column)s
-                     WHERE link.%(from_column)s = line.id
-                 UNION ALL
-                    SELECT next_move_line.id, next_move_line.lot_id, next_move_line.quantity_product_uom,
-                           next_move_line.state, next_move_line.company_id
-                      FROM stock_move move
-                      JOIN stock_location move_side
-                        ON move_side.id = move.%(from_side)s AND move_side.usage = 'production'
-                      JOIN stock_move next_move
-                        ON next_move.unbuild_id = move.unbuild_id AND next_move.id != move.id
-                      JOIN stock_location next_side
-                        ON next_side.id = next_move.%(to_side)s AND next_side.usage = 'production'
-                      JOIN stock_move_line next_move_line ON next_move_line.move_id = next_move.id
-                     WHERE move.id = line.move_id AND move.unbuild_id IS NOT NULL
+                      FROM (%(linked_line_ids)s) linked
+                      JOIN stock_move_line next_line ON next_line.id = linked.line_id
+                    OFFSET 0
               ) next_line ON next_line.state = 'done'
                          AND next_line.lot_id IS NOT NULL
                          AND next_line.lot_id != line.lot_id
@@ -184,10 +170,7 @@ class StockLot(models.Model):
             """,
             lot_ids=lot_ids,
             company_ids=self.env.companies.ids,
-            from_column=SQL.identifier(walk["from_column"]),
-            to_column=SQL.identifier(walk["to_column"]),
-            from_side=SQL.identifier(walk["from_side"]),
-            to_side=SQL.identifier(walk["to_side"]),
+            linked_line_ids=self._get_linked_line_ids_query(direction, SQL("line")),
         )
 
     def _get_genealogy_edges(self, direction):
