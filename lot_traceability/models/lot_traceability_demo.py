@@ -160,7 +160,8 @@ class LotTraceabilityDemo(models.AbstractModel):
         return picking
 
     @api.model
-    def _produce(self, product, quantity):
+    def _produce(self, product, quantity, minutes=None):
+        """A manufacturing order of ``quantity`` done at once; ``minutes`` of work on its work orders."""
         production = self.env["mrp.production"].create(
             {"product_id": product.id, "product_qty": quantity, "bom_id": product.bom_ids[:1].id}
         )
@@ -170,6 +171,8 @@ class LotTraceabilityDemo(models.AbstractModel):
         production.qty_producing = quantity
         production._set_qty_producing()
         production.move_raw_ids.picked = True
+        if minutes is not None:
+            production.workorder_ids.duration = minutes
         production.button_mark_done()
         return production
 
@@ -267,17 +270,7 @@ class LotTraceabilityDemo(models.AbstractModel):
             landed_cost.compute_landed_cost()
             landed_cost.button_validate()
         for product, quantity, minutes in ((base, 100, 90), (yogurt, 600, 0)):
-            production = env["mrp.production"].create(
-                {"product_id": product.id, "product_qty": quantity, "bom_id": product.bom_ids[:1].id}
-            )
-            production.action_confirm()
-            production.action_assign()
-            production.action_generate_serial()
-            production.qty_producing = quantity
-            production._set_qty_producing()
-            production.move_raw_ids.picked = True
-            production.workorder_ids.duration = minutes
-            production.button_mark_done()
+            production = self._produce(product, quantity, minutes)
         order = env["sale.order"].create(
             {
                 "partner_id": ref("lot_traceability.demo_partner_fresh_market").id,
