@@ -301,8 +301,8 @@ class LotTraceabilityExport(models.Model):
                     raise UserError(
                         self.env._(
                             "Export %(name)s has more than %(limit)s rows, the most an export writes while you "
-                            "wait: queue it (Run) and the background job writes it; you are notified when the "
-                            "file is ready.",
+                            "wait: queue it (Run on a new export, Retry on a failed one) and the background job "
+                            "writes it; you are notified when the file is ready.",
                             name=export.name,
                             limit=limit,
                         )
