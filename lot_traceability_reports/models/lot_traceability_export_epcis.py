@@ -83,9 +83,9 @@ class EPCISEventBuilder:
             gtin, code = product["gtin"], lot_name
             if supplier_lot_id:
                 supplier_lot = self.lookups.supplier_lots[supplier_lot_id]
-                gtin = supplier_lot["gtin"] or gtin
-                if gtin and epcis.is_gs1_lot(supplier_lot["name"]):
-                    code = supplier_lot["name"]
+                # (a supplier's code outside GS1's lot format: our lot, as a lot without it)
+                if (supplier_lot["gtin"] or gtin) and epcis.is_gs1_lot(supplier_lot["name"]):
+                    gtin, code = supplier_lot["gtin"] or gtin, supplier_lot["name"]
             if gtin and epcis.is_gs1_lot(code):
                 uri = epcis.lgtin_class(gtin, code, prefix_length)
                 value = (uri, epcis.canonical_uri(uri), encode_basestring(uri))
