@@ -59,6 +59,7 @@
             "lot_traceability/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,

@@ -1,6 +1,19 @@
+import logging
+import time
+
 from odoo.tools import SQL
 
 from .models.stock_lot_trace import TRACE_FUNCTION
+
+_logger = logging.getLogger(__name__)
+
+
+def post_init_hook(env):
+    """Installed on a database with history: the lots that moved before get their origin (receipt or
+    manufacturing order) and production date from it (stock.lot._fill_origin_from_history)."""
+    started = time.monotonic()
+    filled = env["stock.lot"]._fill_origin_from_history()
+    _logger.info("Origin and production date of %s existing lots filled in %.1f s", filled, time.monotonic() - started)
 
 
 def uninstall_hook(env):

@@ -39,6 +39,9 @@ class StockMoveLine(models.Model):
         help="Packaging date printed by the supplier (GS1 AI 13); read from a scanned label and kept on the "
         "supplier lot.",
     )
+    supplier_gtin = fields.Char(
+        help="GTIN printed by the supplier (GS1 AI 01), read from a scanned label and kept on the supplier lot.",
+    )
     supplier_serial = fields.Char(
         help="Serial number printed by the supplier (GS1 AI 21), read from a scanned label.",
     )
@@ -124,6 +127,8 @@ class StockMoveLine(models.Model):
             )
             or False,
         }
+        if elements.get("01"):
+            values["supplier_gtin"] = elements["01"]
         if elements.get("11"):
             values["supplier_production_date"] = elements["11"]
         if elements.get("13"):
@@ -450,7 +455,7 @@ class StockMoveLine(models.Model):
             keys.setdefault(key, {}).update(
                 {
                     field: line[f"supplier_{field}"]
-                    for field in ("production_date", "packaging_date", "expiration_date")
+                    for field in ("production_date", "packaging_date", "expiration_date", "gtin")
                     if line[f"supplier_{field}"]
                 }
             )

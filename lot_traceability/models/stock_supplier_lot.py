@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import gs1
+
 
 class StockSupplierLot(models.Model):
     """A supplier's own lot code, as printed on the goods received.
@@ -51,6 +53,19 @@ class StockSupplierLot(models.Model):
     )
     packaging_date = fields.Date(
         "Supplier Packaging Date", tracking=True, help="Packaging date given by the supplier (GS1 AI 13)."
+    )
+    gtin = fields.Char(
+        "Supplier GTIN",
+        tracking=True,
+        help="The GTIN on the supplier's label (GS1 AI 01), read from a scanned barcode: with the supplier lot "
+        "code it identifies the lot in EPCIS files. Empty: the product's barcode.",
+    )
+    tlc_source_reference = fields.Char(
+        "TLC Source Reference",
+        tracking=True,
+        help="Where the supplier assigned this traceability lot code, as FSMA 204 (21 CFR 1.1320) allows it to be "
+        "given instead of the location: e.g. the FDA Food Facility Registration or FEI number of the packing "
+        "site, or a web address. Empty: FSMA 204 files give the supplier's business name and address.",
     )
     coa_attachment_ids = fields.Many2many(
         "ir.attachment",
@@ -166,6 +181,20 @@ class StockSupplierLot(models.Model):
                     lines=lines,
                 )
             )
+
+    @api.constrains("gtin")
+    def _check_gtin(self):
+        for supplier_lot in self.filtered("gtin"):
+            try:
+                gs1.normalize_gtin(supplier_lot.gtin)
+            except gs1.GS1Error as error:
+                raise ValidationError(
+                    self.env._(
+                        "Supplier lot %(code)s: %(error)s Correct its GTIN or leave it empty.",
+                        code=supplier_lot.name,
+                        error=error,
+                    )
+                ) from error
 
     @api.constrains("name")
     def _check_name(self):

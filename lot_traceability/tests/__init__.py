@@ -1,5 +1,6 @@
 from . import test_supplier_lot
 from . import test_lot_master_data
+from . import test_lots_before_install
 from . import test_gs1_odoo
 from . import test_lot_label
 from . import test_trace

@@ -46,6 +46,7 @@ class TestSupplierLot(LotTraceabilityCommon):
         supplier_lot = line.supplier_lot_id
         self.assertEqual(supplier_lot.production_date, date(2026, 3, 1))
         self.assertEqual(supplier_lot.expiration_date, date(2026, 4, 20))
+        self.assertEqual(supplier_lot.gtin, GTIN_MILK, "the GTIN of the supplier's label, for EPCIS")
         self.assertEqual(line.lot_id.expiration_date.date(), date(2026, 4, 20), "the supplier's expiry wins")
         self.assertEqual(line.lot_id.production_date.date(), date(2026, 3, 1))
 
@@ -104,6 +105,16 @@ class TestSupplierLot(LotTraceabilityCommon):
             self.env["stock.supplier.lot"].create(
                 {"name": "   ", "partner_id": self.supplier.id, "product_id": self.milk.id}
             )
+
+    def test_supplier_lot_with_a_wrong_gtin_is_refused(self):
+        supplier_lot = self.env["stock.supplier.lot"].create(
+            {"name": "GT-1", "partner_id": self.supplier.id, "product_id": self.milk.id}
+        )
+        with self.assertRaisesRolledBack(ValidationError, "GT-1.*09506000134353.*check digit"):
+            supplier_lot.gtin = "09506000134353"
+        self.assertFalse(supplier_lot.gtin)
+        supplier_lot.gtin = GTIN_MILK
+        self.assertEqual(supplier_lot.gtin, GTIN_MILK)
 
     def test_supplier_lot_expiring_before_its_production_is_refused(self):
         with self.assertRaisesRolledBack(ValidationError, "before its production date"):

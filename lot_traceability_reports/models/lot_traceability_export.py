@@ -9,6 +9,8 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from psycopg2.errors import LockNotAvailable, SerializationFailure
+
 from odoo import api, fields, models, modules
 from odoo.addons.lot_traceability.tools.server_write import is_server_write, server_write
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -240,8 +242,9 @@ class LotTraceabilityExport(models.Model):
     # ------------------------------------------------------------------
 
     def action_queue(self):
-        """Queue the jobs and wake the export cron up; small exports run at once instead."""
-        limit = int(self.env["ir.config_parameter"].sudo().get_param(PARAM_SYNC_LIMIT, DEFAULT_SYNC_LIMIT))
+        """Queue the jobs and wake the export cron up; small exports (up to the synchronous limit of rows,
+        a setting) run at once instead."""
+        limit = self._get_sync_limit()
         to_queue = self.env["lot.traceability.export"]
         self._check_not_started()
         for export in self:
@@ -250,7 +253,7 @@ class LotTraceabilityExport(models.Model):
             if not rows:
                 raise UserError(export._get_no_rows_message())
             if rows <= limit:
-                export.action_run()
+                export._run_now()
             else:
                 to_queue |= export
         if to_queue:
@@ -258,6 +261,11 @@ class LotTraceabilityExport(models.Model):
                 to_queue.write({"state": "queued"})
             self.env.ref("lot_traceability_reports.ir_cron_run_exports")._trigger()
         return True
+
+    @api.model
+    def _get_sync_limit(self):
+        """Most rows an export writes in the request of the user who asks for it; larger ones are the cron's."""
+        return int(self.env["ir.config_parameter"].sudo().get_param(PARAM_SYNC_LIMIT, DEFAULT_SYNC_LIMIT))
 
     def action_retry(self):
         """Queue failed jobs again (their error is kept until they run)."""
@@ -276,17 +284,61 @@ class LotTraceabilityExport(models.Model):
         return True
 
     def action_run(self):
-        """Do the exports now and leave each file in ``attachment_id`` (what the cron calls).
+        """Do the exports now and leave each file in ``attachment_id``.
 
-        A job runs once: a running or done job is refused. A failing export leaves the job
-        *failed* with its error and no file, never a half-written file marked done.
+        A queued job is the cron's: a user (a button, an RPC call) runs here only a job of at most the
+        synchronous limit of rows and is told to queue a larger one (:meth:`action_queue`); server code
+        (the cron's run, the benchmark) runs any size. A job runs once: it is locked before it starts, and
+        a job the cron or another user is running, or has run, is refused. A failing export leaves the
+        job *failed* with its error and no file, never a half-written file marked done.
         """
         self._check_export_type()
         self._check_not_started()
+        if not self.env.su:
+            limit = self._get_sync_limit()
+            for export in self:
+                if export._count_rows(limit + 1) > limit:
+                    raise UserError(
+                        self.env._(
+                            "Export %(name)s has more than %(limit)s rows, the most an export writes while you "
+                            "wait: queue it (Run on a new export, Retry on a failed one) and the background job "
+                            "writes it; you are notified when the file is ready.",
+                            name=export.name,
+                            limit=limit,
+                        )
+                    )
         for export in self:
-            with server_write("lot.traceability.export"):
-                export._run_one()
+            export._run_now()
         return True
+
+    def _run_now(self):
+        """Run this job in the current transaction, under its row lock."""
+        self.ensure_one()
+        self._lock_for_run()
+        with server_write("lot.traceability.export"):
+            self._run_one()
+
+    def _lock_for_run(self):
+        """Lock the job's row at once and read its state again: a job the cron or another user is running
+        (its row is locked) or started since this transaction began is refused, never run twice."""
+        self.ensure_one()
+        self.flush_recordset()
+        try:
+            # In a savepoint, so that the transaction stays usable to report the error.
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL("SELECT id FROM lot_traceability_export WHERE id = %s FOR NO KEY UPDATE NOWAIT", self.id)
+                )
+        except (LockNotAvailable, SerializationFailure) as error:
+            raise UserError(
+                self.env._(
+                    "Export %(name)s is being run right now (by the background job or another user): reload it "
+                    "to follow it.",
+                    name=self.name,
+                )
+            ) from error
+        self.invalidate_recordset(["state"])
+        self._check_not_started()
 
     def _check_not_started(self):
         for export in self:
@@ -559,18 +611,7 @@ class LotTraceabilityExport(models.Model):
         Exports", triggered when a job is queued)."""
         cron = self.env["ir.cron"]
         done = 0
-        self.flush_model(["state"])
-        while True:
-            self.env.cr.execute(
-                """
-                SELECT id FROM lot_traceability_export
-                 WHERE state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
-                """
-            )
-            row = self.env.cr.fetchone()
-            if not row:
-                break
-            export = self.browse(row[0])
+        while export := self._claim_next_job():
             # Commit between steps, except inside a test (its transaction is rolled back at the end).
             commit = not (
                 modules.module.current_test
@@ -581,6 +622,28 @@ class LotTraceabilityExport(models.Model):
             done += 1
             remaining = self.search_count([("state", "=", "queued")])
             cron._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _claim_next_job(self):
+        """The oldest queued job, its row locked until the transaction that sets it running commits
+        (:meth:`_run_one`), or an empty recordset. Jobs locked by another run (a cron worker, a user's
+        direct run) are skipped, and a job another worker started since this transaction began is left
+        to it."""
+        self.flush_model(["state"])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        SELECT id FROM lot_traceability_export
+                         WHERE state = 'queued' ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
+                        """
+                    )
+                )
+                row = self.env.cr.fetchone()
+        except SerializationFailure:
+            return self.browse()
+        return self.browse(row[0]) if row else self.browse()
 
     @api.model
     def _cron_cleanup_exports(self):

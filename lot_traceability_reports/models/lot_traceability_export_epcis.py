@@ -16,6 +16,7 @@ from .lot_traceability_export_events import (
     INPUT_LOT,
     INPUT_PRODUCT,
     INPUT_QUANTITY,
+    INPUT_SUPPLIER_LOT,
     INPUT_UOM,
     INPUTS,
     LOT_NAME,
@@ -28,6 +29,7 @@ from .lot_traceability_export_events import (
     PURCHASE_NAME,
     QUANTITY,
     SALE_NAME,
+    SUPPLIER_LOT_ID,
     UNBUILD_NAME,
     UOM_ID,
     WAREHOUSE_ID,
@@ -68,17 +70,24 @@ class EPCISEventBuilder:
 
     # Cached parts -------------------------------------------------------
 
-    def epc_class(self, product_id, lot_name, prefix_length):
+    def epc_class(self, product_id, lot_name, prefix_length, supplier_lot_id=None):
         """(URI, canonical URI, URI as a JSON string) of a lot's class: LGTIN, or the fallback class of a
-        product without GTIN."""
-        key = (product_id, lot_name, prefix_length)
+        product without GTIN. A lot received under its supplier's lot code (``supplier_lot_id``) is that
+        code with the supplier's GTIN (scanned on receipt), else with the product's."""
+        key = (product_id, lot_name, prefix_length, supplier_lot_id)
         value = self.classes.get(key)
         if value is None:
             if len(self.classes) >= CLASS_CACHE_SIZE:
                 self.classes.clear()
             product = self.lookups.products[product_id]
-            if product["gtin"] and epcis.is_gs1_lot(lot_name):
-                uri = epcis.lgtin_class(product["gtin"], lot_name, prefix_length)
+            gtin, code = product["gtin"], lot_name
+            if supplier_lot_id:
+                supplier_lot = self.lookups.supplier_lots[supplier_lot_id]
+                # (a supplier's code outside GS1's lot format: our lot, as a lot without it)
+                if (supplier_lot["gtin"] or gtin) and epcis.is_gs1_lot(supplier_lot["name"]):
+                    gtin, code = supplier_lot["gtin"] or gtin, supplier_lot["name"]
+            if gtin and epcis.is_gs1_lot(code):
+                uri = epcis.lgtin_class(gtin, code, prefix_length)
                 value = (uri, epcis.canonical_uri(uri), encode_basestring(uri))
             else:
                 self.without_gtin.setdefault(product["description"], None)
@@ -164,9 +173,9 @@ class EPCISEventBuilder:
             return [*((("po", row[SALE_NAME]),) if row[SALE_NAME] else ()), ("desadv", document)]
         return [("prodorder", row[UNBUILD_NAME] or row[PRODUCTION_NAME] or row[PICKING_NAME] or row[MOVE_REFERENCE])]
 
-    def element(self, product_id, lot_name, quantity, uom_id, prefix_length):
+    def element(self, product_id, lot_name, quantity, uom_id, prefix_length, supplier_lot_id=None):
         """A quantity element as JSON text, and its hash string."""
-        _uri, canonical, uri_json = self.epc_class(product_id, lot_name, prefix_length)
+        _uri, canonical, uri_json = self.epc_class(product_id, lot_name, prefix_length, supplier_lot_id)
         number = repr(quantity) if type(quantity) is float else json.dumps(quantity)  # as json writes it
         element_hash = f"quantityElementepcClass={canonical}quantity={epcis.canonical_number(quantity)}"
         uom = self.lookups.uom_codes.get(uom_id)
@@ -184,13 +193,26 @@ class EPCISEventBuilder:
         offset = self.offset(date_utc, date_local)
         kind = row[EVENT]
         inputs = [
-            self.element(item[INPUT_PRODUCT], item[INPUT_LOT], item[INPUT_QUANTITY], item[INPUT_UOM], prefix_length)
+            self.element(
+                item[INPUT_PRODUCT],
+                item[INPUT_LOT],
+                item[INPUT_QUANTITY],
+                item[INPUT_UOM],
+                prefix_length,
+                item[INPUT_SUPPLIER_LOT],
+            )
             for item in row[INPUTS] or ()
         ]
         if kind == "transformation" and not inputs:
             kind = "commissioning"
+        # What we make (or recover) is our lot; what we receive and ship as received, the supplier's.
         output_json, output_hash = self.element(
-            row[PRODUCT_ID], row[LOT_NAME], row[QUANTITY], row[UOM_ID], prefix_length
+            row[PRODUCT_ID],
+            row[LOT_NAME],
+            row[QUANTITY],
+            row[UOM_ID],
+            prefix_length,
+            row[SUPPLIER_LOT_ID] if kind in ("receiving", "shipping") else None,
         )
         site_gln = lookups.site_gln(row[WAREHOUSE_ID], company_id)
         partner = lookups.partners.get(row[PARTNER_ID])

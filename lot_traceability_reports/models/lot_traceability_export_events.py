@@ -33,6 +33,7 @@ EVENT_COLUMNS = (
     "expiration_date",
     "production_date",
     "inputs",
+    "supplier_lot_id",
 )
 (
     LINE_ID,
@@ -60,9 +61,11 @@ EVENT_COLUMNS = (
     EXPIRATION_DATE,
     PRODUCTION_DATE,
     INPUTS,
+    SUPPLIER_LOT_ID,
 ) = range(len(EVENT_COLUMNS))
-# Input lots of a transformation, as the query returns them: [lot name, quantity, uom id, product id].
-INPUT_LOT, INPUT_QUANTITY, INPUT_UOM, INPUT_PRODUCT = range(4)
+# Input lots of a transformation, as the query returns them: [lot name, quantity, uom id, product id, supplier
+# lot id (a lot received under its supplier's code, see SUPPLIER_LOT_ID)].
+INPUT_LOT, INPUT_QUANTITY, INPUT_UOM, INPUT_PRODUCT, INPUT_SUPPLIER_LOT = range(5)
 # EPCIS quantities carry a UN/ECE Recommendation 20 unit code; counted units carry none.
 UNECE_UOM_CODES = {
     "kg": "KGM",
@@ -81,8 +84,8 @@ UNECE_UOM_CODES = {
 
 class ExportLookups:
     """Names, addresses, GLNs and GTINs the rows refer to, read in one query per batch for the ids
-    not seen yet (never one query per row): memory grows with distinct partners, warehouses and
-    products, not with rows."""
+    not seen yet (never one query per row): memory grows with distinct partners, warehouses,
+    products and supplier lots, not with rows."""
 
     def __init__(self, env, params):
         self.env = env
@@ -90,6 +93,7 @@ class ExportLookups:
         self.partners = {}
         self.warehouses = {}
         self.products = {}
+        self.supplier_lots = {}
         self.companies = {}
         self.missing_addresses = {}
         self.sites = {}
@@ -115,15 +119,18 @@ class ExportLookups:
             self.companies[company_id] = {"partner_id": partner_id, "name": name, "prefix_length": prefix_length or 7}
 
     def prefetch(self, rows):
-        partner_ids, warehouse_ids, product_ids = set(), set(), set()
+        partner_ids, warehouse_ids, product_ids, supplier_lot_ids = set(), set(), set(), set()
         for row in rows:
             partner_ids.add(row[PARTNER_ID])
             warehouse_ids.add(row[WAREHOUSE_ID])
             warehouse_ids.add(row[SOURCE_WAREHOUSE_ID])
             product_ids.add(row[PRODUCT_ID])
+            supplier_lot_ids.add(row[SUPPLIER_LOT_ID])
             for item in row[INPUTS] or ():
                 product_ids.add(item[INPUT_PRODUCT])
+                supplier_lot_ids.add(item[INPUT_SUPPLIER_LOT])
         self._load_warehouses(warehouse_ids - self.warehouses.keys() - {None})
+        self._load_supplier_lots(supplier_lot_ids - self.supplier_lots.keys() - {None})
         self._load_partners(partner_ids - self.partners.keys() - {None})
         self._load_products(product_ids - self.products.keys())
 
@@ -180,6 +187,26 @@ class ExportLookups:
                 "company_id": company_id,
             }
 
+    def _load_supplier_lots(self, ids):
+        """The supplier's lot code of received lots (their FSMA 204 TLC), its source and the supplier's GTIN."""
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, name, partner_id, gtin, tlc_source_reference FROM stock_supplier_lot WHERE id = ANY(%s)",
+                list(ids),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        self._load_partners({row[2] for row in rows} - self.partners.keys())
+        for supplier_lot_id, name, partner_id, gtin, reference in rows:
+            self.supplier_lots[supplier_lot_id] = {
+                "name": name,
+                "partner_id": partner_id,
+                "gtin": epcis.gtin14(gtin),
+                "reference": (reference or "").strip(),
+            }
+
     def _load_products(self, ids):
         if not ids:
             return
@@ -222,6 +249,14 @@ class ExportLookups:
         if not partner["has_address"]:
             self.missing_addresses[partner["name"]] = None
         return partner["text"]
+
+    def supplier_tlc(self, supplier_lot_id, fallback):
+        """(TLC, TLC source, supplier name) of a lot received under its supplier's lot code: the code the
+        supplier assigned, where it assigned it (its TLC source reference, else its business name and
+        address)."""
+        supplier_lot = self.supplier_lots[supplier_lot_id]
+        source = supplier_lot["reference"] or self.address(supplier_lot["partner_id"], fallback)
+        return supplier_lot["name"], source, self.partners[supplier_lot["partner_id"]]["name"]
 
     def site_address(self, warehouse_id, company_id, fallback):
         """Business name and address of our site of an event (cached per warehouse and company)."""
@@ -325,7 +360,8 @@ class LotTraceabilityExport(models.Model):
                    COALESCE(docs.lot_company_id, e.company_id),
                    docs.expiration_date,
                    docs.production_date,
-                   inputs.items
+                   inputs.items,
+                   docs.supplier_lot_id
               FROM (
                 SELECT sml.id, sml.date, sml.lot_id, sml.product_id, sml.quantity, sml.product_uom_id,
                        sml.company_id, sml.picking_id, sml.move_id, src.usage AS from_usage, dst.usage AS to_usage,
@@ -344,6 +380,8 @@ class LotTraceabilityExport(models.Model):
                 SELECT m.partner_id AS move_partner_id, m.reference, m.unbuild_id, pt_type.warehouse_id
                        AS picking_type_warehouse_id, lot.name AS lot_name, lot.company_id AS lot_company_id,
                        lot.expiration_date, lot.production_date, p.name AS picking_name,
+                       -- a lot we did not make, received under its supplier's lot code
+                       CASE WHEN lot.origin_production_id IS NULL THEN lot.supplier_lot_id END AS supplier_lot_id,
                        p.partner_id AS picking_partner_id,
                        po.name AS purchase_name, so.name AS sale_name, mo.name AS production_name,
                        ub.name AS unbuild_name,
@@ -364,7 +402,9 @@ class LotTraceabilityExport(models.Model):
               ) docs
          LEFT JOIN LATERAL (
                 SELECT json_agg(json_build_array(input_lot.name, component.quantity, component.product_uom_id,
-                                                 component.product_id)
+                                                 component.product_id,
+                                                 CASE WHEN input_lot.origin_production_id IS NULL
+                                                      THEN input_lot.supplier_lot_id END)
                                 ORDER BY input_lot.name, component.id) AS items
                   FROM stock_move_line component
                   JOIN stock_lot input_lot ON input_lot.id = component.lot_id
@@ -461,7 +501,13 @@ class LotTraceabilityExport(models.Model):
 
     @api.model
     def _export_fsma204(self, params, path, progress):
-        """Write the FSMA 204 sortable spreadsheet of the events into ``path`` (XLSX)."""
+        """Write the FSMA 204 sortable spreadsheet of the events into ``path`` (XLSX).
+
+        Traceability lot codes as 21 CFR 1.1320 assigns them: a lot received under its supplier's lot code
+        keeps that code (and the supplier's location, or its TLC source reference, as source) in receiving
+        and shipping rows and as the input of a transformation; our internal lot is the TLC of what we make
+        (transformation rows) and of lots received without their supplier's code. The third sheet maps each
+        internal lot given under its supplier's code to that code."""
         lookups = ExportLookups(self.env, params)
         labels = self._get_reference_labels()
         events = {"receiving": "Receiving", "shipping": "Shipping", "transformation": "Transformation"}
@@ -472,15 +518,39 @@ class LotTraceabilityExport(models.Model):
         unknown_site = self.env._("Unknown site")
         unknown_supplier = self.env._("Unknown supplier")
         unknown_customer = self.env._("Unknown customer")
+        mapped = set()  # (internal lot, product) already on the lot codes sheet
+        uncoded = {}  # lots received from a supplier without its lot code
+
+        def lot_code(lot_name, product_id, supplier_lot_id):
+            """The TLC of a received lot, put on the lot codes sheet the first time it appears."""
+            tlc, source, supplier = lookups.supplier_tlc(supplier_lot_id, unknown_supplier)
+            if (lot_name, product_id) not in mapped:
+                mapped.add((lot_name, product_id))
+                writer.add_lot_code((lot_name, products[product_id]["description"], tlc, source, supplier))
+            return tlc, source
+
+        def input_code(item):
+            if item[INPUT_SUPPLIER_LOT]:
+                return lot_code(item[INPUT_LOT], item[INPUT_PRODUCT], item[INPUT_SUPPLIER_LOT])[0]
+            return item[INPUT_LOT]
+
         rows = 0
         try:
             for batch in self._stream_rows(query, prepare=lookups.prefetch):
                 for row in batch:
                     site = lookups.site_address(row[WAREHOUSE_ID], row[COMPANY_ID], unknown_site)
                     event = row[EVENT]
+                    supplier_lot_id = row[SUPPLIER_LOT_ID] if event != "transformation" else None
+                    if supplier_lot_id:
+                        tlc, tlc_source = lot_code(row[LOT_NAME], row[PRODUCT_ID], supplier_lot_id)
+                    else:
+                        tlc = row[LOT_NAME]
+                        tlc_source = lookups.site_address(row[SOURCE_WAREHOUSE_ID], row[LOT_COMPANY_ID], unknown_site)
                     if event == "receiving":
                         from_location = lookups.address(row[PARTNER_ID], unknown_supplier)
                         to_location = site
+                        if not supplier_lot_id and row[FROM_USAGE] == "supplier":
+                            uncoded[tlc] = None
                     elif event == "shipping":
                         from_location = site
                         to_location = lookups.address(row[PARTNER_ID], unknown_customer)
@@ -490,8 +560,8 @@ class LotTraceabilityExport(models.Model):
                     kind, number = self._get_reference(row)
                     writer.add(
                         (
-                            row[LOT_NAME],
-                            lookups.site_address(row[SOURCE_WAREHOUSE_ID], row[LOT_COMPANY_ID], unknown_site),
+                            tlc,
+                            tlc_source,
                             labels[events[event]],
                             row[DATE_LOCAL],
                             products[row[PRODUCT_ID]]["description"],
@@ -502,7 +572,7 @@ class LotTraceabilityExport(models.Model):
                             labels[kind],
                             number,
                             "; ".join(
-                                f"{item[INPUT_LOT]} ({item[INPUT_QUANTITY]:g} {uoms.get(item[INPUT_UOM], '')})"
+                                f"{input_code(item)} ({item[INPUT_QUANTITY]:g} {uoms.get(item[INPUT_UOM], '')})"
                                 for item in inputs
                             )
                             if inputs
@@ -513,7 +583,19 @@ class LotTraceabilityExport(models.Model):
                 progress(rows)
         finally:
             writer.close(self._get_fsma204_info(params, rows))
-        return {"rows": rows, "warnings": self._get_export_warnings(lookups, params)}
+        warnings = self._get_export_warnings(lookups, params)
+        if uncoded:
+            names = list(uncoded)
+            warnings.append(
+                self.env._(
+                    "%(count)s lots were received without their supplier's lot code: the file gives our internal "
+                    "lot as their traceability lot code (21 CFR 1.1320 asks for the supplier's). Record the "
+                    "supplier lot code on receipt: %(names)s",
+                    count=len(names),
+                    names=", ".join(names[:20]) + (" ..." if len(names) > 20 else ""),
+                )
+            )
+        return {"rows": rows, "warnings": warnings}
 
     def _get_fsma204_info(self, params, rows):
         company = self.env["res.company"].browse(params["company_id"])
@@ -535,9 +617,20 @@ class LotTraceabilityExport(models.Model):
             (self.env._("Food Traceability List only"), self.env._("Yes") if params["ftl_only"] else self.env._("No")),
             (self.env._("Rows"), str(rows)),
             (
+                self.env._("Traceability Lot Code"),
+                self.env._(
+                    "As assigned under 21 CFR 1.1320: a lot received under its supplier's lot code keeps that code in "
+                    "receiving and shipping rows and as an input of a transformation; our internal lot is the code "
+                    "of what we make (transformation rows) and of lots received without their supplier's code. The "
+                    "sheet Traceability Lot Codes maps our internal lots to the codes given here."
+                ),
+            ),
+            (
                 self.env._("Traceability Lot Code Source"),
                 self.env._(
-                    "The site (business name and address) where the lot code was assigned: receipt or manufacturing."
+                    "Where the lot code was assigned: the supplier's business name and address (or the TLC source "
+                    "reference it gave) for its codes; our site (business name and address) of the receipt or the "
+                    "manufacturing for ours."
                 ),
             ),
         ]

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .stock_lot_supplier_quality_report import RECEIVED_LOT_JOINS
+from .stock_lot_supplier_quality_report import RECEIVED_LOT_CONDITION, RECEIVED_LOT_JOINS
 
 
 class StockLotQcFailureReport(models.Model):
@@ -15,7 +15,8 @@ class StockLotQcFailureReport(models.Model):
     _depends = {
         "stock.lot.qc.check": ["lot_id", "name", "result", "performed_at"],
         "stock.lot": ["origin_picking_id", "supplier_lot_id", "company_id", "product_id"],
-        "stock.picking": ["partner_id", "date_done"],
+        "stock.picking": ["partner_id", "date_done", "picking_type_id"],
+        "stock.picking.type": ["code"],
         "stock.supplier.lot": ["partner_id"],
         "res.partner": ["commercial_partner_id"],
     }
@@ -39,9 +40,10 @@ class StockLotQcFailureReport(models.Model):
               FROM stock_lot_qc_check check_line
               JOIN stock_lot lot ON lot.id = check_line.lot_id
               %(received_lot)s
-             WHERE check_line.result = 'fail'
+             WHERE check_line.result = 'fail' AND %(received)s
             """,
             received_lot=RECEIVED_LOT_JOINS,
+            received=RECEIVED_LOT_CONDITION,
         )
 
     def init(self):

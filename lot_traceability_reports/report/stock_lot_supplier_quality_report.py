@@ -4,15 +4,18 @@ from odoo.tools import SQL
 
 # The receipt a lot came in with, from a supplier: its ``picking``, and the supplier (commercial entity) as
 # COALESCE(supplier.commercial_partner_id, partner.commercial_partner_id): the supplier lot's, else the receipt's.
+# Outer joins: a lot received from a supplier lot may have no origin receipt (its origin was never recorded, or
+# the supplier lot was set by hand); RECEIVED_LOT_CONDITION keeps the lots received one way or the other.
 RECEIVED_LOT_JOINS = SQL(
     """
-    JOIN stock_picking picking ON picking.id = lot.origin_picking_id
-    JOIN stock_picking_type picking_type ON picking_type.id = picking.picking_type_id AND picking_type.code = 'incoming'
+    LEFT JOIN stock_picking picking ON picking.id = lot.origin_picking_id
+    LEFT JOIN stock_picking_type picking_type ON picking_type.id = picking.picking_type_id
     LEFT JOIN res_partner partner ON partner.id = picking.partner_id
     LEFT JOIN stock_supplier_lot supplier_lot ON supplier_lot.id = lot.supplier_lot_id
     LEFT JOIN res_partner supplier ON supplier.id = supplier_lot.partner_id
     """
 )
+RECEIVED_LOT_CONDITION = SQL("(picking_type.code = 'incoming' OR supplier_lot.id IS NOT NULL)")
 
 
 class StockLotSupplierQualityReport(models.Model):
@@ -29,7 +32,8 @@ class StockLotSupplierQualityReport(models.Model):
     _rec_name = "lot_id"
     _depends = {
         "stock.lot": ["origin_picking_id", "supplier_lot_id", "qc_state", "company_id", "product_id"],
-        "stock.picking": ["partner_id", "date_done"],
+        "stock.picking": ["partner_id", "date_done", "picking_type_id"],
+        "stock.picking.type": ["code"],
         "stock.supplier.lot": ["partner_id"],
         "res.partner": ["commercial_partner_id"],
         "stock.lot.qc.check": ["lot_id", "result"],
@@ -89,8 +93,10 @@ class StockLotSupplierQualityReport(models.Model):
                    SELECT MIN(signature.signed_at) AS signed_at FROM stock_lot_qc_signature signature
                     WHERE signature.lot_id = lot.id AND signature.decision = 'release'
               ) release ON TRUE
+             WHERE %(received)s
             """,
             received_lot=RECEIVED_LOT_JOINS,
+            received=RECEIVED_LOT_CONDITION,
         )
 
     def init(self):

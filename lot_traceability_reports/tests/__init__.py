@@ -3,6 +3,7 @@ from . import test_epcis_tools
 from . import test_export_epcis
 from . import test_export_fsma204
 from . import test_export_jobs
+from . import test_export_concurrency
 from . import test_genealogy
 from . import test_documents
 from . import test_export_costing_recall
@@ -11,3 +12,4 @@ from . import test_lot_control_dashboard
 from . import test_compliance_tour
 from . import test_access_review
 from . import test_demo_history
+from . import test_lots_before_install

@@ -57,7 +57,8 @@ class TestExportEpcis(ExportCommon):
         )
         self.assertEqual(export.rows_written, 4)
         received, made, shipped, _shipped_2 = events
-        milk_class = "urn:epc:class:lgtin:9506000.013435.MILK-1"  # GTIN 09506000134352, prefix of 7 digits
+        # GTIN 09506000134352, prefix of 7 digits; MILK-1 was received under the supplier's lot code AD-7731
+        milk_class = "urn:epc:class:lgtin:9506000.013435.AD-7731"
         self.assertEqual(received["quantityList"], [{"epcClass": milk_class, "quantity": 20}])
         self.assertEqual(received["action"], "OBSERVE")
         self.assertEqual(received["disposition"], "in_progress")
@@ -164,3 +165,43 @@ class TestExportEpcis(ExportCommon):
         for event in events:
             self.assertEqual(event["eventID"], epcis.event_hash_id(event), event)
         self.assertEqual(len({event["eventID"] for event in events}), len(events))
+
+    def test_received_lots_are_the_suppliers_gtin_and_lot_and_made_lots_ours(self):
+        """The lot class of received goods is the supplier's GTIN (scanned on receipt, else the product's) with
+        the supplier's lot code, in receiving, untransformed shipping and as the input of a transformation."""
+        self.sugar.barcode = False  # our sugar has no GTIN of ours; the supplier's label has one
+        self._deliver(self.sugar, 10, self.customer_2)  # the rest of SUGAR-1
+        self._receive(self.sugar, 8, supplier_lot_code="(01)04012345000771(10)SG-55", lot_name="SUGAR-2")
+        self._receive(self.milk, 2, supplier_lot_code="AD-9", lot_name="MILK-9")
+        sugar_2 = self.env["stock.lot"].search([("name", "=", "SUGAR-2")])
+        self.assertEqual(sugar_2.supplier_lot_id.gtin, "04012345000771", "kept from the scan")
+        production = self._produce(10)
+        shipped = self._deliver(self.sugar, 3, self.customer)
+
+        export = self._export("epcis", ftl_only=False, product_ids=self.milk | self.sugar | self.yogurt)
+
+        self.assertEqual(export.state, "done", export.error_message)
+        document = self._read_epcis(export)
+        jsonschema.validators.Draft7Validator(self._load_schema()).validate(document)
+        events = document["epcisBody"]["eventList"]
+        milk_class = "urn:epc:class:lgtin:9506000.013435.AD-7731"  # the product's GTIN, the supplier's lot
+        milk_9_class = "urn:epc:class:lgtin:9506000.013435.AD-9"
+        sugar_class = "urn:epc:class:lgtin:4012345.000077.SG-55"  # the supplier's GTIN and lot
+        fallback = f"{export._get_fallback_class_prefix()}{self.sugar.id}/SUGAR-1"
+        self.assertEqual(
+            [event["quantityList"][0]["epcClass"] for event in events if event["bizStep"] == "receiving"],
+            [milk_class, fallback, sugar_class, milk_9_class],
+            "SUGAR-1 came without a supplier lot code (nor GTIN): identified by our own class",
+        )
+        by_document = {event["bizTransactionList"][-1]["bizTransaction"].rsplit(":", 1)[-1]: event for event in events}
+        made = by_document[production.name.replace("/", "%2F")]
+        self.assertEqual([item["epcClass"] for item in made["inputQuantityList"]], [milk_9_class, sugar_class])
+        yogurt_class = f"urn:epc:class:lgtin:4006381.033393.{production.lot_producing_id.name}"
+        self.assertEqual(made["outputQuantityList"][0]["epcClass"], yogurt_class, "we made it: our lot")
+        self.assertEqual(
+            by_document[shipped.name.replace("/", "%2F")]["quantityList"][0]["epcClass"],
+            sugar_class,
+            "shipped as received: the supplier's class",
+        )
+        for event in events:
+            self.assertEqual(event["eventID"], epcis.event_hash_id(event), event)

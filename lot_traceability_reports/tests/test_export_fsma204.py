@@ -35,7 +35,8 @@ class TestExportFsma204(ExportCommon):
         self.assertEqual(made["Unit of Measure"], "Units")
         self.assertEqual(made["Reference Document Type"], "Manufacturing Order")
         self.assertEqual(made["Reference Document Number"], self.production.name)
-        self.assertEqual(made["Input Traceability Lot Codes"], "MILK-1 (20 Units); SUGAR-1 (10 Units)")
+        # the milk by the code its supplier assigned (21 CFR 1.1320), the sugar came without one
+        self.assertEqual(made["Input Traceability Lot Codes"], "AD-7731 (20 Units); SUGAR-1 (10 Units)")
         self.assertTrue(made["From Location"].startswith(site))
         self.assertEqual(shipped["Reference Document Type"], "Delivery")
         self.assertEqual(shipped["Reference Document Number"], self.delivery.name)
@@ -63,15 +64,22 @@ class TestExportFsma204(ExportCommon):
         _header, rows = self._read_fsma_rows(export)
         self.assertEqual(
             [(row["Traceability Lot Code"], row["Critical Tracking Event"]) for row in rows],
-            [("MILK-1", "Receiving"), (self.yogurt_lot.name, "Transformation")],
+            [("AD-7731", "Receiving"), (self.yogurt_lot.name, "Transformation")],
+            "MILK-1 by the code its supplier assigned",
         )
         received = rows[0]
         self.assertEqual(received["From Location"], "Alpine Dairy Cooperative, Via Roma 5, 39100 Bolzano")
         self.assertEqual(received["Reference Document Type"], "Receipt")
         self.assertEqual(received["Reference Document Number"], self.receipt.name)
         self.assertEqual(received["Quantity"], 20)
+        self.assertEqual(received["Traceability Lot Code Source"], received["From Location"], "the supplier's")
+
+        self.sugar_lot.company_id = False  # received without its supplier's code: ours
+        export = self._export(active_model="stock.lot", active_ids=self.sugar_lot.ids)
+        _header, rows = self._read_fsma_rows(export)
+        self.assertEqual(rows[0]["Traceability Lot Code"], "SUGAR-1")
         self.assertTrue(
-            received["Traceability Lot Code Source"].startswith(self.company.partner_id.complete_name),
+            rows[0]["Traceability Lot Code Source"].startswith(self.company.partner_id.complete_name),
             "a shared lot's code was assigned by the company that received it",
         )
 
@@ -93,7 +101,8 @@ class TestExportFsma204(ExportCommon):
 
         self.assertTrue(export.ftl_only)
         _header, rows = self._read_fsma_rows(export)
-        self.assertEqual({row["Traceability Lot Code"] for row in rows}, {"MILK-1"}, "sugar and yogurt not flagged")
+        # (MILK-1 by the code its supplier assigned)
+        self.assertEqual({row["Traceability Lot Code"] for row in rows}, {"AD-7731"}, "sugar and yogurt not flagged")
 
     def test_filters_by_product_and_period(self):
         self.delivery_2.move_line_ids.date = datetime.now() - timedelta(days=400)
@@ -151,3 +160,67 @@ class TestExportFsma204(ExportCommon):
             ["Receiving", "Transformation", "Shipping", "Shipping"],
             "milk received, yogurt made from it, both deliveries; not the sugar",
         )
+
+    def test_received_lots_keep_the_suppliers_code_as_tlc_and_ours_is_the_tlc_of_what_we_make(self):
+        """21 CFR 1.1320 and 1.1345: a receiver keeps the traceability lot code its supplier assigned; we assign
+        ours only where we transform (or initially pack) the food."""
+        supplier_lot = self.milk_lot.supplier_lot_id
+        self.assertEqual(supplier_lot.name, "AD-7731")
+        self._receive(self.milk, 10, supplier_lot_code="AD-7732", lot_name="MILK-2")
+        milk_2 = self.env["stock.lot"].search([("name", "=", "MILK-2")])
+        milk_2.supplier_lot_id.tlc_source_reference = "FDA FEI 3012345678"
+        shipped_milk = self._deliver(self.milk, 4, self.customer)  # shipped as received, not transformed
+
+        export = self._export(product_ids=self.milk | self.sugar | self.yogurt, ftl_only=False)
+
+        self.assertEqual(export.state, "done", export.error_message)
+        header, rows = self._read_fsma_rows(export)
+        self.assertEqual(tuple(header), COLUMNS, "the first sheet's header is unchanged")
+        by_document = {(row["Reference Document Number"], row["Traceability Lot Code"]): row for row in rows}
+        supplier_site = "Alpine Dairy Cooperative, Via Roma 5, 39100 Bolzano"
+        our_site = f"{self.company.partner_id.complete_name}, 1 Dairy Road, 62701 Springfield"
+        received = by_document[self.receipt.name, "AD-7731"]
+        self.assertEqual(received["Critical Tracking Event"], "Receiving")
+        self.assertEqual(received["Traceability Lot Code Source"], supplier_site, "the supplier assigned it")
+        self.assertEqual(received["From Location"], supplier_site)
+        made = next(row for row in rows if row["Critical Tracking Event"] == "Transformation")
+        self.assertEqual(made["Traceability Lot Code"], self.yogurt_lot.name, "we made it: our lot is its TLC")
+        self.assertTrue(made["Traceability Lot Code Source"].startswith(our_site))
+        self.assertEqual(
+            made["Input Traceability Lot Codes"],
+            "AD-7731 (20 Units); SUGAR-1 (10 Units)",
+            "inputs by the codes their suppliers assigned (sugar came without a supplier lot code)",
+        )
+        milk_2_rows = [row for row in rows if row["Traceability Lot Code"] == "AD-7732"]
+        self.assertEqual(
+            [(row["Critical Tracking Event"], row["Reference Document Number"]) for row in milk_2_rows],
+            [("Receiving", milk_2.origin_picking_id.name), ("Shipping", shipped_milk.name)],
+        )
+        self.assertEqual(
+            {row["Traceability Lot Code Source"] for row in milk_2_rows},
+            {"FDA FEI 3012345678"},
+            "the supplier's TLC source reference, in receiving and untransformed shipping rows",
+        )
+        self.assertFalse(
+            {"MILK-1", "MILK-2"} & {row["Traceability Lot Code"] for row in rows},
+            "our internal code of a received lot is never given as its TLC",
+        )
+        sugar = next(row for row in rows if row["Traceability Lot Code"] == "SUGAR-1")
+        self.assertTrue(sugar["Traceability Lot Code Source"].startswith(our_site))
+        self.assertIn("SUGAR-1", export.warning_message, "a received lot without its supplier's code is named")
+
+        names, sheets = self._read_xlsx(export)
+        self.assertEqual(names[0], "FSMA 204")
+        lot_codes = sheets["Traceability Lot Codes"]
+        self.assertEqual(
+            lot_codes[0][:4], ["Internal Lot", "Product", "Traceability Lot Code", "Traceability Lot Code Source"]
+        )
+        self.assertEqual(
+            sorted(tuple(row[:4]) for row in lot_codes[1:]),
+            [
+                ("MILK-1", "Organic Whole Milk", "AD-7731", supplier_site),
+                ("MILK-2", "Organic Whole Milk", "AD-7732", "FDA FEI 3012345678"),
+            ],
+        )
+        info = dict(row[:2] for row in sheets[names[1]])
+        self.assertIn("21 CFR 1.1320", info["Traceability Lot Code"])

@@ -55,6 +55,39 @@ class TestExportJobs(ExportCommon):
         self.assertEqual(len(notice), 1, "the requester is notified")
         self.assertIn(self.env.user.partner_id, notice.partner_ids)
 
+    def test_a_users_direct_run_writes_only_a_small_export(self):
+        """A queued job is the cron's: its requester's direct call (a button, RPC) writes it only under the
+        synchronous limit, and is told to queue a larger one."""
+        user = new_test_user(self.env, "export.direct.user", groups="stock.group_stock_user,stock.group_production_lot")
+        self.env["ir.config_parameter"].set_param("lot_traceability_reports.export_sync_limit", 2)
+        job = (
+            self.env["lot.traceability.export"]
+            .with_user(user)
+            .create({"lot_ids": self.yogurt_lot.ids, "ftl_only": False})
+        )
+
+        with self.assertRaisesRegex(UserError, "more than 2 rows.*queue it"):
+            job.action_run()
+        self.assertEqual(job.state, "queued")
+        self.assertFalse(job.date_started, "never started")
+        self.assertFalse(job.attachment_id)
+
+        job.action_queue()
+        self.assertEqual(job.state, "queued", "3 rows > 2: left to the cron")
+        self.env["lot.traceability.export"]._cron_run_exports()
+        self.assertEqual(job.state, "done")
+        self.assertEqual(job.rows_written, 3)
+
+        self.env["ir.config_parameter"].set_param("lot_traceability_reports.export_sync_limit", 3)
+        small = (
+            self.env["lot.traceability.export"]
+            .with_user(user)
+            .create({"lot_ids": self.yogurt_lot.ids, "ftl_only": False})
+        )
+        small.action_run()
+        self.assertEqual(small.state, "done", "3 rows: written at once")
+        self.assertEqual(small.rows_written, 3)
+
     def test_a_job_is_not_started_twice(self):
         job = self._new_job()
         job.action_run()
@@ -165,13 +198,14 @@ class TestExportJobs(ExportCommon):
         )
         job.action_run()
         _header, rows = self._read_fsma_rows(job.sudo())
-        self.assertEqual({row["Traceability Lot Code"] for row in rows}, {"MILK-1"}, "never MILK-ES of Dairy Spain")
+        # (MILK-1 was received under the supplier's code AD-7731, its traceability lot code)
+        self.assertEqual({row["Traceability Lot Code"] for row in rows}, {"AD-7731"}, "never MILK-ES of Dairy Spain")
 
         mine = self._new_job(product_ids=self.milk.ids, company_ids=[Command.set((self.company | company_2).ids)])
         mine.lot_ids = False
         mine.action_run()
         _header, rows = self._read_fsma_rows(mine)
-        self.assertEqual({row["Traceability Lot Code"] for row in rows}, {"MILK-1", "MILK-ES"})
+        self.assertEqual({row["Traceability Lot Code"] for row in rows}, {"AD-7731", "MILK-ES"})
         self.assertFalse(
             self.env["lot.traceability.export"].with_user(user).search([("id", "=", mine.id)]),
             "a user sees only their own exports",

@@ -1,7 +1,8 @@
 """Generate a realistic, valid Odoo stock database of a given size for the trace benchmark.
 
 Shape of each "chain" (about 15 done move lines):
-  raw lots received from suppliers (each consumed by ~4 manufacturing orders: merges)
+  raw lots received from suppliers under the supplier's own lot code (each consumed by ~4
+  manufacturing orders: merges)
   -> level 1 MO: 2 raw lots (+ one of 3 "hub" lots for the first orders) -> intermediate lot
   -> level 2 MO: intermediate lot + 1 raw lot -> finished lot
   -> finished lot split over 4 deliveries to customers, 1 in 50 partly returned;
@@ -240,6 +241,17 @@ def generate(env, lines):
         ALTER TABLE bench_line ADD COLUMN move_id int, ADD COLUMN line_id int, ADD COLUMN picking_id int;
         UPDATE bench_line SET move_id = nextval('stock_move_id_seq'), line_id = nextval('stock_move_line_id_seq'),
                               picking_id = CASE WHEN picking THEN nextval('stock_picking_id_seq') END;
+        -- Each raw lot was received under its supplier's own lot code (a supplier lot per receipt line).
+        CREATE TEMP TABLE bench_supplier_lot AS
+        SELECT nextval('stock_supplier_lot_id_seq')::int AS id, line.line_id, line.lot_id, line.product_id,
+               line.partner_id, 'SUP-' || lpad(lot.idx::text, 7, '0') AS name
+          FROM bench_line line JOIN bench_lot lot ON lot.id = line.lot_id
+         WHERE line.kind = 'in';
+        INSERT INTO stock_supplier_lot (id, name, partner_id, product_id, company_id,
+                                        create_uid, create_date, write_uid, write_date)
+        SELECT id, name, partner_id, product_id, %(company)s, %(uid)s, now(), %(uid)s, now() FROM bench_supplier_lot;
+        UPDATE stock_lot lot SET supplier_lot_id = supplier_lot.id
+          FROM bench_supplier_lot supplier_lot WHERE lot.id = supplier_lot.lot_id;
         INSERT INTO stock_picking (id, name, picking_type_id, location_id, location_dest_id, move_type, state,
                                    partner_id, company_id, scheduled_date, date_deadline, date, date_done, priority,
                                    create_uid, create_date, write_uid, write_date)
@@ -257,11 +269,13 @@ def generate(env, lines):
           FROM bench_line;
         INSERT INTO stock_move_line (id, move_id, picking_id, product_id, product_uom_id, quantity,
                                      quantity_product_uom, location_id, location_dest_id, lot_id, state, date,
-                                     company_id, reference, picked, create_uid, create_date, write_uid, write_date)
-        SELECT line_id, move_id, picking_id, product_id, %(uom)s, quantity, quantity, location_id, location_dest_id,
-               lot_id, 'done', date, %(company)s, 'BENCH/' || upper(kind) || '/' || plan, true,
+                                     company_id, reference, picked, supplier_lot_id, supplier_lot_code,
+                                     create_uid, create_date, write_uid, write_date)
+        SELECT line.line_id, line.move_id, line.picking_id, line.product_id, %(uom)s, line.quantity, line.quantity,
+               line.location_id, line.location_dest_id, line.lot_id, 'done', line.date, %(company)s,
+               'BENCH/' || upper(line.kind) || '/' || line.plan, true, supplier_lot.id, supplier_lot.name,
                %(uid)s, now(), %(uid)s, now()
-          FROM bench_line;
+          FROM bench_line line LEFT JOIN bench_supplier_lot supplier_lot ON supplier_lot.line_id = line.line_id;
         -- consume_line_id is the finished line, produce_line_id the component it consumed.
         INSERT INTO stock_move_line_consume_rel (consume_line_id, produce_line_id)
         SELECT finished.line_id, component.line_id
