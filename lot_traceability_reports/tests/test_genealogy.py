@@ -1,3 +1,4 @@
+import io
 import json
 from urllib.parse import quote
 
@@ -6,6 +7,7 @@ import lxml.html
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tools.pdf import PdfReader
 
 
 def create_bakery(env):
@@ -235,6 +237,25 @@ class TestLotGenealogy(TransactionCase):
         self.assertIn((self.flour.company_id or self.env.company).name, header.text_content())
         (footer,) = root.xpath("//div[contains(concat(' ', normalize-space(@class), ' '), ' footer ')]")
         self.assertTrue(footer.xpath(".//span[hasclass('page')]"), "the page number wkhtmltopdf fills in")
+
+    def test_the_pdf_of_the_client_action_prints_the_tree_under_the_company_header(self):
+        """A real PDF (wkhtmltopdf), called as the report URL of Print calls it: no record ids, the lots in
+        the data. The header and footer need wkhtmltopdf built on its patched Qt (set-up, README)."""
+        action = self.flour.action_print_genealogy_tree({"downstream": [self.flour.id, self.dough.id]})
+        pdf, report_format = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(action["report_name"], None, data=dict(action["data"]))
+        )
+        self.assertEqual(report_format, "pdf")
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        text = " ".join(" ".join(page.extract_text() for page in pages).split())
+
+        for expected in ("FLOUR-TOUR", "DOUGH-TOUR", "BREAD-TOUR", "Genealogy Mills"):
+            self.assertIn(expected, text)
+        company = self.flour.company_id or self.env.company
+        self.assertIn(company.name, text, "the company header")
+        self.assertIn(f"Page 1 / {len(pages)}", text, "the footer")
 
     def test_export_gives_the_xlsx_of_the_tree(self):
         action = self.flour.action_export_genealogy()
