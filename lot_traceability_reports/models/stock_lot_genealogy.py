@@ -96,6 +96,7 @@ class StockLot(models.Model):
             described in :meth:`_get_genealogy_moves`
         """
         self._check_genealogy_direction(direction)
+        self._check_genealogy_lot_ids(lot_ids)
         lots = self.browse(lot_ids).exists()
         lots.check_access("read")
         return {str(lot_id): moves for lot_id, moves in lots._get_genealogy_moves(direction).items()}
@@ -162,6 +163,17 @@ class StockLot(models.Model):
                 self.env._(
                     "Unknown genealogy direction '%(direction)s': use upstream or downstream.",
                     direction=direction,
+                )
+            )
+
+    def _check_genealogy_lot_ids(self, lot_ids):
+        if not isinstance(lot_ids, list | tuple) or not all(
+            isinstance(lot_id, int) and not isinstance(lot_id, bool) for lot_id in lot_ids
+        ):
+            raise UserError(
+                self.env._(
+                    "The genealogy takes lots by their ids (a list of numbers), not %(value)s.",
+                    value=repr(lot_ids),
                 )
             )
 

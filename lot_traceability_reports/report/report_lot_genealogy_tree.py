@@ -38,15 +38,7 @@ class ReportLotGenealogyTree(models.AbstractModel):
         """The lots to print: the report's records (Print menu), else ``data["lot_ids"]`` (the client
         action's Print, whose report URL carries data and no record ids)."""
         lot_ids = docids or data.get("lot_ids")
-        if not isinstance(lot_ids, list | tuple) or not all(
-            isinstance(lot_id, int) and not isinstance(lot_id, bool) for lot_id in lot_ids
-        ):
-            raise UserError(
-                self.env._(
-                    "The genealogy report prints lots given by their ids (a list of numbers), not %(value)s.",
-                    value=repr(lot_ids),
-                )
-            )
+        self.env["stock.lot"]._check_genealogy_lot_ids(lot_ids)
         lots = self.env["stock.lot"].browse(lot_ids).exists()
         if not lots:
             raise UserError(self.env._("Select at least one lot to print its genealogy."))
@@ -55,13 +47,7 @@ class ReportLotGenealogyTree(models.AbstractModel):
 
     @api.model
     def _check_unfolded(self, unfolded):
-        valid = isinstance(unfolded, dict) and all(
-            direction in GENEALOGY_DIRECTIONS
-            and isinstance(lot_ids, list)
-            and all(isinstance(lot_id, int) and not isinstance(lot_id, bool) for lot_id in lot_ids)
-            for direction, lot_ids in unfolded.items()
-        )
-        if not valid:
+        if not isinstance(unfolded, dict) or not set(unfolded) <= set(GENEALOGY_DIRECTIONS):
             raise UserError(
                 self.env._(
                     "The genealogy report's unfolded lots are a list of lot ids per direction (upstream, "
@@ -69,6 +55,8 @@ class ReportLotGenealogyTree(models.AbstractModel):
                     value=repr(unfolded),
                 )
             )
+        for lot_ids in unfolded.values():
+            self.env["stock.lot"]._check_genealogy_lot_ids(lot_ids)
 
     @api.model
     def _get_tree_rows(self, lots, unfolded, whole=False):

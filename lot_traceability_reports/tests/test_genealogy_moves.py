@@ -198,6 +198,9 @@ class TestGenealogyMoves(LotTraceabilityCommon):
     def test_bad_input_is_refused(self):
         with self.assertRaisesRegex(UserError, "Unknown genealogy direction"):
             self.Lot.get_genealogy_moves(self.milk_lot.ids, "sideways")
+        for lot_ids in ("1,2", [str(self.milk_lot.id)], None):
+            with self.assertRaisesRegex(UserError, "genealogy takes lots by their ids"):
+                self.Lot.get_genealogy_moves(lot_ids, "upstream")
         report = self.env["ir.actions.report"]
         for data in ({"lot_ids": "all"}, {"lot_ids": ["1"]}, {"lot_ids": [self.milk_lot.id], "unfolded": "all"}):
             with self.assertRaisesRegex(UserError, "genealogy"):
