@@ -38,6 +38,7 @@
         ],
         "web.assets_tests": [
             "lot_traceability_reports/static/tests/tours/genealogy_tour.js",
+            "lot_traceability_reports/static/tests/tours/genealogy_print_tour.js",
             "lot_traceability_reports/static/tests/tours/compliance_export_tour.js",
             "lot_traceability_reports/static/tests/tours/lot_control_dashboard_tour.js",
         ],

@@ -10,6 +10,11 @@ VENV="$STATE_DIR/venv"
 # One Odoo config per checkout: its addons_path points at this checkout's addons.
 ODOO_CONF="$STATE_DIR/odoo-$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-8).conf"
 DATA_DIR="$STATE_DIR/data"
+# wkhtmltopdf built on its patched Qt (setup/install fetches it): the only build that prints a report's
+# company header and footer. First in PATH, so that Odoo started by these commands finds it before
+# Debian's unpatched one (Odoo looks in PATH, then in the config's bin_path).
+WKHTMLTOPDF_DIR="$STATE_DIR/wkhtmltopdf-0.12.3-patched-qt"
+export PATH="$WKHTMLTOPDF_DIR:$PATH"
 # Where Odoo 18.0 is looked for when ODOO_SRC is not set, in this order.
 ODOO_DEFAULT_LOCATIONS=(/opt/odoo-18.0 /opt/odoo18 /opt/odoo "$STATE_DIR/odoo-18.0" "$REPO_ROOT/../odoo-18.0")
 ODOO_OFFICIAL_GIT="https://github.com/odoo/odoo.git"

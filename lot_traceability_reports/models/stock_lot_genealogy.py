@@ -13,6 +13,11 @@ GENEALOGY_SOURCES = {
     "stock.lot.recall": lambda records: records.lot_ids | records.supplier_lot_ids.lot_ids,
 }
 SEARCH_LIMIT = 20
+# Where a move of a lot shows in its genealogy: a move that brought the lot into the company's stock
+# (received, manufactured, recovered by an unbuild, found by a count) tells where it comes from; every
+# other one (internal, delivered, returned by a customer, consumed, scrapped, lost) where it went. A
+# dropship (supplier to customer) is both.
+ENTRY_USAGES = ("supplier", "production", "inventory")
 
 
 class StockLot(models.Model):
@@ -33,6 +38,8 @@ class StockLot(models.Model):
 
         :return: dict ``title``, ``root_ids`` and ``roots``: one node per starting lot (see
             :meth:`_get_genealogy_nodes`), each with ``upstream`` and ``downstream`` lists of child nodes
+            and ``moves``: ``{"upstream": [move, ...], "downstream": [move, ...]}`` (see
+            :meth:`_get_genealogy_moves`)
         """
         if active_model not in GENEALOGY_SOURCES:
             raise UserError(
@@ -52,10 +59,12 @@ class StockLot(models.Model):
             direction: {lot_id: len(nodes) for lot_id, nodes in children[direction].items()}
             for direction in GENEALOGY_DIRECTIONS
         }
+        moves = {direction: lots._get_genealogy_moves(direction) for direction in GENEALOGY_DIRECTIONS}
         roots = lots._get_genealogy_nodes(counts)
         for root in roots:
             for direction in GENEALOGY_DIRECTIONS:
                 root[direction] = children[direction].get(root["id"], [])
+            root["moves"] = {direction: moves[direction].get(root["id"], []) for direction in GENEALOGY_DIRECTIONS}
         return {
             "title": self.env._("Genealogy of %(records)s", records=", ".join(records[:3].mapped("display_name"))),
             "root_ids": lots.ids,
@@ -75,6 +84,22 @@ class StockLot(models.Model):
         lots.check_access("read")
         self._flush_for_trace()
         return {str(lot_id): nodes for lot_id, nodes in lots._get_genealogy_children(direction).items()}
+
+    @api.model
+    @api.readonly
+    def get_genealogy_moves(self, lot_ids, direction):
+        """The done moves of each of ``lot_ids`` on the side of ``direction`` (``"upstream"``: the moves
+        that brought it in, receipts, manufacturing, counts; ``"downstream"``: every other one,
+        deliveries, returns, consumption, scraps, internal transfers), oldest first.
+
+        :return: dict ``lot id -> [move, ...]`` (keys as strings, as JSON sends them), a move being
+            described in :meth:`_get_genealogy_moves`
+        """
+        self._check_genealogy_direction(direction)
+        self._check_genealogy_lot_ids(lot_ids)
+        lots = self.browse(lot_ids).exists()
+        lots.check_access("read")
+        return {str(lot_id): moves for lot_id, moves in lots._get_genealogy_moves(direction).items()}
 
     @api.model
     @api.readonly
@@ -117,11 +142,15 @@ class StockLot(models.Model):
 
     def action_print_genealogy_tree(self, unfolded=None):
         """The tree as the client action shows it, as a PDF: ``unfolded`` maps a direction to the
-        lot ids unfolded in it; without it, the lots and their direct parents and children."""
+        lot ids unfolded in it (their lots and moves are printed); without it, the lots and their
+        direct parents and children. (The lot's Print menu prints the whole tree.)
+
+        The lots travel in the report's data: the web client puts no record ids in the URL of a
+        report action that has data (``getReportUrl``), so the report would print nothing."""
         if not self:
             raise UserError(self.env._("Select at least one lot to trace."))
         return self.env.ref("lot_traceability_reports.action_report_lot_genealogy_tree").report_action(
-            self, data={"unfolded": unfolded or {}}, config=False
+            self, data={"lot_ids": self.ids, "unfolded": unfolded or {}}, config=False
         )
 
     # ------------------------------------------------------------------
@@ -134,6 +163,17 @@ class StockLot(models.Model):
                 self.env._(
                     "Unknown genealogy direction '%(direction)s': use upstream or downstream.",
                     direction=direction,
+                )
+            )
+
+    def _check_genealogy_lot_ids(self, lot_ids):
+        if not isinstance(lot_ids, list | tuple) or not all(
+            isinstance(lot_id, int) and not isinstance(lot_id, bool) for lot_id in lot_ids
+        ):
+            raise UserError(
+                self.env._(
+                    "The genealogy takes lots by their ids (a list of numbers), not %(value)s.",
+                    value=repr(lot_ids),
                 )
             )
 
@@ -217,6 +257,132 @@ class StockLot(models.Model):
             child_nodes.sort(key=lambda node: (node["name"], node["id"]))
         return result
 
+    def _get_genealogy_move_domain(self):
+        return [
+            ("lot_id", "in", self.ids),
+            ("state", "=", "done"),
+            ("company_id", "in", self.env.companies.ids),
+        ]
+
+    @api.model
+    def _get_genealogy_move_directions(self, source, destination):
+        """The directions (``"upstream"``, ``"downstream"``) in which a move from ``source`` to
+        ``destination`` (locations) shows under its lot."""
+        upstream = source.usage in ENTRY_USAGES
+        downstream = not upstream or destination.usage == "customer"
+        return tuple(direction for direction, shown in (("upstream", upstream), ("downstream", downstream)) if shown)
+
+    @api.model
+    def _get_genealogy_move_kinds(self):
+        """What a move is, as the genealogy names it."""
+        return {
+            "receipt": self.env._("Receipt"),
+            "delivery": self.env._("Delivery"),
+            "dropship": self.env._("Dropship"),
+            "customer_return": self.env._("Customer return"),
+            "supplier_return": self.env._("Return to supplier"),
+            "manufactured": self.env._("Manufactured"),
+            "consumed": self.env._("Consumed in manufacturing"),
+            "unbuild": self.env._("Unbuild"),
+            "scrap": self.env._("Scrap"),
+            "inventory": self.env._("Inventory adjustment"),
+            "transit": self.env._("Transit"),
+            "internal": self.env._("Internal transfer"),
+        }
+
+    @api.model
+    def _get_genealogy_move_kind(self, line):
+        """The kind of the move line ``line`` (a key of :meth:`_get_genealogy_move_kinds`)."""
+        source, destination, move = line.location_id, line.location_dest_id, line.move_id
+        usages = (source.usage, destination.usage)
+        if usages == ("supplier", "customer"):
+            return "dropship"
+        if destination.usage == "customer":
+            return "delivery"
+        if source.usage == "customer":
+            return "customer_return"
+        if destination.usage == "supplier":
+            return "supplier_return"
+        if source.usage == "supplier":
+            return "receipt"
+        if move.scrap_id or destination.scrap_location:
+            return "scrap"
+        if move.unbuild_id or move.consume_unbuild_id:
+            return "unbuild"
+        if destination.usage == "production":
+            return "consumed"
+        if source.usage == "production":
+            return "manufactured"
+        if "inventory" in usages:
+            return "inventory"
+        if "transit" in usages:
+            return "transit"
+        return "internal"
+
+    def _get_genealogy_moves(self, direction):
+        """The done moves of these lots shown in ``direction`` (see ``ENTRY_USAGES``), oldest first, in
+        a few queries whatever the number of lots.
+
+        :return: dict ``lot id -> [move, ...]``, a move being a dict ``id`` (of the move line),
+            ``date``, ``kind`` and ``kind_label`` (receipt, delivery, customer return, scrap, inventory
+            adjustment, ...: :meth:`_get_genealogy_move_kinds`), ``reference``, ``document_model`` and
+            ``document_id`` (transfer, manufacturing or unbuild order, scrap, else the move),
+            ``location`` and ``location_dest`` (full names), ``partner`` and ``partner_id`` (customer or
+            supplier, else False), ``quantity`` and ``uom``
+        """
+        if not self:
+            return {}
+        lines = self.env["stock.move.line"].search(self._get_genealogy_move_domain(), order="date, id")
+        kinds = self._get_genealogy_move_kinds()
+        moves = defaultdict(list)
+        for line in lines:
+            if direction not in self._get_genealogy_move_directions(line.location_id, line.location_dest_id):
+                continue
+            kind = self._get_genealogy_move_kind(line)
+            move = line.move_id
+            document = (
+                line.picking_id
+                or move.production_id
+                or move.raw_material_production_id
+                or move.unbuild_id
+                or move.consume_unbuild_id
+                or move.scrap_id
+                or move
+            )
+            partner = line._get_trace_partner()
+            moves[line.lot_id.id].append(
+                {
+                    "id": line.id,
+                    "date": fields.Datetime.to_string(line.date),
+                    "kind": kind,
+                    "kind_label": kinds[kind],
+                    "reference": line.reference or document.display_name,
+                    "document_model": document._name,
+                    "document_id": document.id,
+                    "location": line.location_id.display_name,
+                    "location_dest": line.location_dest_id.display_name,
+                    "partner": partner.display_name or False,
+                    "partner_id": partner.id,
+                    "quantity": line.quantity,
+                    "uom": line.product_uom_id.name,
+                }
+            )
+        return dict(moves)
+
+    def _get_genealogy_move_counts(self, directions):
+        """``direction -> {lot id: number of moves shown in that direction}`` for these lots, in one query."""
+        counts = {direction: defaultdict(int) for direction in directions}
+        if not self:
+            return counts
+        groups = self.env["stock.move.line"]._read_group(
+            self._get_genealogy_move_domain(), ["lot_id", "location_id", "location_dest_id"], ["__count"]
+        )
+        for lot, source, destination, count in groups:
+            for direction in self._get_genealogy_move_directions(source, destination):
+                if direction in counts:
+                    counts[direction][lot.id] += count
+        return counts
+
     def _get_genealogy_paths(self, direction, target_ids):
         """Breadth first from these lots, one query per level: the shortest path (lot ids, the root
         first) to each lot of ``target_ids`` reached in ``direction``."""
@@ -251,11 +417,13 @@ class StockLot(models.Model):
         :param counts: dict ``direction -> {lot id: number of lots one step away}``
         :return: list of dicts ``id, name, product, product_id, quantity`` (on hand in internal
             locations), ``uom, production_date, expiration_date, create_date, qc_state,
-            qc_state_label, supplier_lot, recalls`` (open recalls holding the lot, ``[{id, name}]``)
-            and ``<direction>_count`` for each direction of ``counts``
+            qc_state_label, supplier_lot, recalls`` (open recalls holding the lot, ``[{id, name}]``),
+            and for each direction of ``counts`` ``<direction>_count`` and ``<direction>_move_count`` (the
+            moves unfolding the lot shows, see :meth:`_get_genealogy_moves`)
         """
         if not self:
             return []
+        move_counts = self._get_genealogy_move_counts(counts)
         on_hand = defaultdict(float)
         for row in self._get_trace_on_hand(self.ids):
             on_hand[row["lot_id"]] += row["quantity"]
@@ -293,5 +461,6 @@ class StockLot(models.Model):
             }
             for direction, direction_counts in counts.items():
                 node[f"{direction}_count"] = direction_counts.get(lot.id, 0)
+                node[f"{direction}_move_count"] = move_counts[direction][lot.id]
             nodes.append(node)
         return nodes

@@ -1,6 +1,13 @@
+import io
+import json
+from urllib.parse import quote
+
+import lxml.html
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tools.pdf import PdfReader
 
 
 def create_bakery(env):
@@ -203,6 +210,53 @@ class TestLotGenealogy(TransactionCase):
         self.assertIn(b"BREAD-TOUR", unfolded)
         self.assertIn(self.recall.name.encode(), unfolded)
 
+    def test_print_menu_prints_the_whole_tree_both_ways_with_the_moves(self):
+        """The lot's Print menu (no data): every level both ways, not only the lots next to the root."""
+        report = self.env.ref("lot_traceability_reports.action_report_lot_genealogy_tree")
+        html, _format = self.env["ir.actions.report"]._render_qweb_html(report, self.flour.ids)
+        html = html.decode()
+
+        for name in ("FLOUR-TOUR", "DOUGH-TOUR", "BREAD-TOUR"):
+            self.assertIn(name, html)
+        self.assertIn("Genealogy Mills", html, "the flour's receipt names its supplier")
+        self.assertIn("Genealogy Grocers", html, "the bread's delivery names its customer")
+        bread_delivery = self.env["stock.move.line"].search(
+            [("lot_id", "=", self.bread.id), ("location_dest_id.usage", "=", "customer")]
+        )
+        self.assertIn(bread_delivery.picking_id.name, html)
+        self.assertNotIn("(+1)", html.replace(" ", "").replace("\n", ""), "nothing left folded")
+
+    def test_the_pdf_carries_the_company_header_and_footer(self):
+        report = self.env.ref("lot_traceability_reports.action_report_lot_genealogy_tree")
+        # As the PDF engine gets it (_render_qweb_pdf renders the HTML with report_type "pdf").
+        html, _format = self.env["ir.actions.report"]._render_qweb_html(
+            report, self.flour.ids, data={"report_type": "pdf"}
+        )
+        root = lxml.html.fromstring(html)
+        (header,) = root.xpath("//div[contains(concat(' ', normalize-space(@class), ' '), ' header ')]")
+        self.assertIn((self.flour.company_id or self.env.company).name, header.text_content())
+        (footer,) = root.xpath("//div[contains(concat(' ', normalize-space(@class), ' '), ' footer ')]")
+        self.assertTrue(footer.xpath(".//span[hasclass('page')]"), "the page number wkhtmltopdf fills in")
+
+    def test_the_pdf_of_the_client_action_prints_the_tree_under_the_company_header(self):
+        """A real PDF (wkhtmltopdf), called as the report URL of Print calls it: no record ids, the lots in
+        the data. The header and footer need wkhtmltopdf built on its patched Qt (set-up, README)."""
+        action = self.flour.action_print_genealogy_tree({"downstream": [self.flour.id, self.dough.id]})
+        pdf, report_format = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(action["report_name"], None, data=dict(action["data"]))
+        )
+        self.assertEqual(report_format, "pdf")
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        text = " ".join(" ".join(page.extract_text() for page in pages).split())
+
+        for expected in ("FLOUR-TOUR", "DOUGH-TOUR", "BREAD-TOUR", "Genealogy Mills"):
+            self.assertIn(expected, text)
+        company = self.flour.company_id or self.env.company
+        self.assertIn(company.name, text, "the company header")
+        self.assertIn(f"Page 1 / {len(pages)}", text, "the footer")
+
     def test_export_gives_the_xlsx_of_the_tree(self):
         action = self.flour.action_export_genealogy()
         self.assertEqual(action["type"], "ir.actions.act_url")
@@ -234,3 +288,42 @@ class TestLotGenealogyTour(HttpCase):
         bakery = create_bakery(self.env(user=self.env.ref("base.user_admin")))
         url = f"/odoo/action-stock.action_production_lot_form/{bakery['flour'].id}"
         self.start_tour(url, "lot_traceability_genealogy_tour", login="admin", timeout=120)
+
+
+@tagged("post_install", "-at_install")
+class TestLotGenealogyPrint(HttpCase):
+    """Print in the client action: the report it opens is the tree as unfolded on screen, never blank."""
+
+    def setUp(self):
+        super().setUp()
+        self.env.ref("base.user_admin").groups_id += self.env.ref("stock.group_production_lot")
+        self.bakery = create_bakery(self.env(user=self.env.ref("base.user_admin")))
+
+    def test_print_opens_the_report_of_the_tree_as_unfolded(self):
+        flour, dough, bread = (self.bakery[name] for name in ("flour", "dough", "bread"))
+        self.authenticate("admin", "admin")
+        # What the Print button asks the server for, then the URL the web client downloads the PDF from
+        # (getReportUrl in web/static/src/webclient/actions/reports/utils.js): with data, no ids in the path.
+        action = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/stock.lot/action_print_genealogy_tree",
+            {
+                "model": "stock.lot",
+                "method": "action_print_genealogy_tree",
+                "args": [flour.ids, {"upstream": [], "downstream": [flour.id, dough.id, bread.id]}],
+                "kwargs": {},
+            },
+        )
+        self.assertEqual(action["type"], "ir.actions.report")
+        options, context = quote(json.dumps(action["data"])), quote(json.dumps(action["context"] or {}))
+        url = f"/report/pdf/{action['report_name']}?options={options}&context={context}"
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        text = " ".join(lxml.html.fromstring(response.content).xpath("//main")[0].text_content().split())
+
+        self.assertIn("Genealogy of lot FLOUR-TOUR", text)
+        for expected in ("DOUGH-TOUR", "BREAD-TOUR", "Genealogy Mills", "Genealogy Grocers"):
+            self.assertIn(expected, text)
+
+    def test_print_tour_prints_the_tree_as_unfolded(self):
+        url = f"/odoo/action-stock.action_production_lot_form/{self.bakery['flour'].id}"
+        self.start_tour(url, "lot_traceability_genealogy_print_tour", login="admin", timeout=120)

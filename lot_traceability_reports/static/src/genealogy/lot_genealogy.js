@@ -2,14 +2,14 @@
 
 import { _t } from "@web/core/l10n/translation";
 import { Component, onWillStart, useState } from "@odoo/owl";
-import { deserializeDateTime, formatDate } from "@web/core/l10n/dates";
+import { deserializeDateTime, formatDate, formatDateTime } from "@web/core/l10n/dates";
 import { formatFloat } from "@web/core/utils/numbers";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { Layout } from "@web/search/layout";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
-// Children shown at once under a node; "Show more" reveals the next page, so a lot with
+// Children (and moves) shown at once under a node; "Show more" reveals the next page, so a lot with
 // thousands of descendants stays usable.
 const PAGE_SIZE = 80;
 const DIRECTIONS = ["upstream", "downstream"];
@@ -24,17 +24,26 @@ function makeNode(data, direction, parent) {
         level: parent ? parent.level + 1 : 0,
         path,
         count: isCycle ? 0 : data[`${direction}_count`] || 0,
+        moveCount: isCycle ? 0 : data[`${direction}_move_count`] || 0,
         isCycle,
         children: null,
+        moves: null,
+        movesShown: PAGE_SIZE,
         isFolded: true,
         isLoading: false,
         shown: PAGE_SIZE,
     };
 }
 
-function setChildren(node, childrenData) {
+function setChildren(node, childrenData, moves) {
     node.children = childrenData.map((child) => makeNode(child, node.direction, node));
     node.count = node.children.length;
+    node.moves = moves;
+    node.moveCount = moves.length;
+}
+
+function canUnfold(node) {
+    return Boolean((node.count || node.moveCount) && !node.isCycle);
 }
 
 export class LotGenealogy extends Component {
@@ -81,7 +90,7 @@ export class LotGenealogy extends Component {
             data: root,
             sections: DIRECTIONS.map((direction) => {
                 const node = makeNode(root, direction, null);
-                setChildren(node, root[direction]);
+                setChildren(node, root[direction], root.moves[direction]);
                 node.isFolded = false;
                 return node;
             }),
@@ -94,6 +103,10 @@ export class LotGenealogy extends Component {
 
     formatDate(value) {
         return value ? formatDate(deserializeDateTime(value)) : "";
+    }
+
+    formatDateTime(value) {
+        return value ? formatDateTime(deserializeDateTime(value)) : "";
     }
 
     formatQuantity(value) {
@@ -111,8 +124,33 @@ export class LotGenealogy extends Component {
         );
     }
 
+    moveBadgeClass(kind) {
+        return (
+            {
+                receipt: "text-bg-success",
+                manufactured: "text-bg-success",
+                delivery: "text-bg-primary",
+                dropship: "text-bg-primary",
+                customer_return: "text-bg-warning",
+                supplier_return: "text-bg-warning",
+                consumed: "text-bg-info",
+                unbuild: "text-bg-info",
+                scrap: "text-bg-danger",
+                inventory: "text-bg-secondary",
+            }[kind] || "text-bg-light"
+        );
+    }
+
+    canUnfold(node) {
+        return canUnfold(node);
+    }
+
     visibleChildren(node) {
         return node.children.slice(0, node.shown);
+    }
+
+    visibleMoves(node) {
+        return node.moves.slice(0, node.movesShown);
     }
 
     // ------------------------------------------------------------------
@@ -120,7 +158,7 @@ export class LotGenealogy extends Component {
     // ------------------------------------------------------------------
 
     async loadChildren(nodes) {
-        const pending = nodes.filter((node) => node.children === null && node.count);
+        const pending = nodes.filter((node) => node.children === null && canUnfold(node));
         if (!pending.length) {
             return;
         }
@@ -130,19 +168,20 @@ export class LotGenealogy extends Component {
                 continue;
             }
             group.forEach((node) => (node.isLoading = true));
-            const children = await this.orm.call("stock.lot", "get_genealogy_children", [
-                [...new Set(group.map((node) => node.data.id))],
-                direction,
+            const lotIds = [...new Set(group.map((node) => node.data.id))];
+            const [children, moves] = await Promise.all([
+                this.orm.call("stock.lot", "get_genealogy_children", [lotIds, direction]),
+                this.orm.call("stock.lot", "get_genealogy_moves", [lotIds, direction]),
             ]);
             for (const node of group) {
-                setChildren(node, children[node.data.id] || []);
+                setChildren(node, children[node.data.id] || [], moves[node.data.id] || []);
                 node.isLoading = false;
             }
         }
     }
 
     async toggle(node) {
-        if (!node.count || node.isCycle) {
+        if (!canUnfold(node)) {
             return;
         }
         if (node.isFolded) {
@@ -155,11 +194,18 @@ export class LotGenealogy extends Component {
         node.shown += PAGE_SIZE;
     }
 
+    showMoreMoves(node) {
+        node.movesShown += PAGE_SIZE;
+    }
+
     // ------------------------------------------------------------------
     // Opening records
     // ------------------------------------------------------------------
 
     openRecord(model, id) {
+        if (!model || !id) {
+            return;
+        }
         this.actionService.doAction({
             type: "ir.actions.act_window",
             res_model: model,
