@@ -28,7 +28,9 @@ class QcEvidenceCommon(LotTraceabilityCommon):
         cls.qa_manager = new_test_user(
             cls.env, "qa.evidence.manager", groups="lot_traceability.group_qa_manager", name="Quinn Auditor"
         )
-        cls.qa_user = new_test_user(cls.env, "qa.evidence.user", groups="lot_traceability.group_qa_user", name="Lab Lea")
+        cls.qa_user = new_test_user(
+            cls.env, "qa.evidence.user", groups="lot_traceability.group_qa_user", name="Lab Lea"
+        )
         cls.stock_user = new_test_user(cls.env, "stock.evidence", groups="stock.group_stock_user")
 
     def _milk_lot(self, name="MILK-EV"):
@@ -39,7 +41,9 @@ class QcEvidenceCommon(LotTraceabilityCommon):
         return lot.qc_check_ids.filtered(lambda check: check.name == name)
 
     def _sign(self, lot, decision, **kwargs):
-        return lot.with_user(self.qa_manager).qc_sign(decision, f"I {decision} this lot", "qa.evidence.manager", **kwargs)
+        return lot.with_user(self.qa_manager).qc_sign(
+            decision, f"I {decision} this lot", "qa.evidence.manager", **kwargs
+        )
 
     def _change_limits_with_wizard(self, check, reason, **values):
         """A QA Manager clicks Change Limits on the check's row and fills the wizard."""
@@ -70,9 +74,11 @@ class TestFrozenSpecification(QcEvidenceCommon):
             (listeria, {"mandatory": False}),
         ):
             for user in (self.qa_user, self.qa_manager):
-                with self.subTest(values=values, user=user.login):
-                    with self.assertRaisesRolledBack(UserError, "fixed once the check exists"):
-                        check.with_user(user).write(values)
+                with (
+                    self.subTest(values=values, user=user.login),
+                    self.assertRaisesRolledBack(UserError, "fixed once the check exists"),
+                ):
+                    check.with_user(user).write(values)
         self.assertEqual((ph.max_value, ph.mandatory, ph.result, ph.performed_by_id), (6.8, True, "fail", self.qa_user))
         self.assertEqual((listeria.expected_text, listeria.result), ("Absent", "fail"))
         # The release still needs the failing checks passed, or an override reason.
@@ -102,11 +108,13 @@ class TestFrozenSpecification(QcEvidenceCommon):
 
     def test_the_quality_tab_shows_the_limits_of_existing_checks_read_only(self):
         lot = self._milk_lot()
-        with Form(lot.with_user(self.qa_user).with_context(display_complete=True)) as lot_form:
-            with lot_form.qc_check_ids.edit(0) as check:
-                with self.assertRaises(AssertionError):  # Form refuses to write a read-only field
-                    check.max_value = 10
-                check.measured_value = 6.6
+        with (
+            Form(lot.with_user(self.qa_user).with_context(display_complete=True)) as lot_form,
+            lot_form.qc_check_ids.edit(0) as check,
+        ):
+            with self.assertRaises(AssertionError):  # Form refuses to write a read-only field
+                check.max_value = 10
+            check.measured_value = 6.6
         self.assertEqual(self._check(lot, "pH").result, "pass")
 
 
@@ -191,11 +199,13 @@ class TestChangeOfLimits(QcEvidenceCommon):
 class TestChecksAddedAndRemoved(QcEvidenceCommon):
     def test_a_check_added_by_hand_is_kept_in_the_history_and_adds_to_the_specification(self):
         lot = self._milk_lot()
-        with Form(lot.with_user(self.qa_user).with_context(display_complete=True)) as lot_form:
-            with lot_form.qc_check_ids.new() as check:
-                check.name = "Aflatoxin M1"
-                check.max_value = 0.05
-                check.unit = "µg/kg"
+        with (
+            Form(lot.with_user(self.qa_user).with_context(display_complete=True)) as lot_form,
+            lot_form.qc_check_ids.new() as check,
+        ):
+            check.name = "Aflatoxin M1"
+            check.max_value = 0.05
+            check.unit = "µg/kg"
         added = self._check(lot, "Aflatoxin M1")
         self.assertEqual((added.origin, added.mandatory, added.result), ("manual", True, "pending"))
         row = lot.audit_ids.filtered(lambda row: row.field_name == "qc_check_ids")
@@ -317,7 +327,7 @@ class TestSignatureSnapshot(QcEvidenceCommon):
         )
         # The signature shows it to whoever opens it.
         display = lot.qc_signature_ids.check_snapshot_display
-        self.assertIn("6.4 – 7.2 pH", display)
+        self.assertIn("6.4 \N{EN DASH} 7.2 pH", display)
         self.assertIn("Customer contract allows 7.2", display)
 
     def test_signatures_with_the_earlier_snapshot_still_verify_and_show(self):
@@ -358,7 +368,7 @@ class TestSignatureSnapshot(QcEvidenceCommon):
                 )
             )
         self.assertFalse(signature._get_first_broken_link())
-        self.assertIn("6.4 – 6.8", signature.check_snapshot_display)
+        self.assertIn("6.4 \N{EN DASH} 6.8", signature.check_snapshot_display)
 
 
 @tagged("post_install", "-at_install")
