@@ -4,6 +4,7 @@ lot's History, and the result starts again; checks are added and removed only in
 take a mandatory check of the specification away."""
 
 import json
+from datetime import datetime
 
 from freezegun import freeze_time
 
@@ -362,8 +363,11 @@ class TestSignatureSnapshot(QcEvidenceCommon):
                         "meaning": "Hold",
                         "signer_id": self.qa_manager.id,
                         "signer_name": "Quinn",
-                        "signed_at": "2026-01-01 09:00:00",
+                        "signed_at": datetime(2026, 1, 1, 9, 0),
+                        "note": False,
+                        "override_reason": False,
                         "check_snapshot": earlier,
+                        "previous_hash": False,
                     }
                 )
             )

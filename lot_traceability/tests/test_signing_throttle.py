@@ -16,6 +16,10 @@ class SigningThrottleCommon(LotTraceabilityCommon):
         cls._require_milk_release({"name": "pH", "min_value": 6.4, "max_value": 6.8})
         cls.qa_manager = new_test_user(cls.env, "qa.throttle", groups="lot_traceability.group_qa_manager")
         cls.other_manager = new_test_user(cls.env, "qa.throttle.other", groups="lot_traceability.group_qa_manager")
+        # Odoo's login settings as base installs them: 10 failures in a row, then 60 s after each further one.
+        parameters = cls.env["ir.config_parameter"].sudo()
+        parameters.set_param("base.login_cooldown_after", 10)
+        parameters.set_param("base.login_cooldown_duration", 60)
 
     def setUp(self):
         super().setUp()
@@ -45,7 +49,7 @@ class TestSigningThrottle(SigningThrottleCommon):
     def test_wrong_passwords_in_a_row_lock_the_signer_out_like_logins_do(self):
         lot = self._milk_lot()
         with freeze_time("2026-03-10 09:00:00") as frozen:
-            self._fail(lot, 5)
+            self._fail(lot, 10)
             # Even the right password is not tried during the cooldown.
             with self.assertRaisesRolledBack(AccessDenied, "Too many wrong passwords: try again in 1 minute"):
                 self._sign(lot, "hold", "qa.throttle")
@@ -60,15 +64,15 @@ class TestSigningThrottle(SigningThrottleCommon):
 
     def test_a_signature_with_the_right_password_starts_the_count_again(self):
         lot = self._milk_lot()
-        self._fail(lot, 4)
+        self._fail(lot, 9)
         self._sign(lot, "hold", "qa.throttle")
-        self._fail(lot, 4)
+        self._fail(lot, 9)
         self._sign(lot, "reject", "qa.throttle")
         self.assertEqual(lot.qc_state, "rejected")
 
     def test_the_lockout_is_the_signers_own(self):
         lot = self._milk_lot()
-        self._fail(lot, 5)
+        self._fail(lot, 10)
         self._sign(lot, "hold", "qa.throttle.other", user=self.other_manager)
         self.assertEqual(lot.qc_signature_ids.signer_id, self.other_manager)
         with self.assertRaisesRolledBack(AccessDenied, "Too many wrong passwords"):
@@ -104,7 +108,7 @@ class TestSigningThrottle(SigningThrottleCommon):
             record.with_context(lot_qc_password=password).action_sign()
             return record.sign_error
 
-        for _attempt in range(4):
+        for _attempt in range(9):
             self.assertIn("Wrong password", sign("wrong"))
         self.assertIn("Too many wrong passwords: try again in 1 minute", sign("wrong"))
         self.assertIn("Too many wrong passwords: try again in 1 minute", sign("qa.throttle"))
