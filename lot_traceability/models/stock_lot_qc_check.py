@@ -234,13 +234,15 @@ class StockLotQcCheck(models.Model):
 
     @api.model
     def _check_server_fields(self, vals_list):
-        """Who measured, when, and the result are the server's to write, never the caller's."""
+        """Who measured, when, the result, where a check comes from and the change of its limits are the
+        server's to write, never the caller's."""
         forged = set().union(*[SERVER_FIELDS & set(vals) for vals in vals_list])
         if forged and not is_server_write("stock.lot.qc.check"):
             raise UserError(
                 self.env._(
                     "Who performed a check, when, and its result are recorded by Odoo when the measured value is "
-                    "entered; they cannot be set by hand."
+                    "entered (and where the check comes from and why its limits changed, when it is added or its "
+                    "limits change); they cannot be set by hand."
                 )
             )
 
