@@ -189,6 +189,7 @@ class StockLotQcCheck(models.Model):
         return result
 
     def unlink(self):
+        self.lot_id._lock_for_signature()
         signed = self.lot_id.filtered("qc_signature_ids")
         if signed:
             raise UserError(
@@ -216,7 +217,6 @@ class StockLotQcCheck(models.Model):
                     lot=measured[0].lot_id.name,
                 )
             )
-        self.lot_id._lock_for_signature()
         self._log_history(
             [
                 {
@@ -260,8 +260,6 @@ class StockLotQcCheck(models.Model):
             )
 
     def _check_specification_unchanged(self, vals):
-        if is_server_write("stock.lot.qc.check.limits"):
-            return
         for name in SPECIFICATION_FIELDS & set(vals):
             field = self._fields[name]
             for check in self:
@@ -386,7 +384,7 @@ class StockLotQcCheck(models.Model):
             limits_change_reason=reason,
         )
         # super(): the limits are fixed for write(), and clearing the measurement credits nobody with it.
-        with server_write("stock.lot.qc.check", "stock.lot.qc.check.limits"):
+        with server_write("stock.lot.qc.check"):
             super().write(vals)
         self._log_history(rows)
         return True
