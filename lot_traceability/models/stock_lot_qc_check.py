@@ -90,7 +90,7 @@ class StockLotQcCheck(models.Model):
     attachment_ids = fields.Many2many("ir.attachment", string="Attachments")
     performed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     performed_at = fields.Datetime(readonly=True, copy=False)
-    limits_changed_by_id = fields.Many2one("res.users", "Limits Changed By", readonly=True, copy=False)
+    limits_changed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     limits_changed_at = fields.Datetime("Limits Changed On", readonly=True, copy=False)
     limits_change_reason = fields.Char(
         "Why the Limits Changed",

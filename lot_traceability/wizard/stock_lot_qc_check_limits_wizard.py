@@ -10,7 +10,7 @@ class StockLotQcCheckLimitsWizard(models.TransientModel):
     _name = "stock.lot.qc.check.limits.wizard"
     _description = "Change the Limits of a QC Check"
 
-    check_id = fields.Many2one("stock.lot.qc.check", "Check", required=True, readonly=True, ondelete="cascade")
+    check_id = fields.Many2one("stock.lot.qc.check", required=True, readonly=True, ondelete="cascade")
     lot_id = fields.Many2one(related="check_id.lot_id")
     value_type = fields.Selection(related="check_id.value_type")
     unit = fields.Char(related="check_id.unit")
