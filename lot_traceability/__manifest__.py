@@ -27,6 +27,7 @@
         "views/stock_lot_numbering_rule_views.xml",
         "views/stock_lot_qc_views.xml",
         "wizard/stock_lot_qc_sign_wizard_views.xml",
+        "wizard/stock_lot_qc_check_limits_wizard_views.xml",
         "wizard/stock_lot_fefo_explanation_views.xml",
         "views/res_partner_views.xml",
         "views/stock_lot_views.xml",

@@ -1,4 +1,5 @@
 from . import res_config_settings
+from . import res_users
 from . import stock_lot_numbering_rule
 from . import product_category
 from . import product_template

@@ -194,13 +194,14 @@ class StockLot(models.Model):
     def _create_qc_checks(self):
         """Checks of each lot from its product's (or category's) QC specification."""
         specs = self.env["stock.lot.qc.spec"]._get_for_products(self.product_id)
-        self.env["stock.lot.qc.check"].create(
-            [
-                self.env["stock.lot.qc.check"]._prepare_from_spec_line(lot, line)
-                for lot in self
-                for line in specs[lot.product_id.id].line_ids
-            ]
-        )
+        with server_write("stock.lot.qc.check.spec"):  # checks of the specification, not added by hand
+            self.env["stock.lot.qc.check"].create(
+                [
+                    self.env["stock.lot.qc.check"]._prepare_from_spec_line(lot, line)
+                    for lot in self
+                    for line in specs[lot.product_id.id].line_ids
+                ]
+            )
 
     @api.model
     def _fill_origin_from_history(self):
@@ -342,22 +343,11 @@ class StockLot(models.Model):
         )
 
     def _get_qc_snapshot(self):
+        """The checks as a signature keeps them (``stock.lot.qc.check._get_snapshot_values``), hashed with it."""
         self.ensure_one()
         return json.dumps(
             [
-                {
-                    "test": check.name,
-                    "method": check.method or "",
-                    "unit": check.unit or "",
-                    "min": check.min_value,
-                    "max": check.max_value,
-                    "expected": check.expected_text or "",
-                    "measured": check.measured_text or check.measured_value if check.is_measured else None,
-                    "result": check.result,
-                    "mandatory": check.mandatory,
-                    "by": check.performed_by_id.name or "",
-                    "at": fields.Datetime.to_string(check.performed_at) if check.performed_at else "",
-                }
+                check._get_snapshot_values()
                 for check in self.qc_check_ids.sorted(lambda check: (check.sequence, check.id))
             ],
             sort_keys=True,

@@ -217,6 +217,35 @@ class TestRecallRecovery(RecallRecoveryCommon):
         self.assertTrue(any("confirmed" in (reason or "") for reason in reasons), reasons)
         self.assertTrue(any("Reject signed by" in (reason or "") for reason in reasons), reasons)
 
+    def test_the_close_signature_locks_out_after_wrong_passwords_like_a_login(self):
+        manager = new_test_user(
+            self.env, "recall.throttled", groups="lot_traceability_recall.group_recall_manager,stock.group_stock_user"
+        )
+        manager.password = "recall.throttled.password"
+        # The count lives in the server's memory, as Odoo's login count does: it outlives the test's transaction.
+        self.addCleanup(
+            lambda: getattr(self.env.registry, "_lot_traceability_signing_failures", {}).pop(manager.id, None)
+        )
+        self.recall.action_confirm()
+        action = self.recall.with_user(manager).action_open_close_wizard()
+
+        def close(password):
+            wizard = Form(self.env[action["res_model"]].with_user(manager).with_context(**action["context"]))
+            wizard.justification = "Destroyed on site"
+            wizard.password = password
+            wizard.save().with_context(lot_recall_close_password=password).action_close()
+
+        # Odoo's login settings as base installs them: 10 failures in a row, then 60 s after each further one.
+        self.env["ir.config_parameter"].sudo().set_param("base.login_cooldown_after", 10)
+        self.env["ir.config_parameter"].sudo().set_param("base.login_cooldown_duration", 60)
+        for _attempt in range(10):
+            with self.assertRaisesRolledBack(AccessDenied, "."):
+                close("wrong")
+        with self.assertRaisesRolledBack(AccessDenied, "Too many wrong passwords: try again in 1 minute"):
+            close("recall.throttled.password")
+        self.assertEqual(self.recall.state, "confirmed")
+        self.assertEqual(set(self.recall.affected_lot_ids.mapped("qc_state")), {"on_hold"})
+
     def test_full_recovery_destruction_and_write_off(self):
         self.recall.action_confirm()
         self.recall.action_notify()
