@@ -28,6 +28,7 @@
         "views/gs1_resolver_views.xml",
         "wizard/stock_lot_recall_wizard_views.xml",
         "wizard/stock_lot_recall_close_wizard_views.xml",
+        "wizard/stock_lot_recall_extend_wizard_views.xml",
         "wizard/stock_lot_recall_notify_wizard_views.xml",
         "views/stock_lot_incident_scope_views.xml",
     ],

@@ -8,10 +8,12 @@ from odoo.tools import formatLang
 # States of a real recall that holds its lots and can still be notified, recovered or closed.
 OPEN_RECALL_STATES = ("confirmed", "notified", "recovering")
 
-# What the recall's own actions write, never a user: its state, the mock flag once created, its scope.
+# What the recall's own actions write, never a user: its state, the mock flag and reference once created,
+# its scope.
 RECALL_SERVER_FIELDS = {
     "state",
     "is_mock",
+    "name",
     "affected_lot_ids",
     "shipment_ids",
     "stock_ids",
@@ -24,7 +26,14 @@ RECALL_SERVER_FIELDS = {
     "date_closed",
     "close_justification",
     "lot_outcome",
+    "return_picking_ids",
+    "scrap_ids",
+    "notification_ids",
 }
+
+# What the recall's evidence rests on besides its scope: written by Recall Managers while the recall is a draft;
+# after confirmation the seeds only grow, through action_extend_scope.
+RECALL_EVIDENCE_FIELDS = {"lot_ids", "supplier_lot_ids", "reason", "fda_class", "company_id"}
 
 FDA_CLASSES = [
     ("class_1", "Class I: serious health consequences or death"),
@@ -88,6 +97,10 @@ class StockLotRecall(models.Model):
     reason = fields.Text(tracking=True)
     fda_class = fields.Selection(FDA_CLASSES, "FDA Class", tracking=True)
     responsible_id = fields.Many2one("res.users", default=lambda self: self.env.user, tracking=True, check_company=True)
+    evidence_editable = fields.Boolean(
+        compute="_compute_evidence_editable",
+        help="Whether you may change the seed lots, reason, class and company: a Recall Manager, on a draft.",
+    )
     date_confirmed = fields.Datetime("Confirmed On", readonly=True, copy=False)
     date_closed = fields.Datetime("Closed On", readonly=True, copy=False)
     affected_lot_ids = fields.Many2many(
@@ -231,6 +244,14 @@ class StockLotRecall(models.Model):
         "Manager signs their release.",
     )
 
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_evidence_editable(self):
+        manager = self.env.user.has_group("lot_traceability_recall.group_recall_manager")
+        for recall in self:
+            # A new recall is written by whoever launches it; a saved one by Recall Managers while it is a draft.
+            recall.evidence_editable = not recall._origin.id or (manager and recall.state == "draft")
+
     @api.depends("affected_lot_ids", "customer_ids")
     def _compute_counts(self):
         for recall in self:
@@ -368,7 +389,7 @@ class StockLotRecall(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if (RECALL_SERVER_FIELDS - {"is_mock"}) & set(vals) and not is_server_write("stock.lot.recall"):
+            if (RECALL_SERVER_FIELDS - {"is_mock", "name"}) & set(vals) and not is_server_write("stock.lot.recall"):
                 raise UserError(
                     self.env._(
                         "A recall starts as a draft; its scope, state and outcome are written by its actions only."
@@ -380,14 +401,58 @@ class StockLotRecall(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if RECALL_SERVER_FIELDS & set(vals) and not is_server_write("stock.lot.recall"):
-            raise UserError(
+        if not is_server_write("stock.lot.recall"):
+            if RECALL_SERVER_FIELDS & set(vals):
+                raise UserError(
+                    self.env._(
+                        "A recall's reference, state, mock flag, scope and outcome are written by its actions "
+                        "(Compute Scope, Confirm, Notify, Close...), never edited by hand."
+                    )
+                )
+            if RECALL_EVIDENCE_FIELDS & set(vals):
+                self._check_evidence_write(vals)
+        return super().write(vals)
+
+    def _check_evidence_write(self, vals):
+        """What a recall starts from (seed lots and supplier lots), why, its class and its company are its
+        record: only Recall Managers change them, only on a draft, and never towards a company that the
+        recall's author or the user does not belong to."""
+        if not self.env.user.has_group("lot_traceability_recall.group_recall_manager"):
+            raise AccessError(
                 self.env._(
-                    "A recall's state, mock flag, scope and outcome are written by its actions (Compute Scope, "
-                    "Confirm, Notify, Close...), never edited by hand."
+                    "Only Recall Managers change what a recall starts from, its reason, class or company; ask one "
+                    "of them."
                 )
             )
-        return super().write(vals)
+        for recall in self:
+            if recall.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Recall %(recall)s is confirmed: its seed lots, reason, class and company are its record "
+                        "and no longer change. To add lots to it, use Extend Scope.",
+                        recall=recall.name,
+                    )
+                )
+        company = "company_id" in vals and self.env["res.company"].browse(vals["company_id"])
+        if company:
+            if company not in self.env.user.company_ids:
+                raise UserError(
+                    self.env._(
+                        "You do not belong to company %(company)s: you cannot move a recall there.",
+                        company=company.name,
+                    )
+                )
+            for recall in self:
+                if company not in recall.create_uid.company_ids:
+                    raise UserError(
+                        self.env._(
+                            "Recall %(recall)s cannot move to company %(company)s: %(author)s, who drafted it, "
+                            "does not belong to that company.",
+                            recall=recall.name,
+                            company=company.name,
+                            author=recall.create_uid.name,
+                        )
+                    )
 
     def unlink(self):
         # A recall that once held stock is evidence: it stays, cancelled or closed.
@@ -406,7 +471,9 @@ class StockLotRecall(models.Model):
 
     def _check_recall_manager(self):
         if not self.env.user.has_group("lot_traceability_recall.group_recall_manager"):
-            raise AccessError(self.env._("Only Recall Managers can confirm, notify or close a recall."))
+            raise AccessError(
+                self.env._("Only Recall Managers can confirm, extend, notify, recover, balance or close a recall.")
+            )
 
     def action_confirm(self):
         """Put every affected lot on hold, release their reservations, flag open operations."""
@@ -422,37 +489,13 @@ class StockLotRecall(models.Model):
         for recall in self:
             recall._get_recall_location()  # where returns will go, shown on the case from now on
             lots = recall.affected_lot_ids
-            # Lock the lots first: a delivery validated at the same moment waits or fails, and
-            # then finds them on hold (it re-checks the hold in _action_done).
-            self.env["stock.lot"]._lock_for_recall(lots)
-            lots.invalidate_recordset(["qc_state"])
-            # A signed rejection stands: a rejected lot is never turned into a held one.
-            to_hold = lots.filtered(lambda lot: lot.qc_state != "rejected")
-            already_held = recall.hold_ids.lot_id
-            recall.sudo()._write_server(
-                {
-                    "hold_ids": [
-                        Command.create({"lot_id": lot.id, "previous_qc_state": lot.qc_state})
-                        for lot in to_hold - already_held
-                    ],
-                    "state": "confirmed",
-                    "date_confirmed": fields.Datetime.now(),
-                }
+            recall._hold_lots(
+                lots,
+                {"state": "confirmed", "date_confirmed": fields.Datetime.now()},
+                reason=self.env._("Recall %(recall)s confirmed", recall=recall.name),
             )
-            to_hold.filtered(lambda lot: lot.qc_state != "on_hold")._write_qc_state(
-                "on_hold", reason=self.env._("Recall %(recall)s confirmed", recall=recall.name)
-            )
-            open_lines = (
-                self.env["stock.move.line"]
-                .with_context(allowed_company_ids=recall._get_scope_companies().ids)
-                .search([("lot_id", "in", to_hold.ids), ("state", "not in", ("done", "cancel"))])
-            )
-            moves = open_lines.move_id
-            open_lines.unlink()
-            moves._recompute_state()
-            recall._flag_open_operations(moves)
-            recall.message_post(
-                body=self.env._(
+            recall._log_event(
+                self.env._(
                     "Recall confirmed: %(count)s lots on hold, %(customers)s customers to notify.",
                     count=len(lots),
                     customers=len(recall.customer_ids),
@@ -460,11 +503,55 @@ class StockLotRecall(models.Model):
             )
         return True
 
+    def _hold_lots(self, lots, vals, reason):
+        """Put ``lots`` on hold for this recall, in the same transaction as ``vals`` (written on the recall):
+        lock them, record their previous QC state, hold them, release their reservations and flag the
+        operations that held them. Nothing here depends on mail: the hold never waits for an e-mail."""
+        self.ensure_one()
+        # Lock the lots first: a delivery validated at the same moment waits or fails, and
+        # then finds them on hold (it re-checks the hold in _action_done).
+        self.env["stock.lot"]._lock_for_recall(lots)
+        lots.invalidate_recordset(["qc_state"])
+        # A signed rejection stands: a rejected lot is never turned into a held one.
+        to_hold = lots.filtered(lambda lot: lot.qc_state != "rejected")
+        already_held = self.hold_ids.lot_id
+        self.sudo()._write_server(
+            dict(
+                vals,
+                hold_ids=[
+                    Command.create({"lot_id": lot.id, "previous_qc_state": lot.qc_state})
+                    for lot in to_hold - already_held
+                ],
+            )
+        )
+        to_hold.filtered(lambda lot: lot.qc_state != "on_hold")._write_qc_state("on_hold", reason=reason)
+        open_lines = (
+            self.env["stock.move.line"]
+            .with_context(allowed_company_ids=self._get_scope_companies().ids)
+            .search([("lot_id", "in", to_hold.ids), ("state", "not in", ("done", "cancel"))])
+        )
+        moves = open_lines.move_id
+        open_lines.unlink()
+        moves._recompute_state()
+        self._flag_open_operations(moves)
+
+    def _log_event(self, body):
+        """Note ``body`` in the recall's chatter, authored by the user. A log, not a message_post: posting
+        needs the author's e-mail address, and no step of a recall may depend on it."""
+        for recall in self:
+            recall._message_log(body=body, author_id=self.env.user.partner_id.id)
+
+    def _get_activity_context(self):
+        """Activities planned by a recall for someone else are announced by e-mail from the user; a user without
+        an e-mail address plans them all the same, without the announcement (they show in the assignee's
+        activities)."""
+        return {"mail_activity_quick_update": True} if not self.env.user.email else {}
+
     def _flag_open_operations(self, moves):
         """Tell the people in charge of transfers and manufacturing orders that held stock left them."""
         self.ensure_one()
         for document in [*moves.picking_id, *moves.raw_material_production_id, *moves.production_id]:
-            document.activity_schedule(
+            document.with_context(**self._get_activity_context()).activity_schedule(
                 "mail.mail_activity_data_warning",
                 summary=self.env._("Recall %(recall)s", recall=self.name),
                 note=self.env._(
@@ -484,8 +571,8 @@ class StockLotRecall(models.Model):
         return True
 
     def _check_open_real_recall(self, action):
-        """Refuse ``action`` (``notify``, ``return``, ``destroy`` or ``close``) on a mock recall or on one
-        that is not confirmed and open."""
+        """Refuse ``action`` (``notify``, ``return``, ``destroy``, ``close`` or ``extend``) on a mock recall or
+        on one that is not confirmed and open."""
         for recall in self:
             if recall.is_mock or recall.state not in OPEN_RECALL_STATES:
                 messages = {
@@ -503,6 +590,11 @@ class StockLotRecall(models.Model):
                     ),
                     "close": self.env._(
                         "Recall %(recall)s is not confirmed and open: it cannot be closed.", recall=recall.name
+                    ),
+                    "extend": self.env._(
+                        "Recall %(recall)s is not confirmed and open: its scope cannot be extended (a draft's seed "
+                        "lots are edited on the recall itself).",
+                        recall=recall.name,
                     ),
                 }
                 raise UserError(messages[action])

@@ -123,8 +123,8 @@ class StockLotRecall(models.Model):
             )
             move.action_post()
             costs.sudo().write({"account_move_id": move.id})
-            recall.message_post(
-                body=self.env._(
+            recall._log_event(
+                self.env._(
                     "Recall costs of %(amount)s posted in journal entry %(move)s.",
                     amount=recall.currency_id.format(total),
                     move=move.name,

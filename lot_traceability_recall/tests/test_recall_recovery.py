@@ -2,6 +2,8 @@ from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
 from odoo.exceptions import AccessDenied, AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from .common import send_queued_recall_notices
+
 
 class RecallRecoveryCommon(LotTraceabilityCommon):
     """A recall of yogurts made from one milk lot: 30 shipped to one customer, 20 to another, 50 in stock."""
@@ -121,6 +123,7 @@ class TestRecallRecovery(RecallRecoveryCommon):
     def test_acknowledgement_is_tracked_on_the_case(self):
         self.recall.action_confirm()
         self.recall.action_notify()
+        send_queued_recall_notices(self.env)
         notification = self.recall.notification_ids.filtered(lambda n: n.partner_id == self.customer)
         with self.assertRaisesRolledBack(UserError, "quantity you still hold"):
             notification._acknowledge("Ana Ruiz", -3)

@@ -3,6 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.addons.lot_traceability_recall.tests.common import send_queued_recall_notices
 from odoo.addons.lot_traceability_reports.report.stock_lot_control_kpi_dashboard import (
     VALUED_KPIS,
     period_dates,
@@ -350,6 +351,7 @@ class TestLotControlDashboardRecall(LotControlDashboardCommon):
         )
         with freeze_time("2023-03-10 11:00:00"):
             recall.action_notify()
+            send_queued_recall_notices(self.env)  # the mail queue sends them: now they are sent
         with freeze_time("2023-03-10 14:30:00"):
             recall.notification_ids.ensure_one()._acknowledge("Ana Ruiz", 0)
         card = self._dashboard()["recall_response"]
