@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.arguments import check_ids
+from .stock_lot_trace import MAX_TRACE_LOTS
+
 
 class StockSupplierLot(models.Model):
     """A supplier's own lot code, as printed on the goods received.
@@ -240,6 +243,8 @@ class StockSupplierLot(models.Model):
     @api.readonly
     def trace(self, direction="downstream"):
         """The trace of the internal lots received from these supplier lots (``stock.lot.trace``)."""
+        check_ids(self.env, self._ids, self.env._("the supplier lots to trace"), limit=MAX_TRACE_LOTS)
+        self.check_access("read")
         return self.lot_ids.trace(direction)
 
     def action_open_genealogy(self):

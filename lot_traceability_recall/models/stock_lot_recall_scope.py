@@ -121,8 +121,10 @@ class StockLotRecall(models.Model):
         self.invalidate_recordset(["affected_lot_ids", "customer_ids", "shipment_ids", "stock_ids"])
 
     def _insert_scope_shipments(self, move_line_ids):
-        """Replace this recall's shipments with the done deliveries to customers among the traced lines
-        (customer, delivery, lot, quantity, date): one INSERT ... SELECT, the rows never leave PostgreSQL."""
+        """Replace this recall's shipments with the done deliveries to partners among the traced lines
+        (customer, delivery, lot, quantity, date): one INSERT ... SELECT, the rows never leave PostgreSQL.
+        A delivery is what the trace engine counts as one: to a customer location, or out of stock to a vendor
+        location (a return to the supplier, or a delivery made through it)."""
         self.ensure_one()
         self.env.cr.execute(SQL("DELETE FROM stock_lot_recall_shipment WHERE recall_id = %s", self.id))
         if move_line_ids:
@@ -136,9 +138,12 @@ class StockLotRecall(models.Model):
                            COALESCE(picking.partner_id,
                                     (SELECT move.partner_id FROM stock_move move WHERE move.id = line.move_id))
                       FROM stock_move_line line
+                      JOIN stock_location source ON source.id = line.location_id
                       JOIN stock_location destination ON destination.id = line.location_dest_id
                       LEFT JOIN stock_picking picking ON picking.id = line.picking_id
-                     WHERE line.id = ANY(%(lines)s) AND destination.usage = 'customer'
+                     WHERE line.id = ANY(%(lines)s)
+                       AND (destination.usage = 'customer'
+                            OR (destination.usage = 'supplier' AND source.usage IN ('internal', 'transit')))
                     """,
                     recall=self.id,
                     lines=list(move_line_ids),
