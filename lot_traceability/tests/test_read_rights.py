@@ -112,9 +112,9 @@ class TestReadRights(LotTraceabilityCommon):
     # ------------------------------------------------------------------
 
     def test_every_wizard_is_its_creators_alone(self):
-        lot = self._shipped_lot()
+        self._shipped_lot()
         other_user = new_test_user(self.env, "stock.reads.other", groups="stock.group_stock_user")
-        move = self.env["stock.move.line"].search([("lot_id", "=", lot.id)], limit=1).move_id
+        move = self._create_delivery(self.milk, 5).move_ids
         wizards = {
             "stock.lot.fefo.explanation": {"move_ids": [Command.set(move.ids)]},
             "stock.lot.incident.scope": {
