@@ -31,21 +31,22 @@ def check_ids(env, ids, noun, limit=None):
     """
     if isinstance(ids, BaseModel):
         ids = list(ids._ids)
-    if not isinstance(ids, list | tuple) or not all(is_record_id(value) for value in ids):
-        raise UserError(
-            env._(
-                "Give %(noun)s as a list of ids (positive whole numbers), not %(value)s.",
-                noun=noun,
-                value=shown(ids),
-            )
-        )
-    if limit is not None and len(ids) > limit:
+    is_sequence = isinstance(ids, list | tuple)
+    if is_sequence and limit is not None and len(ids) > limit:  # before looking at each id: the answer comes at once
         raise UserError(
             env._(
                 "At most %(limit)s of %(noun)s can be given at once; %(count)s were given. Split the request.",
                 limit=f"{limit:,}",
                 noun=noun,
                 count=f"{len(ids):,}",
+            )
+        )
+    if not is_sequence or not all(is_record_id(value) for value in ids):
+        raise UserError(
+            env._(
+                "Give %(noun)s as a list of ids (positive whole numbers), not %(value)s.",
+                noun=noun,
+                value=shown(ids),
             )
         )
     return list(ids)
