@@ -3,6 +3,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
+from ..tools.arguments import check_ids
+
 # Who sees what a lot cost: accountants (read-only auditors included) and billing users.
 # Everyone else sees the quantities only.
 COST_GROUPS = "account.group_account_readonly,account.group_account_invoice"
@@ -140,6 +142,7 @@ class StockLot(models.Model):
             ``lot_valuated``, ``cost_method``, and, non-zero for sold lots, ``quantity_sold``,
             ``revenue``, ``cogs``, ``margin``, ``margin_percent``
         """
+        check_ids(self.env, self._ids, self.env._("the lots to cost"))
         if not self.ids:
             return {}
         self._flush_for_costing()

@@ -150,8 +150,9 @@ class StockLotRecall(models.Model):
 
     def _insert_scope_shipments(self, move_line_ids, replace=True):
         """Replace (or with ``replace=False`` complete) this recall's shipments with the done deliveries to
-        customers among the traced lines (customer, delivery, lot, quantity, date): one INSERT ... SELECT, the
-        rows never leave PostgreSQL."""
+        partners among the traced lines (customer, delivery, lot, quantity, date): one INSERT ... SELECT, the
+        rows never leave PostgreSQL. A delivery is what the trace engine counts as one: to a customer location,
+        or out of stock to a vendor location (a return to the supplier, or a delivery made through it)."""
         self.ensure_one()
         if replace:
             self.env.cr.execute(SQL("DELETE FROM stock_lot_recall_shipment WHERE recall_id = %s", self.id))
@@ -166,9 +167,12 @@ class StockLotRecall(models.Model):
                            COALESCE(picking.partner_id,
                                     (SELECT move.partner_id FROM stock_move move WHERE move.id = line.move_id))
                       FROM stock_move_line line
+                      JOIN stock_location source ON source.id = line.location_id
                       JOIN stock_location destination ON destination.id = line.location_dest_id
                       LEFT JOIN stock_picking picking ON picking.id = line.picking_id
-                     WHERE line.id = ANY(%(lines)s) AND destination.usage = 'customer'
+                     WHERE line.id = ANY(%(lines)s)
+                       AND (destination.usage = 'customer'
+                            OR (destination.usage = 'supplier' AND source.usage IN ('internal', 'transit')))
                        AND NOT EXISTS (SELECT 1 FROM stock_lot_recall_shipment shipment
                                         WHERE shipment.recall_id = %(recall)s AND shipment.move_line_id = line.id)
                     """,
