@@ -36,8 +36,8 @@ class StockLotExpiryRisk(models.Model):
       ``max(0, daily demand x days until its removal - on hand of the lots removed before it)``
       go out before its removal date; the rest of it is at risk. Lots without a removal date
       (products without expiry) are never at risk.
-    - Value at risk: quantity at risk x unit cost (the lot's cost for lot-valuated products,
-      otherwise the product's cost, both of the lot's company).
+    - Value at risk: quantity at risk x unit cost (``stock.lot._get_unit_cost_sql``: the lot's cost for
+      products valued per lot, otherwise the product's cost, both of the company of the stock).
     - Lots that may not be sold or used (QC state other than released) are never suggested a sale action.
       A rejected lot never leaves: all of it is at risk, to dispose of or return to the supplier. A lot
       pending release or on hold (e.g. held by a recall) is forecast as if it were released now and awaits
@@ -182,10 +182,7 @@ class StockLotExpiryRisk(models.Model):
                            ORDER BY lot.removal_date, lot.id
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
                        ), 0) AS earlier_quantity,
-                       CASE WHEN template.lot_valuated
-                            THEN (lot.standard_price ->> on_hand.company_id::text)::numeric
-                            ELSE (product.standard_price ->> on_hand.company_id::text)::numeric
-                       END AS unit_cost,
+                       %(unit_cost)s AS unit_cost,
                        EXISTS (
                            SELECT 1
                              FROM mrp_bom_line bom_line
@@ -253,6 +250,7 @@ class StockLotExpiryRisk(models.Model):
             urgent_days=MARKDOWN_URGENT_DAYS,
             urgent_points=MARKDOWN_URGENT_POINTS,
             markdown_step=MARKDOWN_STEP,
+            unit_cost=self.env["stock.lot"]._get_unit_cost_sql(SQL("on_hand.company_id")),
         )
 
     # ------------------------------------------------------------------

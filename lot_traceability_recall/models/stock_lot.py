@@ -27,13 +27,6 @@ class StockLot(models.Model):
         )
         return action
 
-    def _get_recall_unit_cost(self):
-        """Unit cost per lot id: Odoo's lot valuation when the product is valued per lot, else its cost."""
-        return {
-            lot.id: (lot.avg_cost if lot.product_id.lot_valuated and lot.avg_cost else lot.product_id.standard_price)
-            for lot in self
-        }
-
     def _lock_for_recall(self, lots):
         lots._lock_or_raise(
             self.env._(

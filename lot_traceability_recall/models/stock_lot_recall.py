@@ -254,8 +254,9 @@ class StockLotRecall(models.Model):
                 recall.on_hand_qty = sum(recall.balance_ids.mapped("on_hand_qty"))
             else:
                 recall.on_hand_qty = sum(recall.stock_ids.mapped("quantity"))
-            # Costs are per company: the recall's, whichever company the user has selected first.
-            costs = recall.affected_lot_ids.with_company(recall.company_id)._get_recall_unit_cost()
+            # One unit cost of a lot wherever stock is valued (stock.lot._get_unit_cost), the recall company's,
+            # whichever company the user has selected first.
+            costs = recall.affected_lot_ids._get_unit_cost(company=recall.company_id)
             recall.value_at_risk = sum(
                 line.quantity * costs.get(line.lot_id.id, 0.0) for line in [*recall.shipment_ids, *recall.stock_ids]
             )
