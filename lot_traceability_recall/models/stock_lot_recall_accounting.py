@@ -32,8 +32,8 @@ class ResConfigSettings(models.TransientModel):
 
 
 class StockLotRecall(models.Model):
-    """The accounting of a recall: its recorded costs posted as a journal entry, the value at risk
-    and the write-off at the lots' own costs (stock.lot._get_cost_breakdown)."""
+    """The accounting of a recall: its recorded costs posted as a journal entry (the value at risk and the
+    write-off are at the lots' unit cost in the valuation, stock.lot._get_unit_cost)."""
 
     _inherit = "stock.lot.recall"  # pylint: disable=consider-merging-classes-inherited
 

@@ -172,7 +172,7 @@ class TestRecallAccounting(RecallRecoveryCommon):
         self.assertAlmostEqual(costs[self.finished_lot.id], 0.50)
         self.assertEqual(costs[never_received.id], 1.0, "valued per product: the product's cost")
 
-    def test_the_write_off_values_a_lot_valued_product_at_its_own_cost(self):
+    def test_the_write_off_of_a_lot_valued_product_is_what_its_layers_booked_at_its_unit_cost(self):
         self.recall.action_confirm()
         self.recall.action_destroy()
 
@@ -181,7 +181,9 @@ class TestRecallAccounting(RecallRecoveryCommon):
         booked = -sum(scraps.move_ids.stock_valuation_layer_ids.mapped("value"))
         self.assertAlmostEqual(booked, 50 * 0.50, msg="Odoo's layers book the lot at the standard price")
         self.recall.invalidate_recordset(["write_off_value"])
-        self.assertAlmostEqual(self.recall.write_off_value, 50 * 0.40, msg="the lot's own cost, 0.40")
+        # The same unit cost as the value at risk (0.50), not the 0.40 the lot cost to make.
+        self.assertAlmostEqual(self.recall.write_off_value, booked)
+        self.assertAlmostEqual(self.recall.write_off_value, 50 * self.finished_lot._get_unit_cost()[self.finished_lot.id])
 
     def test_the_write_off_of_a_product_not_valued_per_lot_is_what_its_layers_booked(self):
         self.yogurt.lot_valuated = False
