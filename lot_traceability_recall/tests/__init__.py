@@ -11,3 +11,4 @@ from . import test_gs1_resolver
 from . import test_complaints
 from . import test_incident_scope_recall
 from . import test_demo_history
+from . import test_roles

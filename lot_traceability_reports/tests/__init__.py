@@ -11,3 +11,4 @@ from . import test_lot_control_dashboard
 from . import test_compliance_tour
 from . import test_access_review
 from . import test_demo_history
+from . import test_roles
