@@ -175,9 +175,7 @@ class StockLot(models.Model):
         never differ."""
         if not self.ids:
             return {}
-        company_sql = (
-            SQL("%s", company.id) if company else SQL("COALESCE(lot.company_id, %s)", self.env.company.id)
-        )
+        company_sql = SQL("%s", company.id) if company else SQL("COALESCE(lot.company_id, %s)", self.env.company.id)
         self.flush_model(["product_id", "company_id", "standard_price"])
         self.env["product.product"].flush_model(["standard_price", "product_tmpl_id"])
         self.env["product.template"].flush_model(["lot_valuated"])

@@ -200,9 +200,7 @@ class TestExpiryRisk(LotTraceabilityCommon):
         action = self.env["ir.actions.act_window"]._for_xml_id("lot_traceability.action_stock_lot_expiry_risk")
         self.assertIn("'search_default_group_qc_state': 1", action["context"])
         totals = dict(
-            self.env["stock.lot.expiry.risk"]._read_group(
-                [("lot_id", "in", ours)], ["qc_state"], ["value_at_risk:sum"]
-            )
+            self.env["stock.lot.expiry.risk"]._read_group([("lot_id", "in", ours)], ["qc_state"], ["value_at_risk:sum"])
         )
         self.assertEqual(totals, {"rejected": 25.0, "on_hold": 25.0, "released": 0.0})
         # No markdown activity for them: what happens to a held or rejected lot is QA's decision.

@@ -1,7 +1,8 @@
 import re
 from datetime import timedelta
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError

@@ -93,7 +93,10 @@ class TestRoles(RolesCommon):
         # which is the inventory managers'.
         self.assertMenus(
             self._visible_menus("lot_traceability.group_qa_manager"),
-            shown=("lot_traceability.menu_stock_lot_qc_spec_quality", "lot_traceability.menu_stock_lot_awaiting_release"),
+            shown=(
+                "lot_traceability.menu_stock_lot_qc_spec_quality",
+                "lot_traceability.menu_stock_lot_awaiting_release",
+            ),
             hidden=odoo_reports,
         )
         # An inventory manager keeps Odoo's reports and FEFO Compliance.

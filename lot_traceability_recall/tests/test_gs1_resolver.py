@@ -154,7 +154,9 @@ class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
         self.assertIn("Organic Whole Milk", response.text)
         # A resolver of its own named in the settings (e.g. a proxy in front of Odoo) is kept.
         self.env["ir.config_parameter"].set_param("lot_traceability.gs1_resolver", "https://id.dairy.example")
-        self.assertEqual(self._label(self.lot_ok)["uri"], f"https://id.dairy.example/01/{GTIN_MILK}/10/MILK-OK?17=400420")
+        self.assertEqual(
+            self._label(self.lot_ok)["uri"], f"https://id.dairy.example/01/{GTIN_MILK}/10/MILK-OK?17=400420"
+        )
 
     def test_the_label_of_a_company_that_does_not_publish_leads_to_gs1(self):
         self.company.gs1_resolver_published = False

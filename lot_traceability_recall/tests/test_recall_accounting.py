@@ -183,7 +183,8 @@ class TestRecallAccounting(RecallRecoveryCommon):
         self.recall.invalidate_recordset(["write_off_value"])
         # The same unit cost as the value at risk (0.50), not the 0.40 the lot cost to make.
         self.assertAlmostEqual(self.recall.write_off_value, booked)
-        self.assertAlmostEqual(self.recall.write_off_value, 50 * self.finished_lot._get_unit_cost()[self.finished_lot.id])
+        unit_cost = self.finished_lot._get_unit_cost()[self.finished_lot.id]
+        self.assertAlmostEqual(self.recall.write_off_value, 50 * unit_cost)
 
     def test_the_write_off_of_a_product_not_valued_per_lot_is_what_its_layers_booked(self):
         self.yogurt.lot_valuated = False

@@ -28,6 +28,7 @@ EVENT_TYPES = SQL(
 # Row ids are <source id> * 8 + <slot>: unique across the branches of the view, stable between queries.
 ID_SLOTS = 8
 
+
 def date_bounds(column, date_from=None, date_to=None):
     """``AND column >= date_from AND column < date_to`` for the bounds given (UTC datetimes), else nothing."""
     conditions = []

@@ -710,7 +710,9 @@ class StockLotControlKpi(models.Model):
         details = []
         if recalls and not notices:
             details.append(
-                self.env._("Recalls confirmed: %(recalls)s; no notice sent yet", recalls=self._format_number(recalls, 0))
+                self.env._(
+                    "Recalls confirmed: %(recalls)s; no notice sent yet", recalls=self._format_number(recalls, 0)
+                )
                 if to_notify
                 else self.env._(
                     "Recalls confirmed: %(recalls)s, none of them shipped to a customer",
