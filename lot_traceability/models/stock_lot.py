@@ -461,23 +461,31 @@ class StockLot(models.Model):
             elements["17"] = fields.Datetime.context_timestamp(self, self.expiration_date).date()
         return elements
 
-    def _get_gs1_digital_link(self):
-        """The lot's GS1 Digital Link URI on the configured resolver."""
+    def _get_gs1_digital_link_root(self):
+        """Where this lot's GS1 Digital Link URI starts (scheme, host and optional path): the resolver of the
+        settings, GS1's global resolver by default. A hook: the recall addon points the labels of a company that
+        answers its own scans to this database."""
         self.ensure_one()
-        resolver = (
+        return (
             self.env["ir.config_parameter"].sudo().get_param("lot_traceability.gs1_resolver") or DEFAULT_GS1_RESOLVER
-        )
+        ).strip()
+
+    def _get_gs1_digital_link(self):
+        """The lot's GS1 Digital Link URI on its resolver (``_get_gs1_digital_link_root``)."""
+        self.ensure_one()
         try:
-            return gs1.build_digital_link(self._get_gs1_elements(), domain=resolver)
+            return gs1.build_digital_link(self._get_gs1_elements(), domain=self._get_gs1_digital_link_root())
         except gs1.GS1Error as error:
             raise UserError(
                 self.env._("Lot %(lot)s cannot be encoded in GS1: %(error)s", lot=self.name, error=error)
             ) from error
 
-    def _get_gs1_qr_code(self):
-        """PNG data URI of a QR code holding the lot's GS1 Digital Link URI."""
+    def _get_gs1_qr_code(self, uri=None):
+        """PNG data URI of a QR code holding ``uri``, by default the lot's GS1 Digital Link URI."""
         self.ensure_one()
-        image = qrcode.make(self._get_gs1_digital_link(), error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+        image = qrcode.make(
+            uri or self._get_gs1_digital_link(), error_correction=qrcode.constants.ERROR_CORRECT_M, border=2
+        )
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

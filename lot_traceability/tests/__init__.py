@@ -18,3 +18,4 @@ from . import test_expiry_risk
 from . import test_demo_history
 from . import test_qc_evidence
 from . import test_signing_throttle
+from . import test_roles

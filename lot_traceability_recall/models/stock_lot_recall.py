@@ -275,8 +275,9 @@ class StockLotRecall(models.Model):
                 recall.on_hand_qty = sum(recall.balance_ids.mapped("on_hand_qty"))
             else:
                 recall.on_hand_qty = sum(recall.stock_ids.mapped("quantity"))
-            # Costs are per company: the recall's, whichever company the user has selected first.
-            costs = recall.affected_lot_ids.with_company(recall.company_id)._get_recall_unit_cost()
+            # One unit cost of a lot wherever stock is valued (stock.lot._get_unit_cost), the recall company's,
+            # whichever company the user has selected first.
+            costs = recall.affected_lot_ids._get_unit_cost(company=recall.company_id)
             recall.value_at_risk = sum(
                 line.quantity * costs.get(line.lot_id.id, 0.0) for line in [*recall.shipment_ids, *recall.stock_ids]
             )
@@ -362,28 +363,14 @@ class StockLotRecall(models.Model):
 
     @api.depends("scrap_ids.state", "scrap_ids.scrap_qty", "scrap_ids.lot_id")
     def _compute_write_off_value(self):
-        """The stock destroyed by the recall: lots valued per lot at their own cost (their breakdown),
-        other scraps at what their valuation layers booked (the product's standard or average cost)."""
+        """The stock destroyed by the recall, as Odoo's valuation booked it: the value its scrap moves' layers
+        took out of stock, i.e. each lot at its unit cost in the valuation (stock.lot._get_unit_cost), the
+        cost its value at risk was counted at."""
         scraps = self.scrap_ids.filtered(lambda scrap: scrap.state == "done")
-        per_lot = scraps.filtered(lambda scrap: scrap.lot_id and scrap.product_id.lot_valuated)
-        # One breakdown per company of the recalls, for all their destroyed lots at once.
-        breakdowns = {
-            company: per_lot.filtered(lambda scrap, company=company: scrap.lot_recall_id.company_id == company)
-            .lot_id.with_company(company)
-            ._get_cost_breakdown()
-            for company in self.company_id
-        }
         for recall in self:
             recall_scraps = scraps.filtered(lambda scrap, recall=recall: scrap.lot_recall_id == recall)
-            recall_per_lot = recall_scraps & per_lot
-            breakdown = breakdowns.get(recall.company_id, {})
-            value = sum(
-                scrap.product_uom_id._compute_quantity(scrap.scrap_qty, scrap.product_id.uom_id)
-                * breakdown.get(scrap.lot_id.id, {}).get("unit_cost", 0.0)
-                for scrap in recall_per_lot
-            )
             # Valuation layers of scrap moves are negative: the value that left the stock.
-            value -= sum((recall_scraps - recall_per_lot).move_ids.sudo().stock_valuation_layer_ids.mapped("value"))
+            value = -sum(recall_scraps.move_ids.sudo().stock_valuation_layer_ids.mapped("value"))
             recall.write_off_value = recall.currency_id.round(value)
 
     @api.model_create_multi

@@ -13,3 +13,4 @@ from . import test_incident_scope_recall
 from . import test_demo_history
 from . import test_recall_evidence
 from . import test_recall_complete
+from . import test_roles

@@ -83,6 +83,35 @@ class TestComplaints(LotTraceabilityCommon):
         complaints = self._complain(days_ago=50) | self._complain()
         self.assertEqual(len(self._activities(complaints)), 1)
 
+    def test_alert_goes_to_the_qa_responsible_of_the_settings(self):
+        responsible = new_test_user(
+            self.env, "qa.responsible", groups="lot_traceability.group_qa_user,stock.group_stock_user"
+        )
+        settings = Form(self.env["res.config.settings"])
+        self.assertFalse(settings.lot_qa_responsible_id)
+        settings.lot_qa_responsible_id = responsible
+        settings.save().execute()
+        self.assertEqual(self.company.lot_qa_responsible_id, responsible)
+        complaints = self._complain() | self._complain() | self._complain()
+        self.assertEqual(self._activities(complaints).user_id, responsible, "the setting, before the product's")
+
+    def test_alert_without_a_qa_responsible_goes_to_a_qa_manager_never_to_odoobot(self):
+        # Products created during an installation have OdooBot (the superuser) as their responsible.
+        odoobot = self.env.ref("base.user_root")
+        self.milk.with_context(active_test=False).responsible_id = odoobot
+        complaints = self._complain() | self._complain() | self._complain()
+        user = self._activities(complaints).user_id
+        self.assertNotEqual(user, odoobot)
+        self.assertTrue(user.active and not user.share)
+        self.assertTrue(user.has_group("lot_traceability.group_qa_manager"))
+        self.assertIn(self.company, user.company_ids)
+
+    def test_qa_responsible_must_be_a_qa_user_of_the_company(self):
+        clerk = new_test_user(self.env, "stock.clerk", groups="stock.group_stock_user")
+        with self.assertRaisesRolledBack(ValidationError, "QA User"):
+            self.company.lot_qa_responsible_id = clerk
+        self.assertFalse(self.company.lot_qa_responsible_id)
+
     def test_settings_not_positive_refused(self):
         for field in ("lot_complaint_threshold", "lot_complaint_period_days"):
             settings = Form(self.env["res.config.settings"])

@@ -168,6 +168,37 @@ class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
         self.assertEqual(response.status_code, 200)
         self.assertIn("MILK-OK", response.text)
 
+    def _label(self, lot):
+        return self.env["report.lot_traceability.report_lot_gs1_label"]._get_report_values(lot.ids)["labels"][lot.id]
+
+    def test_the_label_of_a_publishing_company_leads_to_its_own_page(self):
+        # The resolver setting left as it is (GS1's): the company answers the scans, its labels point to it.
+        self.env["ir.config_parameter"].set_param("web.base.url", self.base_url())
+        self.env["ir.config_parameter"].set_param("lot_traceability.gs1_resolver", "https://id.gs1.org")
+        label = self._label(self.lot_ok)
+        expected = f"{self.base_url()}/01/{GTIN_MILK}/10/MILK-OK?17=400420"
+        self.assertEqual(label["uri"], expected)
+        self.assertEqual(label["qr"], self.lot_ok._get_gs1_qr_code(expected), "the QR image encodes that URL")
+        response = self.url_open(label["uri"])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("MILK-OK", response.text)
+        self.assertIn("Organic Whole Milk", response.text)
+        # A resolver of its own named in the settings (e.g. a proxy in front of Odoo) is kept.
+        self.env["ir.config_parameter"].set_param("lot_traceability.gs1_resolver", "https://id.dairy.example")
+        self.assertEqual(
+            self._label(self.lot_ok)["uri"], f"https://id.dairy.example/01/{GTIN_MILK}/10/MILK-OK?17=400420"
+        )
+
+    def test_the_label_of_a_company_that_does_not_publish_leads_to_gs1(self):
+        self.company.gs1_resolver_published = False
+        self.env["ir.config_parameter"].set_param("web.base.url", self.base_url())
+        gs1 = f"https://id.gs1.org/01/{GTIN_MILK}/10/MILK-OK?17=400420"
+        self.assertEqual(self._label(self.lot_ok)["uri"], gs1)
+        # This database's address would answer "not found" for a company that does not publish: GS1's instead.
+        self.env["ir.config_parameter"].set_param("lot_traceability.gs1_resolver", self.base_url())
+        self.assertEqual(self._label(self.lot_ok)["uri"], gs1)
+        self.assertEqual(self._get(self._page("MILK-OK")).status_code, 404)
+
     def test_dates_are_shown_in_the_public_users_time_zone(self):
         self.env.ref("base.public_user").tz = "Pacific/Auckland"  # 12:00 UTC is midnight the next day there
         self.assertIn("04/21/2040", self._get(self._page("MILK-OK")).text)
