@@ -24,6 +24,9 @@ RECALL_SERVER_FIELDS = {
     "date_closed",
     "close_justification",
     "lot_outcome",
+    # Stored computes (the seed lots' products, the mock's progress): copies the server keeps, never edited.
+    "product_ids",
+    "mock_state",
 }
 
 FDA_CLASSES = [

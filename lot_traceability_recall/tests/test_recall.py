@@ -84,6 +84,12 @@ class TestRecall(LotTraceabilityCommon):
         pending.action_assign()
         self.assertFalse(pending.move_line_ids, "a held lot is never reserved again")
 
+    def test_the_products_of_a_recall_are_its_lots_and_cannot_be_rewritten(self):
+        recall = self._launch(self.milk_lot, is_mock=True)
+        with self.assertRaisesRolledBack(UserError, "its actions"):
+            recall.write({"product_ids": [Command.set(self.sugar.ids)]})
+        self.assertEqual(recall.product_ids, self.milk)
+
     def test_cancel_gives_the_lots_their_state_back(self):
         recall = self._launch(self.milk_lot)
         recall.action_confirm()
