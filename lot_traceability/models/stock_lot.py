@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import gs1
+from ..tools.locks import lock_timeout
 from ..tools.server_write import is_server_write, server_write
 from .res_config_settings import DEFAULT_GS1_RESOLVER
 from .stock_lot_qc_signature import QC_STATES, QC_TRANSITIONS
@@ -19,6 +20,9 @@ PROTECTED_FIELDS = {"qc_state", "qc_release_required"}
 LOT_DATE_FIELDS = ("expiration_date", "use_date", "removal_date", "alert_date", "production_date")
 # Every change of these is kept in the lot's history (stock.lot.audit).
 AUDITED_FIELDS = (*LOT_DATE_FIELDS, "supplier_lot_id", "qc_state")
+# How long a signer or a recall waits for lots another user keeps locked (a delivery being validated, another
+# signature) before being told to try again.
+LOT_LOCK_TIMEOUT_MS = 5000
 
 
 class StockLot(models.Model):
@@ -265,7 +269,7 @@ class StockLot(models.Model):
 
         A hold committed by another user since this transaction began makes PostgreSQL refuse the lock
         (Odoo retries the request, which then sees the hold); a hold or signature made while this
-        validation runs fails at once on its own NOWAIT lock.
+        validation runs waits for it to commit (_lock_or_raise), and this lock waits for a hold begun first.
         """
         if not self:
             return
@@ -275,15 +279,22 @@ class StockLot(models.Model):
         self.invalidate_recordset(["qc_state"])
 
     def _lock_or_raise(self, message):
-        """Lock these lots at once, or raise ``message`` as a UserError when another transaction holds
-        one of them: a signer or a recall never waits behind another user's change of the same lots."""
+        """Lock these lots, or raise ``message`` as a UserError when another transaction keeps one of them
+        longer than LOT_LOCK_TIMEOUT_MS.
+
+        A hold must win on the busiest lot, which a delivery being validated locks (_lock_for_shipping) most of
+        the time: the signer or the recall waits for that delivery to commit (it then sees it shipped) rather
+        than failing, and the deliveries that come after wait for the hold (they then see the lot on hold).
+        Validations only lock the lot, they do not write it, so the wait ends without a serialization failure.
+        Locked in id order, as validations do, so that two lists of lots never wait for each other.
+        """
         if not self:
             return
         try:
-            # In a savepoint, so that the transaction stays usable to report the error.
-            with self.env.cr.savepoint(flush=False):
+            # A savepoint inside the time limit, so that the transaction stays usable to report the error.
+            with lock_timeout(self.env.cr, LOT_LOCK_TIMEOUT_MS), self.env.cr.savepoint(flush=False):
                 self.env.execute_query(
-                    SQL("SELECT id FROM stock_lot WHERE id = ANY(%s) FOR NO KEY UPDATE NOWAIT", self.ids)
+                    SQL("SELECT id FROM stock_lot WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", self.ids)
                 )
         except LockNotAvailable as error:
             raise UserError(message) from error

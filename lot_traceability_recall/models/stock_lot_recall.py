@@ -1,12 +1,18 @@
 from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2.errors import DeadlockDetected, LockNotAvailable, SerializationFailure
 
 from odoo import Command, api, fields, models
+from odoo.addons.lot_traceability.tools.locks import lock_timeout
 from odoo.addons.lot_traceability.tools.server_write import is_server_write, server_write
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import formatLang
 
 # States of a real recall that holds its lots and can still be notified, recovered or closed.
 OPEN_RECALL_STATES = ("confirmed", "notified", "recovering")
+# How long releasing reservations waits for quants another user is reserving before leaving it to the job.
+RESERVATION_LOCK_TIMEOUT_MS = 1000
 
 # What the recall's own actions write, never a user: its state, the mock flag once created, its scope.
 RECALL_SERVER_FIELDS = {
@@ -445,15 +451,7 @@ class StockLotRecall(models.Model):
             to_hold.filtered(lambda lot: lot.qc_state != "on_hold")._write_qc_state(
                 "on_hold", reason=self.env._("Recall %(recall)s confirmed", recall=recall.name)
             )
-            open_lines = (
-                self.env["stock.move.line"]
-                .with_context(allowed_company_ids=recall._get_scope_companies().ids)
-                .search([("lot_id", "in", to_hold.ids), ("state", "not in", ("done", "cancel"))])
-            )
-            moves = open_lines.move_id
-            open_lines.unlink()
-            moves._recompute_state()
-            recall._flag_open_operations(moves)
+            released = recall._release_reservations(to_hold)
             recall.message_post(
                 body=self.env._(
                     "Recall confirmed: %(count)s lots on hold, %(customers)s customers to notify.",
@@ -461,7 +459,57 @@ class StockLotRecall(models.Model):
                     customers=len(recall.customer_ids),
                 )
             )
+            if not released:
+                recall.message_post(
+                    body=self.env._(
+                        "Other users were reserving the same stock: the reservations of the held lots are released "
+                        "by the recall job in a moment. Until then no one can ship or consume them."
+                    )
+                )
         return True
+
+    def _release_reservations(self, lots):
+        """Release the reservations of ``lots`` on operations not done yet and flag their documents.
+
+        Releasing writes the lots' quants, which other users' reservations and validations write all the time:
+        when one of them got there first, this leaves the reservations to the recall job (triggered now) instead
+        of failing: the hold stands either way, and a validation of a held lot is refused.
+
+        :return: whether the reservations were released now
+        """
+        self.ensure_one()
+        open_lines = (
+            self.env["stock.move.line"]
+            .with_context(allowed_company_ids=self._get_scope_companies().ids)
+            .search([("lot_id", "in", lots.ids), ("state", "not in", ("done", "cancel"))])
+        )
+        if not open_lines:
+            return True
+        moves = open_lines.move_id
+        try:
+            with lock_timeout(self.env.cr, RESERVATION_LOCK_TIMEOUT_MS), self.env.cr.savepoint():
+                open_lines.unlink()
+                moves._recompute_state()
+        except (SerializationFailure, DeadlockDetected, LockNotAvailable):
+            self.env.ref("lot_traceability_recall.ir_cron_release_held_reservations")._trigger()
+            return False
+        self._flag_open_operations(moves)
+        return True
+
+    @api.model
+    def _cron_release_held_reservations(self):
+        """Release the reservations of lots held by open recalls that their confirmation left to this job."""
+        holds = self.env["stock.lot.recall.hold"].search(
+            [("recall_id.state", "in", OPEN_RECALL_STATES), ("lot_id.qc_state", "=", "on_hold")]
+        )
+        pending = False
+        for recall in holds.recall_id:
+            lots = holds.filtered(lambda hold, recall=recall: hold.recall_id == recall).lot_id
+            pending = not recall._release_reservations(lots) or pending
+        if pending:  # still busy: try again in a minute
+            self.env.ref("lot_traceability_recall.ir_cron_release_held_reservations")._trigger(
+                fields.Datetime.now() + timedelta(minutes=1)
+            )
 
     def _flag_open_operations(self, moves):
         """Tell the people in charge of transfers and manufacturing orders that held stock left them."""
