@@ -3,11 +3,10 @@ from odoo.osv import expression
 from odoo.tools import SQL, float_compare
 from odoo.tools.sql import create_index
 
-from .stock_lot_qc_signature import QC_STATES
+from .stock_lot_qc_signature import UNRELEASED_STATES
 
 # What a reservation reads of each gathered quant, fetched with the quants in one query.
 GATHER_FIELDS = ["quantity", "reserved_quantity", "lot_id", "location_id", "package_id", "owner_id", "in_date"]
-UNRELEASED_STATES = [state for state, _label in QC_STATES if state != "released"]
 
 
 class StockQuant(models.Model):
@@ -28,12 +27,13 @@ class StockQuant(models.Model):
         if strict and not self.env.context.get("lot_traceability_move_reservation"):
             return domain
         # Automatic reservation never takes a lot that is not released: pending, on hold or rejected. Read on
-        # the lots themselves (the product's unreleased lots, few, one sub-select), not on a copy kept on each
-        # quant: a hold then writes its lot alone, never the quants that every reservation writes too.
+        # the lots themselves (the product's unreleased lots, few, one sub-select in a partial index of stock_lot),
+        # not on a copy kept on each quant: a hold then writes its lot alone, never the quants that every
+        # reservation writes too.
         unreleased = (
             self.env["stock.lot"]
             .sudo()
-            ._search([("product_id", "=", product_id.id), ("qc_state", "in", UNRELEASED_STATES)])
+            ._search([("product_id", "=", product_id.id), ("qc_state", "in", list(UNRELEASED_STATES))])
         )
         domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("lot_id", "not in", unreleased)]])
         # Shelf life (stock.move._get_fefo_context): nothing past its removal or expiration date at
