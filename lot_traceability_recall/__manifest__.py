@@ -16,6 +16,7 @@
         "security/gs1_resolver_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/stock_lot_recall_views.xml",
         "views/stock_lot_recall_accounting_views.xml",
         "views/stock_lot_recall_notification_views.xml",

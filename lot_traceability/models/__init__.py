@@ -4,6 +4,7 @@ from . import stock_lot_numbering_rule
 from . import product_category
 from . import product_template
 from . import stock_supplier_lot
+from . import stock_lot_copy_mixin
 from . import stock_lot_qc_spec
 from . import stock_lot_qc_check
 from . import stock_lot_qc_signature

@@ -51,9 +51,11 @@ class StockLotQcCheck(models.Model):
     """One test of a lot's specification, with the value QA measured."""
 
     _name = "stock.lot.qc.check"
+    _inherit = ["stock.lot.copy.mixin"]
     _description = "QC Check"
     _check_company_auto = True
     _order = "lot_id, sequence, id"
+    _lot_copy_fields = ("company_id",)
 
     lot_id = fields.Many2one("stock.lot", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)

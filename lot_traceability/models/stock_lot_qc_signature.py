@@ -10,6 +10,8 @@ from ..tools.server_write import is_server_write, server_write
 from .stock_lot_qc_check import format_number, format_range
 
 QC_STATES = [("pending", "Pending Release"), ("released", "Released"), ("rejected", "Rejected"), ("on_hold", "On Hold")]
+# Lots in these states are never reserved, shipped or consumed.
+UNRELEASED_STATES = ("pending", "rejected", "on_hold")
 QC_DECISIONS = [("release", "Release"), ("reject", "Reject"), ("hold", "Hold")]
 # decision -> (lot states it may be signed from, state it leads to)
 QC_TRANSITIONS = {

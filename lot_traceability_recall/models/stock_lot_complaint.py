@@ -26,9 +26,10 @@ class StockLotComplaint(models.Model):
 
     _name = "stock.lot.complaint"
     _description = "Customer Complaint on a Lot"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "stock.lot.copy.mixin"]
     _check_company_auto = True
     _order = "date desc, id desc"
+    _lot_copy_fields = ("product_id", "supplier_id")
 
     partner_id = fields.Many2one(
         "res.partner", "Customer", required=True, tracking=True, check_company=True, index=True

@@ -1,12 +1,18 @@
 from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2.errors import DeadlockDetected, LockNotAvailable, SerializationFailure
 
 from odoo import Command, api, fields, models
+from odoo.addons.lot_traceability.tools.locks import lock_timeout
 from odoo.addons.lot_traceability.tools.server_write import is_server_write, server_write
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import formatLang
 
 # States of a real recall that holds its lots and can still be notified, recovered or closed.
 OPEN_RECALL_STATES = ("confirmed", "notified", "recovering")
+# How long releasing reservations waits for quants another user is reserving before leaving it to the job.
+RESERVATION_LOCK_TIMEOUT_MS = 1000
 
 # What the recall's own actions write, never a user: its state, the mock flag and reference once created,
 # its scope.
@@ -29,6 +35,9 @@ RECALL_SERVER_FIELDS = {
     "return_picking_ids",
     "scrap_ids",
     "notification_ids",
+    # Stored computes (the seed lots' products, the mock's progress): copies the server keeps, never edited.
+    "product_ids",
+    "mock_state",
 }
 
 # What the recall's evidence rests on besides its scope: written by Recall Managers while the recall is a draft;
@@ -476,7 +485,7 @@ class StockLotRecall(models.Model):
         for recall in self:
             recall._get_recall_location()  # where returns will go, shown on the case from now on
             lots = recall.affected_lot_ids
-            recall._hold_lots(
+            released = recall._hold_lots(
                 lots,
                 {"state": "confirmed", "date_confirmed": fields.Datetime.now()},
                 reason=self.env._("Recall %(recall)s confirmed", recall=recall.name),
@@ -488,12 +497,21 @@ class StockLotRecall(models.Model):
                     customers=len(recall.customer_ids),
                 )
             )
+            if not released:
+                recall._log_event(
+                    self.env._(
+                        "Other users were reserving the same stock: the reservations of the held lots are released "
+                        "by the recall job in a moment. Until then no one can ship or consume them."
+                    )
+                )
         return True
 
     def _hold_lots(self, lots, vals, reason):
         """Put ``lots`` on hold for this recall, in the same transaction as ``vals`` (written on the recall):
         lock them, record their previous QC state, hold them, release their reservations and flag the
-        operations that held them. Nothing here depends on mail: the hold never waits for an e-mail."""
+        operations that held them. Nothing here depends on mail: the hold never waits for an e-mail.
+
+        :return: whether the reservations were released now (else the recall job releases them in a moment)"""
         self.ensure_one()
         # Lock the lots first: a delivery validated at the same moment waits or fails, and
         # then finds them on hold (it re-checks the hold in _action_done).
@@ -512,15 +530,7 @@ class StockLotRecall(models.Model):
             )
         )
         to_hold.filtered(lambda lot: lot.qc_state != "on_hold")._write_qc_state("on_hold", reason=reason)
-        open_lines = (
-            self.env["stock.move.line"]
-            .with_context(allowed_company_ids=self._get_scope_companies().ids)
-            .search([("lot_id", "in", to_hold.ids), ("state", "not in", ("done", "cancel"))])
-        )
-        moves = open_lines.move_id
-        open_lines.unlink()
-        moves._recompute_state()
-        self._flag_open_operations(moves)
+        return self._release_reservations(to_hold)
 
     def _log_event(self, body):
         """Note ``body`` in the recall's chatter, authored by the user. A log, not a message_post: posting
@@ -533,6 +543,49 @@ class StockLotRecall(models.Model):
         an e-mail address plans them all the same, without the announcement (they show in the assignee's
         activities)."""
         return {"mail_activity_quick_update": True} if not self.env.user.email else {}
+
+    def _release_reservations(self, lots):
+        """Release the reservations of ``lots`` on operations not done yet and flag their documents.
+
+        Releasing writes the lots' quants, which other users' reservations and validations write all the time:
+        when one of them got there first, this leaves the reservations to the recall job (triggered now) instead
+        of failing: the hold stands either way, and a validation of a held lot is refused.
+
+        :return: whether the reservations were released now
+        """
+        self.ensure_one()
+        open_lines = (
+            self.env["stock.move.line"]
+            .with_context(allowed_company_ids=self._get_scope_companies().ids)
+            .search([("lot_id", "in", lots.ids), ("state", "not in", ("done", "cancel"))])
+        )
+        if not open_lines:
+            return True
+        moves = open_lines.move_id
+        try:
+            with lock_timeout(self.env.cr, RESERVATION_LOCK_TIMEOUT_MS), self.env.cr.savepoint():
+                open_lines.unlink()
+                moves._recompute_state()
+        except (SerializationFailure, DeadlockDetected, LockNotAvailable):
+            self.env.ref("lot_traceability_recall.ir_cron_release_held_reservations")._trigger()
+            return False
+        self._flag_open_operations(moves)
+        return True
+
+    @api.model
+    def _cron_release_held_reservations(self):
+        """Release the reservations of lots held by open recalls that their confirmation left to this job."""
+        holds = self.env["stock.lot.recall.hold"].search(
+            [("recall_id.state", "in", OPEN_RECALL_STATES), ("lot_id.qc_state", "=", "on_hold")]
+        )
+        pending = False
+        for recall in holds.recall_id:
+            lots = holds.filtered(lambda hold, recall=recall: hold.recall_id == recall).lot_id
+            pending = not recall._release_reservations(lots) or pending
+        if pending:  # still busy: try again in a minute
+            self.env.ref("lot_traceability_recall.ir_cron_release_held_reservations")._trigger(
+                fields.Datetime.now() + timedelta(minutes=1)
+            )
 
     def _flag_open_operations(self, moves):
         """Tell the people in charge of transfers and manufacturing orders that held stock left them."""

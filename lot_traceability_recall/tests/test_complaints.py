@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 
@@ -139,6 +139,17 @@ class TestComplaints(LotTraceabilityCommon):
             self.env["stock.lot.complaint"]._read_group([("id", "in", complaints.ids)], ["supplier_id"], ["__count"])
         )
         self.assertEqual(per_supplier, {self.supplier: 2, self.other_supplier: 1})
+
+    def test_product_and_supplier_are_the_lots_and_cannot_be_rewritten(self):
+        complaint = self._complain().with_user(self.qa_manager)
+        for vals in ({"product_id": self.sugar.id}, {"supplier_id": self.other_supplier.id}):
+            with self.assertRaisesRolledBack(UserError, "copied from lot"):
+                complaint.write(vals)
+        self.assertEqual((complaint.product_id, complaint.supplier_id), (self.milk, self.supplier))
+        per_supplier = dict(
+            self.env["stock.lot.complaint"]._read_group([("id", "=", complaint.id)], ["supplier_id"], ["__count"])
+        )
+        self.assertEqual(per_supplier, {self.supplier: 1}, "complaints per supplier count the lot's supplier")
 
     def test_delivery_not_of_the_lot_refused(self):
         other_delivery = self._deliver(self.milk, 20)
