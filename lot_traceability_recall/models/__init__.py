@@ -14,7 +14,6 @@ from . import res_config_settings
 from . import stock_lot_recall_notification
 from . import stock_lot_qc_signature
 from . import stock_move
-from . import stock_lot_recall_link_mixin
 from . import stock_picking
 from . import stock_scrap
 from . import stock_warehouse
