@@ -20,7 +20,8 @@ class TestHouseRules(TransactionCase):
         idle = [
             model._name
             for model in self._our_models()
-            if model._check_company_auto and not any(field.check_company for field in model._fields.values())
+            if model._check_company_auto
+            and not any(getattr(field, "check_company", False) for field in model._fields.values())
         ]
         self.assertEqual(idle, [])
 
