@@ -11,6 +11,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
 from ..tools import gs1
+from ..tools.constraints import check_expiration_after_production
 from ..tools.locks import lock_timeout
 from ..tools.server_write import is_server_write, server_write
 from .res_config_settings import DEFAULT_GS1_RESOLVER
@@ -69,7 +70,8 @@ class StockLot(models.Model):
         default="released",
         required=True,
         index=True,
-        tracking=True,
+        # Not tracking=True: a change is kept once, in the lot's History, which the chatter shows
+        # (stock.lot._write_qc_state).
         copy=False,
         help="Lots of products that require QC release start Pending Release and move only once a QA "
         "manager signs their release. On Hold lots (e.g. in a recall) never move.",
@@ -165,7 +167,10 @@ class StockLot(models.Model):
                     )
 
     def _audit_changes(self, before, reason=None):
-        """Keep every change of the audited fields (see AUDITED_FIELDS) in the lot's history."""
+        """Keep every change of the audited fields (see AUDITED_FIELDS) in the lot's history.
+
+        :return: the history rows written (stock.lot.audit)
+        """
         rows = []
         for lot in self:
             for name in AUDITED_FIELDS:
@@ -181,9 +186,10 @@ class StockLot(models.Model):
                             "reason": reason or False,
                         }
                     )
-        if rows:
-            with server_write("stock.lot.audit"):
-                self.env["stock.lot.audit"].sudo().create(rows)
+        if not rows:
+            return self.env["stock.lot.audit"]
+        with server_write("stock.lot.audit"):
+            return self.env["stock.lot.audit"].sudo().create(rows)
 
     def _get_audit_display(self, name, value):
         field = self._fields[name]
@@ -198,7 +204,8 @@ class StockLot(models.Model):
         return str(value)
 
     def _write_qc_state(self, state, reason):
-        """Set the QC state of these lots: the only way to, for signatures and recalls.
+        """Set the QC state of these lots: the only way to, for signatures and recalls. Each change is
+        written once, as a row of the lot's History, and shown in the lot's chatter from that row.
 
         :param reason: what decided it (a signature, a recall), kept in the lots' history
         """
@@ -207,7 +214,7 @@ class StockLot(models.Model):
         before = {lot.id: {name: lot[name] for name in AUDITED_FIELDS} for lot in self}
         with server_write("stock.lot.qc_state"):
             super().write({"qc_state": state})  # not self.write: the history gets the reason below
-        self._audit_changes(before, reason=reason)
+        self._audit_changes(before, reason=reason).filtered(lambda row: row.field_name == "qc_state")._show_in_chatter()
         return True
 
     def _create_qc_checks(self):
@@ -278,17 +285,18 @@ class StockLot(models.Model):
 
     @api.constrains("production_date", "expiration_date")
     def _check_expiration_after_production(self):
-        for lot in self:
-            if lot.production_date and lot.expiration_date and lot.expiration_date < lot.production_date:
-                raise ValidationError(
-                    self.env._(
-                        "Lot %(lot)s would expire on %(expiry)s, before its production date "
-                        "%(production)s. Correct the expiration or the production date.",
-                        lot=lot.name,
-                        expiry=fields.Datetime.to_string(lot.expiration_date),
-                        production=fields.Datetime.to_string(lot.production_date),
-                    )
-                )
+        check_expiration_after_production(
+            self,
+            "production_date",
+            "expiration_date",
+            lambda lot: self.env._(
+                "Lot %(lot)s would expire on %(expiry)s, before its production date "
+                "%(production)s. Correct the expiration or the production date.",
+                lot=lot.name,
+                expiry=fields.Datetime.to_string(lot.expiration_date),
+                production=fields.Datetime.to_string(lot.production_date),
+            ),
+        )
 
     @api.constrains("supplier_lot_id", "product_id")
     def _check_supplier_lot_product(self):

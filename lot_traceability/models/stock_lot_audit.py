@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.server_write import is_server_write
@@ -33,6 +33,27 @@ class StockLotAudit(models.Model):
         if not is_server_write("stock.lot.audit"):
             raise UserError(self.env._("A lot's history is written by Odoo when the lot changes, never by hand."))
         return super().create(vals_list)
+
+    def _show_in_chatter(self):
+        """Show these rows in their lots' chatter, the way Odoo shows a tracked field: a note a lot with a
+        line "field: old value → new value" per row, its values read from the row (the History is the one
+        record of the change; the chatter note displays it)."""
+        field_ids = {
+            name: self.env["ir.model.fields"]._get("stock.lot", name).id for name in set(self.mapped("field_name"))
+        }
+        for lot, rows in self.grouped("lot_id").items():
+            lot._message_log(
+                tracking_value_ids=[
+                    Command.create(
+                        {
+                            "field_id": field_ids[row.field_name],
+                            "old_value_char": row.old_value or "",
+                            "new_value_char": row.new_value or "",
+                        }
+                    )
+                    for row in rows
+                ],
+            )
 
     # The history is what happened: write and unlink never reach the ORM.
     def write(self, vals):  # pylint: disable=method-required-super

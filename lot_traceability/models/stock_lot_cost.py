@@ -32,12 +32,11 @@ ORIGIN_LINE_FILTER = SQL(
 )
 
 
-# A file per concern (trace engine, genealogy, costing) rather than one large stock_lot.py.
 class StockLot(models.Model):
     """What each lot cost (purchase, landed costs, components and operations, to any depth),
     what it earned, and how that reconciles with Odoo's valuation layers."""
 
-    _inherit = "stock.lot"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.lot"
 
     costing_quantity = fields.Float(
         "Costed Quantity",

@@ -10,7 +10,7 @@ TEXT_OPERATORS = ("ilike", "=", "=ilike", "like", "=like")
 class StockLot(models.Model):
     """GS1 scans wherever a lot is searched: lists of lots, quants and move lines, lot fields."""
 
-    _inherit = "stock.lot"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.lot"
 
     @api.model
     def _parse_gs1_search(self, value):

@@ -6,7 +6,7 @@ from ..tools.arguments import check_datetime, check_id
 
 
 class StockLot(models.Model):
-    _inherit = "stock.lot"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.lot"
 
     @api.model
     def _get_lots_in_location(self, location, date_from, date_to):

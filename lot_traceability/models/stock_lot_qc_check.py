@@ -53,7 +53,6 @@ class StockLotQcCheck(models.Model):
     _name = "stock.lot.qc.check"
     _inherit = ["stock.lot.copy.mixin"]
     _description = "QC Check"
-    _check_company_auto = True
     _order = "lot_id, sequence, id"
     _lot_copy_fields = ("company_id",)
 

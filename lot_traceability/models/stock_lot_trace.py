@@ -29,11 +29,10 @@ TRACE_WALKS = {
 }
 
 
-# A file per concern (trace engine, genealogy) rather than one large stock_lot.py.
 class StockLot(models.Model):
     """The trace engine: one recursive SQL query per direction, kept as database functions."""
 
-    _inherit = "stock.lot"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.lot"
 
     @api.readonly
     def trace(self, direction="both"):
@@ -121,11 +120,11 @@ class StockLot(models.Model):
         """The trace queries (each direction, and the stock on hand) as PL/pgSQL functions.
 
         PostgreSQL plans such a function's query once per connection and reuses the plan, where a
-        plain query is planned on every call: the planning (0.7 to 1.2 ms) cost more than running a
-        typical trace (0.1 to 0.3 ms). The generic plan is forced and held to nested loops over the
-        indexes: not knowing the seed lots, the planner would otherwise expect thousands of lots and
-        scan the whole lot_id index (merge join, 15 ms at 100k lines). JIT is off: a generic plan's
-        cost estimate would trigger 30 ms of compilation.
+        plain query is planned on every call: the planning cost more than running a typical trace. The
+        generic plan is forced and held to nested loops over the indexes: not knowing the seed lots, the
+        planner would otherwise expect thousands of lots and scan the whole lot_id index (a merge join).
+        JIT is off: a generic plan's cost estimate would trigger a compilation longer than the trace.
+        The figures are in the README ("Trace engine and its benchmark").
         """
         lot_ids, company_ids = SQL("p_lot_ids"), SQL("p_company_ids")
         functions = [

@@ -6,6 +6,7 @@ from odoo.tools import float_is_zero, float_round
 from odoo.tools.sql import create_index
 
 from ..tools import gs1
+from ..tools.constraints import check_expiration_after_production
 from ..tools.server_write import server_write
 
 # Where goods are shipped or consumed: only released lots go there, from any source (a drop-shipment too), and
@@ -196,21 +197,18 @@ class StockMoveLine(models.Model):
 
     @api.constrains("supplier_production_date", "supplier_expiration_date")
     def _check_supplier_dates(self):
-        for line in self:
-            if (
-                line.supplier_production_date
-                and line.supplier_expiration_date
-                and line.supplier_expiration_date < line.supplier_production_date
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "Supplier lot %(code)s: the expiration date %(expiry)s is before the production "
-                        "date %(production)s. Correct one of the two dates.",
-                        code=line.supplier_lot_code or "",
-                        expiry=line.supplier_expiration_date,
-                        production=line.supplier_production_date,
-                    )
-                )
+        check_expiration_after_production(
+            self,
+            "supplier_production_date",
+            "supplier_expiration_date",
+            lambda line: self.env._(
+                "Supplier lot %(code)s: the expiration date %(expiry)s is before the production "
+                "date %(production)s. Correct one of the two dates.",
+                code=line.supplier_lot_code or "",
+                expiry=line.supplier_expiration_date,
+                production=line.supplier_production_date,
+            ),
+        )
 
     def _get_trace_partner(self):
         """The partner a line delivered to or received from, as the trace reports it."""

@@ -8,7 +8,7 @@ class StockMoveLine(models.Model):
     """A GS1 scan on any detailed operation (receipt, delivery, internal transfer, manufacturing
     components and output) finds or fills the lot, the quantity (AI 30/37) and the expiry (AI 17)."""
 
-    _inherit = "stock.move.line"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.move.line"
 
     gs1_scan = fields.Char(
         "GS1 Scan",

@@ -7,7 +7,7 @@ class StockMoveLine(models.Model):
     """Hands each line's expiration date to put-away, and puts a line away again once its lot (and so
     its expiration date) is known: on a receipt the line exists before the lot is typed in."""
 
-    _inherit = "stock.move.line"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.move.line"
 
     def _get_putaway_expiration_date(self):
         """The expiration date put-away goes by, if a short-dated put-away rule may apply to the line."""

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools import gs1
 from ..tools.arguments import check_ids
+from ..tools.constraints import check_expiration_after_production
 from .stock_lot_trace import MAX_TRACE_LOTS
 
 
@@ -206,21 +207,18 @@ class StockSupplierLot(models.Model):
 
     @api.constrains("production_date", "expiration_date")
     def _check_dates(self):
-        for supplier_lot in self:
-            if (
-                supplier_lot.production_date
-                and supplier_lot.expiration_date
-                and supplier_lot.expiration_date < supplier_lot.production_date
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "Supplier lot %(code)s expires on %(expiry)s, before its production date "
-                        "%(production)s. Correct one of the two dates.",
-                        code=supplier_lot.name,
-                        expiry=supplier_lot.expiration_date,
-                        production=supplier_lot.production_date,
-                    )
-                )
+        check_expiration_after_production(
+            self,
+            "production_date",
+            "expiration_date",
+            lambda supplier_lot: self.env._(
+                "Supplier lot %(code)s expires on %(expiry)s, before its production date "
+                "%(production)s. Correct one of the two dates.",
+                code=supplier_lot.name,
+                expiry=supplier_lot.expiration_date,
+                production=supplier_lot.production_date,
+            ),
+        )
 
     @api.constrains("product_id")
     def _check_product_of_internal_lots(self):

@@ -119,7 +119,9 @@ class StockLotCostReconciliation(models.Model):
     abs_difference = fields.Monetary("Absolute Difference", readonly=True)
     reason = fields.Selection(RECONCILIATION_STATES, "Why", readonly=True)
     cost_method = fields.Selection(
-        [("standard", "Standard Price"), ("fifo", "First In First Out (FIFO)"), ("average", "Average Cost (AVCO)")],
+        selection=lambda self: (
+            self.env["product.category"]._fields["property_cost_method"]._description_selection(self.env)
+        ),
         readonly=True,
     )
     lot_valuated = fields.Boolean("Valued per Lot", readonly=True)

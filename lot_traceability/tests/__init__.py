@@ -21,3 +21,4 @@ from . import test_signing_throttle
 from . import test_roles
 from . import test_server_caches
 from . import test_hold_concurrency
+from . import test_qc_history

@@ -14,6 +14,7 @@ from . import res_config_settings
 from . import stock_lot_recall_notification
 from . import stock_lot_qc_signature
 from . import stock_move
+from . import stock_lot_recall_document_mixin
 from . import stock_picking
 from . import stock_scrap
 from . import stock_warehouse

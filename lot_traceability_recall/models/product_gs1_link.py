@@ -23,7 +23,6 @@ class ProductGs1Link(models.Model):
     _name = "product.gs1.link"
     _description = "GS1 Resolver Link"
     _order = "product_tmpl_id, sequence, id"
-    _check_company_auto = True
 
     sequence = fields.Integer(default=10)
     product_tmpl_id = fields.Many2one("product.template", "Product", required=True, ondelete="cascade", index=True)

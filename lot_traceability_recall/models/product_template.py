@@ -39,7 +39,7 @@ class ProductProduct(models.Model):
     # ------------------------------------------------------------------
     # GS1 Digital Link resolver: what anyone who scans a label may see
     #
-    # Every scan reads through here, under load (DESIGN.md: p95 < 30 ms at 1M move lines), so a page is
+    # Every scan reads through here, under load (README, "GS1 resolver": its load test), so a page is
     # two queries: the product (with what the page needs of it), then the lot with the open recall that
     # covers it, or the product's recalled lots; a third one only when the product has links of its own.
     # The publishing companies are cached (res.company._get_gs1_resolver_company_ids).

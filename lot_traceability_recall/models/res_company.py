@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.company"
 
     gs1_resolver_published = fields.Boolean(
         "Publish Lots on the GS1 Resolver",
@@ -30,6 +30,23 @@ class ResCompany(models.Model):
         domain=lambda self: self._get_lot_qa_responsible_domain(),
         help="Who gets the activity when customer complaints on a lot reach the alert threshold. Empty: the lot's "
         "product responsible when that user is in QA, else a QA Manager of the company.",
+    )
+
+    recall_cost_journal_id = fields.Many2one(
+        "account.journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="Journal of the entries that post a recall's recorded costs (a miscellaneous journal by default).",
+    )
+    recall_expense_account_id = fields.Many2one(
+        "account.account",
+        check_company=True,
+        help="Debited with the costs recorded on a recall (freight, notices, labour, fees).",
+    )
+    recall_counterpart_account_id = fields.Many2one(
+        "account.account",
+        check_company=True,
+        help="Credited when a recall's costs are posted: typically accrued expenses, until the bills arrive.",
     )
 
     @api.model

@@ -10,7 +10,7 @@ from .stock_lot_complaint import (
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.config.settings"
 
     gs1_resolver_published = fields.Boolean(related="company_id.gs1_resolver_published", readonly=False)
     gs1_resolver_contact = fields.Char(related="company_id.gs1_resolver_contact", readonly=False)
@@ -34,6 +34,9 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_COMPLAINT_PERIOD_DAYS,
         help="The number of days, today included, over which the complaints on a lot are counted.",
     )
+    recall_cost_journal_id = fields.Many2one(related="company_id.recall_cost_journal_id", readonly=False)
+    recall_expense_account_id = fields.Many2one(related="company_id.recall_expense_account_id", readonly=False)
+    recall_counterpart_account_id = fields.Many2one(related="company_id.recall_counterpart_account_id", readonly=False)
 
     @api.model
     def _get_lot_qa_responsible_domain(self):

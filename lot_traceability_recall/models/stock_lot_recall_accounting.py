@@ -2,40 +2,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 
-class ResCompany(models.Model):
-    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
-
-    recall_cost_journal_id = fields.Many2one(
-        "account.journal",
-        check_company=True,
-        domain="[('type', '=', 'general')]",
-        help="Journal of the entries that post a recall's recorded costs (a miscellaneous journal by default).",
-    )
-    recall_expense_account_id = fields.Many2one(
-        "account.account",
-        check_company=True,
-        help="Debited with the costs recorded on a recall (freight, notices, labour, fees).",
-    )
-    recall_counterpart_account_id = fields.Many2one(
-        "account.account",
-        check_company=True,
-        help="Credited when a recall's costs are posted: typically accrued expenses, until the bills arrive.",
-    )
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
-
-    recall_cost_journal_id = fields.Many2one(related="company_id.recall_cost_journal_id", readonly=False)
-    recall_expense_account_id = fields.Many2one(related="company_id.recall_expense_account_id", readonly=False)
-    recall_counterpart_account_id = fields.Many2one(related="company_id.recall_counterpart_account_id", readonly=False)
-
-
 class StockLotRecall(models.Model):
     """The accounting of a recall: its recorded costs posted as a journal entry (the value at risk and the
     write-off are at the lots' unit cost in the valuation, stock.lot._get_unit_cost)."""
 
-    _inherit = "stock.lot.recall"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.lot.recall"
 
     cost_move_ids = fields.Many2many(
         "account.move", compute="_compute_cost_move_ids", string="Cost Entries", groups="account.group_account_readonly"

@@ -7,7 +7,7 @@ from odoo.tools import float_is_zero, formatLang
 class StockLotRecall(models.Model):
     """Closing: every shipped unit accounted for (or a written justification), the lots' outcome."""
 
-    _inherit = "stock.lot.recall"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.lot.recall"
 
     def action_open_close_wizard(self):
         self.ensure_one()

@@ -9,7 +9,7 @@ from odoo.tools import float_is_zero, formatLang
 class StockLotRecall(models.Model):
     """Recovery: notify the customers, take the goods back through returns, destroy what is left."""
 
-    _inherit = "stock.lot.recall"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.lot.recall"
 
     def _check_shipments_have_customers(self):
         self.ensure_one()

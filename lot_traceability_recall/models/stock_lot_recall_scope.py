@@ -31,7 +31,7 @@ class StockLotRecall(models.Model):
     """Scope of a recall: the seed lots traced downstream, stored set-based, and the mass balance of
     every affected lot."""
 
-    _inherit = "stock.lot.recall"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.lot.recall"
 
     def _get_scope_companies(self):
         """The companies a recall reaches: every company the user may see, the recall's first, whichever

@@ -1,36 +1,17 @@
-from odoo import api, fields, models
-from odoo.addons.lot_traceability.tools.server_write import is_server_write, server_write
-from odoo.exceptions import UserError
+from odoo import api, models
+from odoo.addons.lot_traceability.tools.server_write import server_write
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
-
-    lot_recall_id = fields.Many2one(
-        "stock.lot.recall", "Recall", index="btree_not_null", readonly=True, copy=False, check_company=True
-    )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if any(vals.get("lot_recall_id") for vals in vals_list):
-            self._check_recall_link()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "lot_recall_id" in vals:
-            self._check_recall_link()
-        return super().write(vals)
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "stock.lot.recall.document.mixin"]
 
     @api.model
-    def _check_recall_link(self):
-        # What a recall recovered is what came back through its returns: only the recall makes them.
-        if not is_server_write("stock.lot.recall"):
-            raise UserError(
-                self.env._(
-                    "A transfer becomes a recall's return only through the recall (Create Returns); the link is "
-                    "never set or removed by hand."
-                )
-            )
+    def _get_recall_link_error(self):
+        return self.env._(
+            "A transfer becomes a recall's return only through the recall (Create Returns); the link is "
+            "never set or removed by hand."
+        )
 
     def _create_backorder_picking(self):
         # The rest of a recall return still to come back is a return of the same recall.

@@ -3,6 +3,7 @@ from . import res_company
 from . import res_partner
 from . import stock_warehouse
 from . import res_config_settings
+from . import lot_traceability_export_filter_mixin
 from . import lot_traceability_export
 from . import lot_traceability_export_events
 from . import lot_traceability_export_epcis

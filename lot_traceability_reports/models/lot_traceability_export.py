@@ -16,14 +16,11 @@ from odoo.addons.lot_traceability.tools.server_write import is_server_write, ser
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+# The job inherits this mixin: its class must exist first, whichever module imports this one.
+from . import lot_traceability_export_filter_mixin  # noqa: F401
+
 _logger = logging.getLogger(__name__)
 
-EXPORT_TYPES = [
-    ("fsma204", "FSMA 204 Sortable Spreadsheet (XLSX)"),
-    ("epcis", "EPCIS 2.0 Events (JSON-LD)"),
-    ("lot_costing", "Lot Costing (XLSX)"),
-    ("recall", "Recall Report (XLSX)"),
-]
 # What each type writes: extension and MIME type of its file.
 EXPORT_FILES = {
     "fsma204": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -82,12 +79,12 @@ class LotTraceabilityExport(models.Model):
 
     _name = "lot.traceability.export"
     _description = "Traceability Export"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "lot.traceability.export.filter.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default="/")
-    export_type = fields.Selection(EXPORT_TYPES, "Export", required=True, default="fsma204", tracking=True)
+    export_type = fields.Selection(tracking=True)
     state = fields.Selection(STATES, default="queued", required=True, readonly=True, copy=False, tracking=True)
     user_id = fields.Many2one(
         "res.users",
@@ -105,23 +102,7 @@ class LotTraceabilityExport(models.Model):
         help="Companies whose moves are exported: those selected by the requester when asking, and "
         "never one the requester may no longer access when the job runs.",
     )
-    date_from = fields.Date("From", help="First day of events, in the company's time zone.")
-    date_to = fields.Date("To", help="Last day of events (included), in the company's time zone.")
-    lot_ids = fields.Many2many(
-        "stock.lot",
-        string="Traceability Lot Codes",
-        help="Only events of these lots (and transformations that consumed them). Empty: every lot.",
-    )
-    include_traced_lots = fields.Boolean(
-        help="Add every lot the trace engine reaches from the chosen lots, upstream and downstream.",
-    )
-    product_ids = fields.Many2many("product.product", string="Products")
-    ftl_only = fields.Boolean(
-        "Food Traceability List Only",
-        default=True,
-        help="Only products flagged as on the FDA Food Traceability List (21 CFR 1.1300).",
-    )
-    recall_id = fields.Many2one("stock.lot.recall", check_company=True, index="btree_not_null")
+    recall_id = fields.Many2one(check_company=True, index="btree_not_null")
     attachment_id = fields.Many2one("ir.attachment", "File", readonly=True, copy=False)
     file_name = fields.Char(related="attachment_id.name")
     rows_written = fields.Integer(readonly=True, copy=False, help="Rows (events) written so far.")
@@ -140,22 +121,6 @@ class LotTraceabilityExport(models.Model):
     error_message = fields.Text("Error", readonly=True, copy=False)
     warning_message = fields.Text("Warnings", readonly=True, copy=False)
     file_removed_date = fields.Datetime("File Removed On", readonly=True, copy=False)
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for export in self:
-            export._check_period(export.date_from, export.date_to)
-
-    @api.model
-    def _check_period(self, date_from, date_to):
-        if date_from and date_to and date_from > date_to:
-            raise ValidationError(
-                self.env._(
-                    "The export period ends (%(date_to)s) before it starts (%(date_from)s): swap the dates.",
-                    date_from=date_from,
-                    date_to=date_to,
-                )
-            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -232,7 +197,7 @@ class LotTraceabilityExport(models.Model):
                     self.env._(
                         "%(user)s may not read what the %(type)s export holds: %(error)s",
                         user=user.name,
-                        type=dict(EXPORT_TYPES)[export.export_type],
+                        type=dict(export._fields["export_type"]._description_selection(self.env))[export.export_type],
                         error=error,
                     )
                 ) from error
@@ -275,7 +240,7 @@ class LotTraceabilityExport(models.Model):
                     self.env._(
                         "Only failed exports can be retried; %(name)s is %(state)s.",
                         name=export.name,
-                        state=dict(STATES)[export.state],
+                        state=dict(export._fields["state"]._description_selection(self.env))[export.state],
                     )
                 )
         with server_write("lot.traceability.export"):
@@ -347,7 +312,7 @@ class LotTraceabilityExport(models.Model):
                     self.env._(
                         "Export %(name)s is already %(state)s: it cannot be started twice.",
                         name=export.name,
-                        state=dict(STATES)[export.state].lower(),
+                        state=dict(export._fields["state"]._description_selection(self.env))[export.state].lower(),
                     )
                 )
 
@@ -357,7 +322,7 @@ class LotTraceabilityExport(models.Model):
                 raise UserError(
                     self.env._(
                         "The %(type)s export is not available yet.",
-                        type=dict(EXPORT_TYPES)[export.export_type],
+                        type=dict(export._fields["export_type"]._description_selection(self.env))[export.export_type],
                     )
                 )
 

@@ -8,7 +8,7 @@ class LotTraceabilityExport(models.Model):
     """Lot costing as an export job: one row per lot with its cost breakdown, sales and margin, streamed from
     the costing query (stock.lot._get_cost_breakdown_query) into an XLSX in constant memory."""
 
-    _inherit = "lot.traceability.export"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "lot.traceability.export"
 
     @api.model
     def _get_costing_columns(self):

@@ -276,7 +276,7 @@ class EPCISEventBuilder:
 class LotTraceabilityExport(models.Model):
     """The EPCIS 2.0 export: the critical tracking events as a GS1 ``EPCISDocument`` (JSON-LD)."""
 
-    _inherit = "lot.traceability.export"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "lot.traceability.export"
 
     def _get_fallback_class_prefix(self):
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "http://localhost")

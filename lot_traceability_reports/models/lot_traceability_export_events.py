@@ -270,7 +270,7 @@ class LotTraceabilityExport(models.Model):
     """The rows of the FSMA 204 and EPCIS exports: critical tracking events read from done move
     lines in one SQL query, streamed."""
 
-    _inherit = "lot.traceability.export"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "lot.traceability.export"
 
     # ------------------------------------------------------------------
     # The event query

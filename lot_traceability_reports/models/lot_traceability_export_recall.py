@@ -9,7 +9,7 @@ class LotTraceabilityExport(models.Model):
     """The recall report for the working team as an export job: every shipment, notification and return of
     the recall, with its status, one sheet each, streamed from SQL."""
 
-    _inherit = "lot.traceability.export"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "lot.traceability.export"
 
     @api.model
     def _get_recall_sheets(self, recall_id):

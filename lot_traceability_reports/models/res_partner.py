@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.addons.lot_traceability.tools.constraints import check_set_value
 
 from ..tools import epcis
 
@@ -21,12 +21,13 @@ class ResPartner(models.Model):
 
     @api.constrains("lot_traceability_gln")
     def _check_lot_traceability_gln(self):
-        for partner in self:
-            if partner.lot_traceability_gln and not epcis.gln13(partner.lot_traceability_gln):
-                raise ValidationError(
-                    self.env._(
-                        "GLN %(gln)s of %(partner)s is not a valid 13-digit GLN (check the last digit).",
-                        gln=partner.lot_traceability_gln,
-                        partner=partner.display_name,
-                    )
-                )
+        check_set_value(
+            self,
+            "lot_traceability_gln",
+            epcis.gln13,
+            lambda partner: self.env._(
+                "GLN %(gln)s of %(partner)s is not a valid 13-digit GLN (check the last digit).",
+                gln=partner.lot_traceability_gln,
+                partner=partner.display_name,
+            ),
+        )

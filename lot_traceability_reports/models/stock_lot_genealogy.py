@@ -27,7 +27,7 @@ class StockLot(models.Model):
     """The genealogy client action's server side: the tree one level at a time, so that a lot with
     thousands of descendants opens at once and each fold shows how many lots it hides."""
 
-    _inherit = "stock.lot"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.lot"
 
     # ------------------------------------------------------------------
     # Public API of the client action
@@ -200,7 +200,7 @@ class StockLot(models.Model):
         ``lot_ids`` (an SQL array) linked to a done line of another lot, by a manufacturing order or
         an unbuild order."""
         # The next line is looked up by primary key inside the LATERAL (kept apart by OFFSET 0): joined
-        # after it, the planner expects many rows and hashes the whole move line table (350 ms at 1M lines).
+        # after it, the planner expects many rows and hashes the whole move line table.
         return SQL(
             """
             SELECT line.lot_id AS parent_id, next_line.lot_id AS child_id,

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.addons.lot_traceability.tools.constraints import check_set_value
 
 from ..tools import epcis
 
@@ -16,12 +16,13 @@ class StockWarehouse(models.Model):
 
     @api.constrains("lot_traceability_gln")
     def _check_lot_traceability_gln(self):
-        for warehouse in self:
-            if warehouse.lot_traceability_gln and not epcis.gln13(warehouse.lot_traceability_gln):
-                raise ValidationError(
-                    self.env._(
-                        "GLN %(gln)s of warehouse %(warehouse)s is not a valid 13-digit GLN (check the last digit).",
-                        gln=warehouse.lot_traceability_gln,
-                        warehouse=warehouse.name,
-                    )
-                )
+        check_set_value(
+            self,
+            "lot_traceability_gln",
+            epcis.gln13,
+            lambda warehouse: self.env._(
+                "GLN %(gln)s of warehouse %(warehouse)s is not a valid 13-digit GLN (check the last digit).",
+                gln=warehouse.lot_traceability_gln,
+                warehouse=warehouse.name,
+            ),
+        )

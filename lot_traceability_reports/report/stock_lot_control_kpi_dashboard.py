@@ -66,7 +66,7 @@ def ratio(numerator, denominator):
 
 
 class StockLotControlKpi(models.Model):
-    _inherit = "stock.lot.control.kpi"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "stock.lot.control.kpi"
 
     # ------------------------------------------------------------------
     # Public API of the dashboard (Inventory > Reporting > Lot Control)

@@ -2,7 +2,7 @@
 
 Pure Python on top of xlsxwriter in constant-memory mode: each row is flushed to disk as soon as
 the next one starts, so memory does not grow with the number of rows. The columns and their
-order are a public contract (DESIGN.md): the first sheet's first row is exactly ``COLUMNS``.
+order are a public contract (README, "Compliance exports"): the first sheet's first row is exactly ``COLUMNS``.
 """
 
 import xlsxwriter

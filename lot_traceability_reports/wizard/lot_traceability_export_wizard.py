@@ -1,33 +1,12 @@
-from odoo import Command, api, fields, models
-
-from ..models.lot_traceability_export import EXPORT_TYPES
+from odoo import Command, api, models
 
 
 class LotTraceabilityExportWizard(models.TransientModel):
     """Asks what to export (from the menu, lots, supplier lots or a recall) and queues the job."""
 
     _name = "lot.traceability.export.wizard"
+    _inherit = ["lot.traceability.export.filter.mixin"]
     _description = "Traceability Export Request"
-
-    export_type = fields.Selection(EXPORT_TYPES, "Export", required=True, default="fsma204")
-    date_from = fields.Date("From", help="First day of events, in the company's time zone.")
-    date_to = fields.Date("To", help="Last day of events (included), in the company's time zone.")
-    lot_ids = fields.Many2many("stock.lot", string="Traceability Lot Codes")
-    include_traced_lots = fields.Boolean(
-        help="Add every lot the trace engine reaches from the chosen lots, upstream and downstream.",
-    )
-    product_ids = fields.Many2many("product.product", string="Products")
-    ftl_only = fields.Boolean(
-        "Food Traceability List Only",
-        default=True,
-        help="Only products flagged as on the FDA Food Traceability List.",
-    )
-    recall_id = fields.Many2one("stock.lot.recall")
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            self.env["lot.traceability.export"]._check_period(wizard.date_from, wizard.date_to)
 
     @api.model
     def default_get(self, fields_list):
