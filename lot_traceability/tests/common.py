@@ -205,6 +205,28 @@ class LotTraceabilityCommon(TransactionCase):
         production.button_mark_done()
         return production
 
+    def _milk_lot(self, name, quantity=10, state=None, **line_vals):
+        """Receive ``quantity`` of milk as the new lot ``name`` and return the lot.
+
+        ``line_vals`` go to the receipt line (``supplier_expiration_date``, ``supplier_lot_code``...);
+        ``state`` puts the lot in that QC state directly (a fixture, not a signature).
+        """
+        self._receive(self.milk, quantity, lot_name=name, **line_vals)
+        lot = self.env["stock.lot"].search([("name", "=", name), ("product_id", "=", self.milk.id)])
+        if state and state != lot.qc_state:
+            lot._write_qc_state(state, "test fixture")
+        return lot
+
+    def _sign(self, lot, decision, password=None, user=None, reason=None, **kwargs):
+        """``user`` (the class's ``qa_manager`` unless given) signs ``decision`` on ``lot`` as the sign wizard does.
+
+        The password is the one ``new_test_user`` gives (the login, padded to 8 characters with "x") unless
+        ``password`` is given; ``kwargs`` go to ``qc_sign``.
+        """
+        user = user or self.qa_manager
+        password = password or user.login.ljust(8, "x")
+        return lot.with_user(user).qc_sign(decision, reason or f"I {decision} this lot", password, **kwargs)
+
 
 class DemoHistoryCase(TransactionCase):
     """Tests of the demo history: they fail, saying why, on a database installed without demo data."""

@@ -128,6 +128,12 @@ class TestExpiryRisk(LotTraceabilityCommon):
     def test_lots_sold_out_are_not_listed(self):
         history = self.env["stock.lot"].search([("name", "=", "Y-HISTORY")])
         self.assertFalse(self.env["stock.lot.expiry.risk"].search([("lot_id", "=", history.id)]))
+        # The yogurt lots still on hand are listed, each with its quantity.
+        listed = self.env["stock.lot.expiry.risk"].search([("product_id", "=", self.yogurt.id)])
+        self.assertEqual(
+            sorted((risk.lot_id.name, risk.quantity_on_hand) for risk in listed),
+            [("Y-A", 10), ("Y-B", 30), ("Y-C", 40)],
+        )
 
     def test_activity_for_the_responsible_when_value_at_risk_crosses_the_threshold(self):
         self._set_window(30)
@@ -151,9 +157,6 @@ class TestExpiryRisk(LotTraceabilityCommon):
 
     # Lots that may not be sold (rejected, on hold, pending release) are never offered a sale action, and their
     # value at risk is shown apart from that of the lots that may be sold. Window of 30 days: 2 a day.
-
-    def _sign(self, lot, decision):
-        lot.with_user(self.qa_manager).qc_sign(decision, f"{decision} for the test", "qa.riskx")
 
     def test_rejected_lot_is_to_dispose_and_leaves_the_demand_to_the_others(self):
         self._set_window(30)

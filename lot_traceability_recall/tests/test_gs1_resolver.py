@@ -335,9 +335,13 @@ class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
         self.assertEqual(linkset.json()["linkset"][0]["anchor"], page)
         self.assertNotIn("evil.example", linkset.text)
         self.assertNotIn("evil.example", linkset.headers["Link"])
+        self.assertIn(f"<{page}?linkType=linkset>", linkset.headers["Link"])
         html = self._get(self._page("MILK-OK"), **forged)
         self.assertNotIn("evil.example", html.text)
         self.assertNotIn("evil.example", html.headers["Link"])
+        # The page and its Link header name the configured address instead.
+        self.assertIn(f"<{page}?linkType=linkset>", html.headers["Link"])
+        self.assertIn(self.base_url(), html.text)
         description = self._get("/.well-known/gs1resolver", **forged).json()
         self.assertEqual(description["resolverRoot"], self.base_url())
         # A resolver of the company's own (Settings) is the address of every link.

@@ -33,9 +33,6 @@ class TestRecallIntegrity(LotTraceabilityCommon):
         wizard.reason = "Listeria found in the milk"
         return self.env["stock.lot.recall"].browse(wizard.save().action_launch()["res_id"])
 
-    def _sign(self, lot, decision):
-        return lot.with_user(self.qa_manager).qc_sign(decision, f"I {decision}", "qa.recall.integrity")
-
     def test_confirming_never_turns_a_rejected_lot_into_a_held_one(self):
         self._sign(self.finished_lot, "reject")
         recall = self._launch()
