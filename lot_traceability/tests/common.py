@@ -88,6 +88,13 @@ class LotTraceabilityCommon(TransactionCase):
     # Flows
     # ------------------------------------------------------------------
 
+    @classmethod
+    def _fixture_builder(cls):
+        """The flow helpers below for ``setUpClass``: an instance of the class that runs no test, whose
+        ``env`` is the class's. Data made there is shared by the class's tests, each of which is rolled
+        back to it (a test that must change the history builds its own in the test)."""
+        return cls()
+
     def _create_receipt(self, product, quantity, partner=None):
         picking = self.env["stock.picking"].create(
             {

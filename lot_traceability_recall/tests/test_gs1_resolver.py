@@ -33,11 +33,9 @@ class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
             ]
         )
         cls.lot_ok.write({"ref": "INTERNAL-REF-77", "note": "<p>Secret QA note</p>"})
-
-    def setUp(self):
-        super().setUp()
+        fixture = cls._fixture_builder()
         # Only lots that moved can be recalled.
-        self._receive(self.milk, 10, lot_id=self.lot_recalled.id)
+        fixture._receive(cls.milk, 10, lot_id=cls.lot_recalled.id)
 
     def _get(self, path, **headers):
         return self.url_open(path, headers=headers, allow_redirects=False)
