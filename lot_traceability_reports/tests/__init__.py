@@ -16,3 +16,4 @@ from . import test_lots_before_install
 from . import test_genealogy_moves
 from . import test_roles
 from . import test_supplier_to_customer
+from . import test_js_unit
