@@ -42,6 +42,9 @@
             "lot_traceability_reports/static/tests/tours/compliance_export_tour.js",
             "lot_traceability_reports/static/tests/tours/lot_control_dashboard_tour.js",
         ],
+        "web.assets_unit_tests": [
+            "lot_traceability_reports/static/tests/*.test.js",
+        ],
     },
     "demo": [
         "demo/lot_traceability_reports_demo.xml",

@@ -22,3 +22,5 @@ from . import test_roles
 from . import test_server_caches
 from . import test_hold_concurrency
 from . import test_qc_history
+from . import test_gs1_parsing
+from . import test_lot_numbering_tools

@@ -88,6 +88,13 @@ class LotTraceabilityCommon(TransactionCase):
     # Flows
     # ------------------------------------------------------------------
 
+    @classmethod
+    def _fixture_builder(cls):
+        """The flow helpers below for ``setUpClass``: an instance of the class that runs no test, whose
+        ``env`` is the class's. Data made there is shared by the class's tests, each of which is rolled
+        back to it (a test that must change the history builds its own in the test)."""
+        return cls()
+
     def _create_receipt(self, product, quantity, partner=None):
         picking = self.env["stock.picking"].create(
             {
@@ -204,6 +211,28 @@ class LotTraceabilityCommon(TransactionCase):
         production.move_raw_ids.picked = True
         production.button_mark_done()
         return production
+
+    def _milk_lot(self, name, quantity=10, state=None, **line_vals):
+        """Receive ``quantity`` of milk as the new lot ``name`` and return the lot.
+
+        ``line_vals`` go to the receipt line (``supplier_expiration_date``, ``supplier_lot_code``...);
+        ``state`` puts the lot in that QC state directly (a fixture, not a signature).
+        """
+        self._receive(self.milk, quantity, lot_name=name, **line_vals)
+        lot = self.env["stock.lot"].search([("name", "=", name), ("product_id", "=", self.milk.id)])
+        if state and state != lot.qc_state:
+            lot._write_qc_state(state, "test fixture")
+        return lot
+
+    def _sign(self, lot, decision, password=None, user=None, reason=None, **kwargs):
+        """``user`` (the class's ``qa_manager`` unless given) signs ``decision`` on ``lot`` as the sign wizard does.
+
+        The password is the one ``new_test_user`` gives (the login, padded to 8 characters with "x") unless
+        ``password`` is given; ``kwargs`` go to ``qc_sign``.
+        """
+        user = user or self.qa_manager
+        password = password or user.login.ljust(8, "x")
+        return lot.with_user(user).qc_sign(decision, reason or f"I {decision} this lot", password, **kwargs)
 
 
 class DemoHistoryCase(TransactionCase):

@@ -25,19 +25,17 @@ class TestExpiryRisk(LotTraceabilityCommon):
         cls.qa_manager = new_test_user(
             cls.env, "qa.risk", groups="lot_traceability.group_qa_manager,stock.group_stock_user"
         )
-
-    def setUp(self):
-        super().setUp()
+        fixture = cls._fixture_builder()
         with freeze_time("2026-01-19 09:00:00"):
-            self._receive(self.yogurt, 90, lot_name="Y-HISTORY", supplier_expiration_date=date(2026, 6, 1))
+            fixture._receive(cls.yogurt, 90, lot_name="Y-HISTORY", supplier_expiration_date=date(2026, 6, 1))
         with freeze_time("2026-01-20 09:00:00"):
-            self._deliver(self.yogurt, 30)
+            fixture._deliver(cls.yogurt, 30)
         with freeze_time("2026-02-20 09:00:00"):
-            self._deliver(self.yogurt, 60)
-        self.lot_a = self._lot(self.yogurt, "Y-A", 10, datetime(2026, 3, 13, 9, 0))
-        self.lot_b = self._lot(self.yogurt, "Y-B", 30, datetime(2026, 3, 20, 9, 0))
-        self.lot_c = self._lot(self.yogurt, "Y-C", 40, datetime(2026, 4, 19, 9, 0))
-        self.lot_milk = self._lot(self.milk, "M-1", 10, datetime(2026, 3, 30, 9, 0))
+            fixture._deliver(cls.yogurt, 60)
+        cls.lot_a = fixture._lot(cls.yogurt, "Y-A", 10, datetime(2026, 3, 13, 9, 0))
+        cls.lot_b = fixture._lot(cls.yogurt, "Y-B", 30, datetime(2026, 3, 20, 9, 0))
+        cls.lot_c = fixture._lot(cls.yogurt, "Y-C", 40, datetime(2026, 4, 19, 9, 0))
+        cls.lot_milk = fixture._lot(cls.milk, "M-1", 10, datetime(2026, 3, 30, 9, 0))
 
     def _lot(self, product, name, quantity, removal_date):
         self._receive(product, quantity, lot_name=name, supplier_expiration_date=date(2026, 12, 31))
@@ -128,6 +126,12 @@ class TestExpiryRisk(LotTraceabilityCommon):
     def test_lots_sold_out_are_not_listed(self):
         history = self.env["stock.lot"].search([("name", "=", "Y-HISTORY")])
         self.assertFalse(self.env["stock.lot.expiry.risk"].search([("lot_id", "=", history.id)]))
+        # The yogurt lots still on hand are listed, each with its quantity.
+        listed = self.env["stock.lot.expiry.risk"].search([("product_id", "=", self.yogurt.id)])
+        self.assertEqual(
+            sorted((risk.lot_id.name, risk.quantity_on_hand) for risk in listed),
+            [("Y-A", 10), ("Y-B", 30), ("Y-C", 40)],
+        )
 
     def test_activity_for_the_responsible_when_value_at_risk_crosses_the_threshold(self):
         self._set_window(30)
@@ -151,9 +155,6 @@ class TestExpiryRisk(LotTraceabilityCommon):
 
     # Lots that may not be sold (rejected, on hold, pending release) are never offered a sale action, and their
     # value at risk is shown apart from that of the lots that may be sold. Window of 30 days: 2 a day.
-
-    def _sign(self, lot, decision):
-        lot.with_user(self.qa_manager).qc_sign(decision, f"{decision} for the test", "qa.riskx")
 
     def test_rejected_lot_is_to_dispose_and_leaves_the_demand_to_the_others(self):
         self._set_window(30)

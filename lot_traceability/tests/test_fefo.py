@@ -19,33 +19,33 @@ class TestShelfLifeFefo(LotTraceabilityCommon):
         super().setUpClass()
         cls.milk.categ_id.removal_strategy_id = cls.env.ref("product_expiry.removal_fefo")
 
-    def _milk_lot(self, name, expiry, quantity=10):
-        self._receive(self.milk, quantity, lot_name=name, supplier_expiration_date=expiry)
-        return self.env["stock.lot"].search([("name", "=", name)])
-
     def _reserved(self, partner=None, quantity=5):
         return self._create_delivery(self.milk, quantity, partner).move_line_ids.lot_id.mapped("name")
 
     def test_lot_past_its_removal_date_is_skipped_though_odoo_would_take_it_first(self):
-        self._milk_lot("PAST-REMOVAL", date(2026, 3, 14))  # removal date 2026-03-09
-        self._milk_lot("GOOD", date(2026, 3, 30))
+        self._milk_lot("PAST-REMOVAL", supplier_expiration_date=date(2026, 3, 14))  # removal date 2026-03-09
+        self._milk_lot("GOOD", supplier_expiration_date=date(2026, 3, 30))
         self.assertEqual(self._reserved(), ["GOOD"])
 
     def test_removal_date_boundaries(self):
-        self._milk_lot("REMOVAL-TODAY", date(2026, 3, 15)).removal_date = datetime(2026, 3, 10, 9, 0)
-        self._milk_lot("REMOVAL-TOMORROW", date(2026, 3, 16)).removal_date = datetime(2026, 3, 11, 9, 0)
+        self._milk_lot("REMOVAL-TODAY", supplier_expiration_date=date(2026, 3, 15)).removal_date = datetime(
+            2026, 3, 10, 9, 0
+        )
+        self._milk_lot("REMOVAL-TOMORROW", supplier_expiration_date=date(2026, 3, 16)).removal_date = datetime(
+            2026, 3, 11, 9, 0
+        )
         self.assertEqual(self._reserved(), ["REMOVAL-TOMORROW"])
 
     def test_lot_expiring_at_the_moves_date_is_skipped(self):
-        lot = self._milk_lot("EXPIRES-NOW", date(2026, 3, 20))
+        lot = self._milk_lot("EXPIRES-NOW", supplier_expiration_date=date(2026, 3, 20))
         lot.write({"expiration_date": datetime(2026, 3, 10, 9, 0), "removal_date": False})
-        self._milk_lot("LATER", date(2026, 3, 28))
+        self._milk_lot("LATER", supplier_expiration_date=date(2026, 3, 28))
         self.assertEqual(self._reserved(), ["LATER"])
 
     def test_customer_minimum_in_days_skips_short_dated_lots_and_accepts_the_exact_minimum(self):
         self.customer.min_shelf_life_days = 20
-        self._milk_lot("15-DAYS", date(2026, 3, 25))
-        exact = self._milk_lot("20-DAYS", date(2026, 3, 30))
+        self._milk_lot("15-DAYS", supplier_expiration_date=date(2026, 3, 25))
+        exact = self._milk_lot("20-DAYS", supplier_expiration_date=date(2026, 3, 30))
         exact.expiration_date = datetime(2026, 3, 30, 9, 0)  # exactly 20 days after the move
         self.assertEqual(self._reserved(self.customer), ["20-DAYS"])
 
@@ -53,23 +53,23 @@ class TestShelfLifeFefo(LotTraceabilityCommon):
         self.customer.min_shelf_life_days = 20
         contact = self.env["res.partner"].create({"name": "Store 12", "parent_id": self.customer.id})
         self.assertEqual(contact.min_shelf_life_days, 20)
-        self._milk_lot("15-DAYS", date(2026, 3, 25))
+        self._milk_lot("15-DAYS", supplier_expiration_date=date(2026, 3, 25))
         self.assertEqual(self._reserved(contact), [])
 
     def test_customer_minimum_in_percent_of_the_total_shelf_life(self):
         self.customer.min_shelf_life_percent = 75  # of 20 days: 15 days
-        self._milk_lot("10-DAYS", date(2026, 3, 20))
-        self._milk_lot("16-DAYS", date(2026, 3, 26))
+        self._milk_lot("10-DAYS", supplier_expiration_date=date(2026, 3, 20))
+        self._milk_lot("16-DAYS", supplier_expiration_date=date(2026, 3, 26))
         self.assertEqual(self._reserved(self.customer), ["16-DAYS"])
 
     def test_a_customer_without_minimum_gets_the_first_expiring_valid_lot(self):
-        self._milk_lot("16-DAYS", date(2026, 3, 26))
-        self._milk_lot("10-DAYS", date(2026, 3, 20))
+        self._milk_lot("16-DAYS", supplier_expiration_date=date(2026, 3, 26))
+        self._milk_lot("10-DAYS", supplier_expiration_date=date(2026, 3, 20))
         self.assertEqual(self._reserved(self.customer), ["10-DAYS"])
 
     def test_manufacturing_skips_lots_past_removal_too(self):
-        self._milk_lot("PAST-REMOVAL", date(2026, 3, 14))
-        self._milk_lot("GOOD", date(2026, 3, 30))
+        self._milk_lot("PAST-REMOVAL", supplier_expiration_date=date(2026, 3, 14))
+        self._milk_lot("GOOD", supplier_expiration_date=date(2026, 3, 30))
         self._receive(self.sugar, 10, lot_name="SUGAR")
         production = self.env["mrp.production"].create(
             {"product_id": self.yogurt.id, "product_qty": 10, "bom_id": self.bom.id}
@@ -81,9 +81,9 @@ class TestShelfLifeFefo(LotTraceabilityCommon):
 
     def test_why_these_lots_explains_every_candidate(self):
         self.customer.min_shelf_life_days = 20
-        self._milk_lot("PAST-REMOVAL", date(2026, 3, 14))
-        self._milk_lot("SHORT", date(2026, 3, 25))
-        self._milk_lot("GOOD", date(2026, 4, 5))
+        self._milk_lot("PAST-REMOVAL", supplier_expiration_date=date(2026, 3, 14))
+        self._milk_lot("SHORT", supplier_expiration_date=date(2026, 3, 25))
+        self._milk_lot("GOOD", supplier_expiration_date=date(2026, 4, 5))
         delivery = self._create_delivery(self.milk, 5, self.customer)
         explanation = self.env["stock.lot.fefo.explanation"].browse(delivery.action_explain_reservation()["res_id"])
         rows = {line.lot_id.name: (line.status, line.reason) for line in explanation.line_ids}
@@ -94,7 +94,7 @@ class TestShelfLifeFefo(LotTraceabilityCommon):
 
     def test_picking_a_short_dated_lot_by_hand_needs_the_override_right_and_a_reason(self):
         self.customer.min_shelf_life_days = 20
-        short = self._milk_lot("SHORT", date(2026, 3, 25))
+        short = self._milk_lot("SHORT", supplier_expiration_date=date(2026, 3, 25))
         delivery = self._create_delivery(self.milk, 5, self.customer)
         self.assertFalse(delivery.move_line_ids)
         line = self.env["stock.move.line"].create(
@@ -128,8 +128,8 @@ class TestShelfLifeFefo(LotTraceabilityCommon):
             self.customer.min_shelf_life_days = -1
 
     def test_fefo_compliance_counts_what_left_before_an_earlier_expiring_lot(self):
-        early = self._milk_lot("EARLY", date(2026, 3, 28))
-        late = self._milk_lot("LATE", date(2026, 4, 20))
+        early = self._milk_lot("EARLY", supplier_expiration_date=date(2026, 3, 28))
+        late = self._milk_lot("LATE", supplier_expiration_date=date(2026, 4, 20))
         # Ship the late lot first by hand (an override), then the early one: 10 units out of order.
         self.env.user.groups_id += self.env.ref("lot_traceability.group_fefo_override")
         with freeze_time("2026-03-11 09:00:00"):
@@ -197,7 +197,7 @@ class TestShelfLifeFefo(LotTraceabilityCommon):
             self.env["stock.quant"].with_company(company_2)._update_available_quantity(
                 self.milk, warehouse_2.lot_stock_id, 10, lot_id=lot
             )
-        self._milk_lot("FR-GOOD", date(2026, 4, 5))
+        self._milk_lot("FR-GOOD", supplier_expiration_date=date(2026, 4, 5))
         self.assertEqual(self._reserved(), ["FR-GOOD"], "company 1 never reserves company 2's stock")
         delivery_2 = (
             self.env["stock.picking"]

@@ -10,12 +10,14 @@ from .common import GTIN_MILK, GTIN_SUGAR, LotTraceabilityCommon
 class TestGs1ScanAnywhere(LotTraceabilityCommon):
     """A warehouse user scans a lot label wherever a lot is asked for, not only on receipts."""
 
-    def setUp(self):
-        super().setUp()
-        self._receive(self.milk, 30, lot_name="MILK-S1")
-        self._receive(self.milk, 30, lot_name="MILK-S2")
-        self._receive(self.sugar, 30, lot_name="MILK-S1")  # same name, other product
-        self.lot_s1 = self.env["stock.lot"].search([("name", "=", "MILK-S1"), ("product_id", "=", self.milk.id)])
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        fixture = cls._fixture_builder()
+        fixture._receive(cls.milk, 30, lot_name="MILK-S1")
+        fixture._receive(cls.milk, 30, lot_name="MILK-S2")
+        fixture._receive(cls.sugar, 30, lot_name="MILK-S1")  # same name, other product
+        cls.lot_s1 = cls.env["stock.lot"].search([("name", "=", "MILK-S1"), ("product_id", "=", cls.milk.id)])
 
     def _scans(self, lot_name):
         return [

@@ -111,6 +111,13 @@ class TestIncidentScope(LotTraceabilityCommon):
             ._get_lots_in_location(self.shelf, self.date_from, self.date_to)
         )
         self.assertFalse(lots)
+        # The same question asked from the company that holds the lots finds them.
+        lots = (
+            self.env["stock.lot"]
+            .with_context(allowed_company_ids=[self.company.id, other.id])
+            ._get_lots_in_location(self.shelf, self.date_from, self.date_to)
+        )
+        self.assertEqual(sorted(lots.mapped("name")), ["MOVED-IN", "ON-HAND-ACROSS"])
 
     def test_wizard_finds_the_lots_and_opens_the_hold_signature(self):
         self._history()

@@ -23,18 +23,14 @@ class IntegrityCommon(LotTraceabilityCommon):
         cls.stock_user = new_test_user(cls.env, "stock.integrity", groups="stock.group_stock_user,mrp.group_mrp_user")
         cls.stock_manager = new_test_user(cls.env, "stock.manager.integrity", groups="stock.group_stock_manager")
 
-    def _milk_lot(self, name="MILK-I", quantity=20, **line_vals):
-        self._receive(self.milk, quantity, lot_name=name, **line_vals)
-        return self.env["stock.lot"].search([("name", "=", name)])
-
-    def _sign(self, lot, decision, **kwargs):
-        if decision == "release":
-            lot.qc_check_ids.with_user(self.qa_manager).measured_value = 6.6
-        return lot.with_user(self.qa_manager).qc_sign(decision, f"I {decision} this lot", "qa.integrity", **kwargs)
+    def _release(self, lot):
+        """Record a passing pH, then release the lot."""
+        lot.qc_check_ids.with_user(self.qa_manager).measured_value = 6.6
+        return self._sign(lot, "release")
 
     def _released_milk(self, name="MILK-I", quantity=20, **line_vals):
         lot = self._milk_lot(name, quantity, **line_vals)
-        self._sign(lot, "release")
+        self._release(lot)
         return lot
 
 
@@ -43,7 +39,7 @@ class TestSignatureIntegrity(IntegrityCommon):
     def test_the_password_is_never_written_to_the_database(self):
         password = "Correct-Horse-Battery-4711"
         self.qa_manager.password = password
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-I", 20)
         lot.qc_check_ids.with_user(self.qa_manager).measured_value = 6.6
         wizard = Form(
             self.env["stock.lot.qc.sign.wizard"]
@@ -73,7 +69,7 @@ class TestSignatureIntegrity(IntegrityCommon):
         self.assertEqual(found, [], "the password is stored nowhere")
 
     def test_a_signing_wizard_is_its_creators_alone(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-I", 20)
         other_manager = new_test_user(self.env, "qa.other", groups="lot_traceability.group_qa_manager")
         wizard = (
             self.env["stock.lot.qc.sign.wizard"]
@@ -85,7 +81,7 @@ class TestSignatureIntegrity(IntegrityCommon):
             wizard.with_user(other_manager).read(["meaning"])
 
     def test_qc_state_is_written_by_no_one_but_signatures_and_recalls(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-I", 20)
         for user in (self.stock_user, self.qa_manager, self.env.ref("base.user_admin")):
             with self.subTest(user=user.login), self.assertRaisesRolledBack(UserError, "signed QC decision"):
                 lot.with_user(user).write({"qc_state": "released"})
@@ -119,7 +115,7 @@ class TestSignatureIntegrity(IntegrityCommon):
         return f"__test__.integrity_product_{product.id}"
 
     def test_unticking_requires_release_never_releases_a_pending_lot(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-I", 20)
         with self.assertRaisesRolledBack(AccessError, "QA Managers"):
             self.category.with_user(self.stock_manager).qc_release_required = False
         with self.assertRaisesRolledBack(AccessError, "QA Managers"):
@@ -140,7 +136,7 @@ class TestSignatureIntegrity(IntegrityCommon):
         self.assertIn("MILK-I", result["message"])
 
     def test_check_results_and_performers_are_set_by_the_server_and_frozen_once_signed(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-I", 20)
         check = lot.qc_check_ids
         with self.assertRaisesRolledBack(UserError, "recorded by Odoo"):
             check.with_user(self.qa_manager).write({"performed_by_id": self.stock_user.id})
@@ -148,7 +144,7 @@ class TestSignatureIntegrity(IntegrityCommon):
             self.env["stock.lot.qc.check"].with_user(self.qa_manager).create(
                 {"lot_id": lot.id, "name": "Forged", "is_measured": True, "performed_at": "2020-01-01 00:00:00"}
             )
-        self._sign(lot, "release")
+        self._release(lot)
         self.assertEqual(check.performed_by_id, self.qa_manager)
         with self.assertRaisesRolledBack(UserError, "signed off"):
             check.with_user(self.qa_manager).name = "Another test"
@@ -187,9 +183,9 @@ class TestSignatureIntegrity(IntegrityCommon):
 @tagged("post_install", "-at_install")
 class TestLotHistory(IntegrityCommon):
     def test_every_date_supplier_lot_and_qc_state_change_is_kept(self):
-        lot = self._milk_lot(supplier_expiration_date=date(2026, 12, 31))
+        lot = self._milk_lot("MILK-I", 20, supplier_expiration_date=date(2026, 12, 31))
         lot.expiration_date = datetime(2026, 12, 20, 12, 0)
-        self._sign(lot, "release")
+        self._release(lot)
         history = lot.audit_ids
         fields_changed = set(history.mapped("field_name"))
         self.assertTrue({"expiration_date", "qc_state"} <= fields_changed)
@@ -247,7 +243,7 @@ class TestReleaseGate(IntegrityCommon):
         with self.assertRaisesRolledBack(UserError, "MILK-I"):
             line.quantity = 8
         other = self._milk_lot("MILK-PENDING", 10)
-        self._sign(lot, "release")
+        self._release(lot)
         with self.assertRaisesRolledBack(UserError, "MILK-PENDING"):
             line.lot_id = other  # even as the administrator
         line.quantity = 4  # taking back never ships anything

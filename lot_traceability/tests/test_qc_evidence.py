@@ -34,17 +34,8 @@ class QcEvidenceCommon(LotTraceabilityCommon):
         )
         cls.stock_user = new_test_user(cls.env, "stock.evidence", groups="stock.group_stock_user")
 
-    def _milk_lot(self, name="MILK-EV"):
-        self._receive(self.milk, 10, lot_name=name)
-        return self.env["stock.lot"].search([("name", "=", name)])
-
     def _check(self, lot, name):
         return lot.qc_check_ids.filtered(lambda check: check.name == name)
-
-    def _sign(self, lot, decision, **kwargs):
-        return lot.with_user(self.qa_manager).qc_sign(
-            decision, f"I {decision} this lot", "qa.evidence.manager", **kwargs
-        )
 
     def _change_limits_with_wizard(self, check, reason, **values):
         """A QA Manager clicks Change Limits on the check's row and fills the wizard."""
@@ -59,7 +50,7 @@ class QcEvidenceCommon(LotTraceabilityCommon):
 @tagged("post_install", "-at_install")
 class TestFrozenSpecification(QcEvidenceCommon):
     def test_a_qa_user_cannot_widen_the_limit_of_a_failing_check_to_make_it_pass(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         ph, listeria = self._check(lot, "pH"), self._check(lot, "Listeria")
         ph.with_user(self.qa_user).measured_value = 7.4
         listeria.with_user(self.qa_user).measured_text = "Present"
@@ -88,7 +79,7 @@ class TestFrozenSpecification(QcEvidenceCommon):
         self.assertEqual(lot.qc_state, "pending")
 
     def test_a_check_cannot_be_moved_to_another_lot(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         other = self._milk_lot("MILK-EV-2")
         ph = self._check(lot, "pH")
         ph.with_user(self.qa_user).measured_value = 6.6
@@ -102,13 +93,13 @@ class TestFrozenSpecification(QcEvidenceCommon):
 
     def test_writing_the_same_values_again_is_no_change(self):
         # The web client may send a value it did not change: that is not a change of limit.
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         ph = self._check(lot, "pH")
         ph.with_user(self.qa_user).write({"min_value": 6.4, "max_value": 6.8, "measured_value": 6.6})
         self.assertEqual((ph.result, ph.max_value), ("pass", 6.8))
 
     def test_the_quality_tab_shows_the_limits_of_existing_checks_read_only(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         with (
             Form(lot.with_user(self.qa_user).with_context(display_complete=True)) as lot_form,
             lot_form.qc_check_ids.edit(0) as check,
@@ -123,7 +114,7 @@ class TestFrozenSpecification(QcEvidenceCommon):
 class TestChangeOfLimits(QcEvidenceCommon):
     @freeze_time("2026-03-10 09:00:00")
     def test_a_qa_manager_changes_a_limit_with_a_reason_the_result_starts_again_and_history_shows_it(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         ph = self._check(lot, "pH")
         ph.with_user(self.qa_user).measured_value = 7.4
         self.assertEqual(ph.result, "fail")
@@ -155,7 +146,7 @@ class TestChangeOfLimits(QcEvidenceCommon):
         self.assertFalse(lot.qc_signature_ids.override_reason)
 
     def test_only_a_qa_manager_changes_limits_with_a_reason_and_never_on_a_signed_lot(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         ph, listeria, smell = self._check(lot, "pH"), self._check(lot, "Listeria"), self._check(lot, "Smell")
         with self.assertRaisesRolledBack(AccessError, "QA Managers"):
             ph.with_user(self.qa_user).change_limits({"max_value": 10}, "because")
@@ -188,7 +179,7 @@ class TestChangeOfLimits(QcEvidenceCommon):
         self.assertEqual(ph.max_value, 6.8)
 
     def test_the_limit_change_is_written_only_by_its_own_method(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         ph = self._check(lot, "pH")
         with self.assertRaisesRolledBack(UserError, "recorded by Odoo"):
             ph.with_user(self.qa_manager).write({"limits_change_reason": "forged", "limits_changed_by_id": 1})
@@ -199,7 +190,7 @@ class TestChangeOfLimits(QcEvidenceCommon):
 @tagged("post_install", "-at_install")
 class TestChecksAddedAndRemoved(QcEvidenceCommon):
     def test_a_check_added_by_hand_is_kept_in_the_history_and_adds_to_the_specification(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         with (
             Form(lot.with_user(self.qa_user).with_context(display_complete=True)) as lot_form,
             lot_form.qc_check_ids.new() as check,
@@ -221,7 +212,7 @@ class TestChecksAddedAndRemoved(QcEvidenceCommon):
             self._sign(lot, "release")
 
     def test_only_qa_users_add_checks_and_never_as_checks_of_the_specification(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         with self.assertRaisesRolledBack(AccessError, "QA users"):
             self.env["stock.lot.qc.check"].with_user(self.stock_user).create(
                 {"lot_id": lot.id, "name": "pH", "measured_value": 6.6}
@@ -238,7 +229,7 @@ class TestChecksAddedAndRemoved(QcEvidenceCommon):
         self.assertEqual(len(lot.qc_check_ids), 3)
 
     def test_a_check_of_the_specification_is_never_deleted(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         ph = self._check(lot, "pH")
         with self.assertRaisesRolledBack(UserError, "specification"):
             ph.with_user(self.qa_manager).unlink()
@@ -251,7 +242,7 @@ class TestChecksAddedAndRemoved(QcEvidenceCommon):
         self.assertEqual(len(lot.qc_check_ids), 3)
 
     def test_a_check_added_by_mistake_is_removed_before_any_result_and_the_history_keeps_it(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         checks = self.env["stock.lot.qc.check"].with_user(self.qa_user)
         mistake = checks.create({"lot_id": lot.id, "name": "Gluten", "value_type": "boolean"})
         measured = checks.create({"lot_id": lot.id, "name": "Moisture", "max_value": 4, "measured_value": 5})
@@ -268,7 +259,7 @@ class TestChecksAddedAndRemoved(QcEvidenceCommon):
 @tagged("post_install", "-at_install")
 class TestRemeasurement(QcEvidenceCommon):
     def test_a_result_measured_again_keeps_the_first_one_in_the_history(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         ph = self._check(lot, "pH")
         ph.with_user(self.qa_user).measured_value = 7.4
         ph.with_user(self.qa_manager).measured_value = 6.6
@@ -282,7 +273,7 @@ class TestRemeasurement(QcEvidenceCommon):
         self.assertIn("Passed", row.new_value)
 
     def test_a_signed_check_takes_no_note_nor_attachment(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         self._check(lot, "pH").with_user(self.qa_user).measured_value = 6.6
         self._check(lot, "Listeria").with_user(self.qa_user).measured_text = "Absent"
         self._sign(lot, "release")
@@ -300,7 +291,7 @@ class TestSignatureSnapshot(QcEvidenceCommon):
         return {check["test"]: check for check in json.loads(signature.check_snapshot)}
 
     def test_the_snapshot_shows_the_limits_that_applied_in_the_terms_of_each_test(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         ph, listeria, smell = self._check(lot, "pH"), self._check(lot, "Listeria"), self._check(lot, "Smell")
         ph.with_user(self.qa_user).measured_value = 7.1
         ph.with_user(self.qa_manager).change_limits({"max_value": 7.2}, "Customer contract allows 7.2")
@@ -332,7 +323,7 @@ class TestSignatureSnapshot(QcEvidenceCommon):
         self.assertIn("Customer contract allows 7.2", display)
 
     def test_signatures_with_the_earlier_snapshot_still_verify_and_show(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-EV")
         earlier = json.dumps(
             [
                 {

@@ -26,10 +26,6 @@ class TestQcRelease(LotTraceabilityCommon):
         )
         cls.qa_user = new_test_user(cls.env, "qa.user", groups="lot_traceability.group_qa_user")
 
-    def _received_milk(self, name="MILK-QC", quantity=10):
-        self._receive(self.milk, quantity, lot_name=name)
-        return self.env["stock.lot"].search([("name", "=", name)])
-
     def _record(self, lot, **results):
         for check in lot.qc_check_ids:
             if check.name in results:
@@ -38,11 +34,8 @@ class TestQcRelease(LotTraceabilityCommon):
                 ]
                 check.with_user(self.qa_user)[field] = results[check.name]
 
-    def _sign(self, lot, decision, password="qa.manager", **kwargs):
-        return lot.with_user(self.qa_manager).qc_sign(decision, f"I {decision} this lot", password, **kwargs)
-
     def test_new_lots_of_a_release_product_start_pending_with_the_specification_checks(self):
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         self.assertEqual(lot.qc_state, "pending")
         self.assertEqual(lot.qc_check_ids.mapped("name"), ["pH", "Listeria", "Smell"])
         self.assertEqual(set(lot.qc_check_ids.mapped("result")), {"pending"})
@@ -50,7 +43,7 @@ class TestQcRelease(LotTraceabilityCommon):
         self.assertEqual(other.qc_state, "released", "sugar needs no release")
 
     def test_recorded_values_compute_pass_or_fail_and_who_did_it(self):
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         self._record(lot, pH=6.6, Listeria="absent", Smell=False)
         results = {check.name: check.result for check in lot.qc_check_ids}
         self.assertEqual(results, {"pH": "pass", "Listeria": "pass", "Smell": "fail"})
@@ -59,7 +52,7 @@ class TestQcRelease(LotTraceabilityCommon):
 
     @freeze_time("2026-03-10 09:00:00")
     def test_signed_release_through_the_wizard_makes_the_lot_deliverable(self):
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         # QA records the results on the lot's Quality tab.
         with Form(lot.with_user(self.qa_user).with_context(display_complete=True)) as lot_form:
             with lot_form.qc_check_ids.edit(0) as check:
@@ -91,7 +84,7 @@ class TestQcRelease(LotTraceabilityCommon):
         self.assertEqual(delivery.move_line_ids.lot_id, lot)
 
     def test_failed_check_then_signed_rejection_makes_the_lot_undeliverable(self):
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         self._record(lot, pH=7.4, Listeria="Present")
         self._sign(lot, "reject")
         self.assertEqual(lot.qc_state, "rejected")
@@ -111,7 +104,7 @@ class TestQcRelease(LotTraceabilityCommon):
             )
 
     def test_validating_a_delivery_of_a_lot_put_on_hold_after_reservation_names_the_lot(self):
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         self._record(lot, pH=6.6, Listeria="Absent")
         self._sign(lot, "release")
         delivery = self._create_delivery(self.milk, 5)
@@ -123,7 +116,7 @@ class TestQcRelease(LotTraceabilityCommon):
         self.assertEqual(delivery.state, "assigned")
 
     def test_manufacturing_never_consumes_a_pending_lot(self):
-        self._received_milk(quantity=20)
+        self._milk_lot("MILK-QC", quantity=20)
         self._receive(self.sugar, 10, lot_name="SUGAR-MO")
         production = self.env["mrp.production"].create(
             {"product_id": self.yogurt.id, "product_qty": 10, "bom_id": self.bom.id}
@@ -132,9 +125,16 @@ class TestQcRelease(LotTraceabilityCommon):
         production.action_assign()
         milk_move = production.move_raw_ids.filtered(lambda move: move.product_id == self.milk)
         self.assertFalse(milk_move.move_line_ids, "the pending milk lot is not reserved for production")
+        # Released, the same lot is reserved by the same production.
+        lot = self.env["stock.lot"].search([("name", "=", "MILK-QC")])
+        self._record(lot, pH=6.6, Listeria="Absent")
+        self._sign(lot, "release")
+        production.action_assign()
+        self.assertEqual(milk_move.move_line_ids.lot_id, lot)
+        self.assertEqual(milk_move.quantity, milk_move.product_uom_qty)
 
     def test_wrong_password_is_refused_and_nothing_is_signed(self):
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         self._record(lot, pH=6.6, Listeria="Absent")
         with self.assertRaises(AccessDenied):
             self._sign(lot, "release", password="wrong")
@@ -142,20 +142,20 @@ class TestQcRelease(LotTraceabilityCommon):
         self.assertFalse(lot.qc_signature_ids)
 
     def test_a_user_without_the_qa_manager_group_cannot_sign(self):
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         with self.assertRaisesRolledBack(AccessError, "QA Managers"):
             lot.with_user(self.qa_user).qc_sign("hold", "hold it", "qa.user")
         self.assertEqual(lot.qc_state, "pending")
 
     def test_a_rejected_lot_cannot_be_signed_again(self):
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         self._sign(lot, "reject")
         with self.assertRaisesRolledBack(UserError, "is Rejected"):
             self._sign(lot, "release", override_reason="changed my mind")
         self.assertEqual(len(lot.qc_signature_ids), 1)
 
     def test_release_needs_every_mandatory_check_passed_unless_overridden(self):
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         self._record(lot, pH=7.4, Listeria="Absent")
         with self.assertRaisesRolledBack(UserError, "MILK-QC: pH"):
             self._sign(lot, "release")
@@ -165,7 +165,7 @@ class TestQcRelease(LotTraceabilityCommon):
         self.assertEqual(lot.qc_signature_ids.override_reason, "pH probe out of calibration, retest passed on paper")
 
     def test_signed_checks_and_signatures_can_never_change(self):
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         self._record(lot, pH=6.6, Listeria="Absent")
         self._sign(lot, "release")
         signature = lot.qc_signature_ids
@@ -189,7 +189,7 @@ class TestQcRelease(LotTraceabilityCommon):
             )
 
     def test_verify_signatures_finds_a_link_broken_outside_odoo(self):
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         self._sign(lot, "hold")
         self._record(lot, pH=6.6, Listeria="Absent")
         self._sign(lot, "release")
@@ -208,7 +208,7 @@ class TestQcRelease(LotTraceabilityCommon):
             {"name": "Quarantine", "usage": "internal", "location_id": self.warehouse.view_location_id.id}
         )
         self.warehouse.qc_quarantine_location_id = quarantine
-        lot = self._received_milk()
+        lot = self._milk_lot("MILK-QC")
         self.assertEqual(lot.quant_ids.filtered(lambda quant: quant.quantity > 0).location_id, quarantine)
         self._receive(self.sugar, 5, lot_name="SUGAR-Q")
         sugar_lot = self.env["stock.lot"].search([("name", "=", "SUGAR-Q")])

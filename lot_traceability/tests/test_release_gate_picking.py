@@ -21,13 +21,6 @@ class TestReleaseGatePicking(LotTraceabilityCommon):
         cls._require_milk_release({"name": "pH", "value_type": "numeric", "min_value": 6.4, "max_value": 6.8})
         cls.env.user.groups_id += cls.env.ref("stock.group_stock_multi_locations")
 
-    def _milk_lot(self, name, quantity=20, state="released"):
-        self._receive(self.milk, quantity, lot_name=name)
-        lot = self.env["stock.lot"].search([("name", "=", name)])
-        if state != lot.qc_state:
-            lot._write_qc_state(state, "test fixture")
-        return lot
-
     def _quant(self, lot):
         return lot.quant_ids.filtered(lambda quant: quant.quantity > 0 and quant.location_id.usage == "internal")
 
@@ -56,10 +49,10 @@ class TestReleaseGatePicking(LotTraceabilityCommon):
     # ------------------------------------------------------------------
 
     def test_pick_from_offers_only_released_lots_for_components_and_deliveries(self):
-        released = self._milk_lot("MILK-OK")
-        pending = self._milk_lot("MILK-PENDING", state="pending")
-        held = self._milk_lot("MILK-HELD", state="on_hold")
-        rejected = self._milk_lot("MILK-REJECTED", state="rejected")
+        released = self._milk_lot("MILK-OK", 20, state="released")
+        pending = self._milk_lot("MILK-PENDING", 20, state="pending")
+        held = self._milk_lot("MILK-HELD", 20, state="on_hold")
+        rejected = self._milk_lot("MILK-REJECTED", 20, state="rejected")
         all_quants = self._quant(released | pending | held | rejected)
         self.assertEqual(len(all_quants), 4)
 
@@ -82,8 +75,8 @@ class TestReleaseGatePicking(LotTraceabilityCommon):
             self.assertEqual(offered & all_quants, self._quant(released), f"deliveries ({view}): released lots only")
 
     def test_picking_components_for_production_offers_only_released_lots(self):
-        self._milk_lot("MILK-OK")
-        self._milk_lot("MILK-PENDING", state="pending")
+        self._milk_lot("MILK-OK", 20, state="released")
+        self._milk_lot("MILK-PENDING", 20, state="pending")
         self.warehouse.manufacture_steps = "pbm"
         production = self._confirmed_production()
         pick_move = production.picking_ids.move_ids.filtered(lambda move: move.product_id == self.milk)
@@ -97,7 +90,7 @@ class TestReleaseGatePicking(LotTraceabilityCommon):
         self.assertEqual(offered.lot_id.mapped("name"), ["MILK-OK"], "the components go on into production")
 
     def test_internal_moves_between_stock_locations_still_offer_every_lot(self):
-        pending = self._milk_lot("MILK-PENDING", state="pending")
+        pending = self._milk_lot("MILK-PENDING", 20, state="pending")
         shelf = self.env["stock.location"].create({"name": "Shelf 2", "location_id": self.stock_location.id})
         move = self.env["stock.move"].create(
             {
@@ -119,7 +112,7 @@ class TestReleaseGatePicking(LotTraceabilityCommon):
     # ------------------------------------------------------------------
 
     def test_picking_a_held_lot_for_a_component_is_refused_at_once(self):
-        held = self._milk_lot("MILK-HELD", state="on_hold")
+        held = self._milk_lot("MILK-HELD", 20, state="on_hold")
         production = self._confirmed_production()
         move_form = Form(self._milk_move(production), view="mrp.view_stock_move_operations_raw")
         with move_form.move_line_ids.new() as line:
@@ -130,7 +123,7 @@ class TestReleaseGatePicking(LotTraceabilityCommon):
         self.assertIn("On Hold", logs.output[0])
 
     def test_receipts_still_accept_a_lot_that_is_not_released(self):
-        pending = self._milk_lot("MILK-PENDING", state="pending")
+        pending = self._milk_lot("MILK-PENDING", 20, state="pending")
         receipt = self._create_receipt(self.milk, 5)
         line = self.env["stock.move.line"].new(
             receipt.move_ids._prepare_move_line_vals(quantity=5) | {"move_id": receipt.move_ids.id}
@@ -144,7 +137,7 @@ class TestReleaseGatePicking(LotTraceabilityCommon):
     # ------------------------------------------------------------------
 
     def _production_refused_for_a_held_lot(self):
-        lot = self._milk_lot("MILK-MO")
+        lot = self._milk_lot("MILK-MO", 20, state="released")
         self._receive(self.sugar, 10, lot_name="SUGAR-MO")
         production = self._confirmed_production()
         production.action_assign()
@@ -167,7 +160,7 @@ class TestReleaseGatePicking(LotTraceabilityCommon):
 
     def test_a_production_refused_for_a_held_lot_can_be_corrected_with_another_lot(self):
         production = self._production_refused_for_a_held_lot()
-        other = self._milk_lot("MILK-OTHER")
+        other = self._milk_lot("MILK-OTHER", 20, state="released")
         move_form = Form(self._milk_move(production), view="mrp.view_stock_move_operations_raw")
         with move_form.move_line_ids.edit(0) as line:
             line.quant_id = self._quant(other)
@@ -179,7 +172,7 @@ class TestReleaseGatePicking(LotTraceabilityCommon):
 
     def test_a_production_refused_for_a_held_lot_can_be_unreserved_and_reserved_again(self):
         production = self._production_refused_for_a_held_lot()
-        other = self._milk_lot("MILK-OTHER")
+        other = self._milk_lot("MILK-OTHER", 20, state="released")
         production.move_raw_ids.picked = False
         production.do_unreserve()
         production.action_assign()

@@ -31,13 +31,6 @@ class SigningThrottleCommon(LotTraceabilityCommon):
         for user in (self.qa_manager, self.other_manager):
             failures.pop(user.id, None)
 
-    def _milk_lot(self, name="MILK-T"):
-        self._receive(self.milk, 10, lot_name=name)
-        return self.env["stock.lot"].search([("name", "=", name)])
-
-    def _sign(self, lot, decision, password, user=None):
-        return lot.with_user(user or self.qa_manager).qc_sign(decision, f"I {decision} this lot", password)
-
     def _fail(self, lot, times, user=None):
         for _attempt in range(times):
             with self.assertRaises(AccessDenied):
@@ -47,7 +40,7 @@ class SigningThrottleCommon(LotTraceabilityCommon):
 @tagged("post_install", "-at_install")
 class TestSigningThrottle(SigningThrottleCommon):
     def test_wrong_passwords_in_a_row_lock_the_signer_out_like_logins_do(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-T")
         with freeze_time("2026-03-10 09:00:00") as frozen:
             self._fail(lot, 10)
             # Even the right password is not tried during the cooldown.
@@ -63,7 +56,7 @@ class TestSigningThrottle(SigningThrottleCommon):
         self.assertEqual(lot.qc_state, "on_hold")
 
     def test_a_signature_with_the_right_password_starts_the_count_again(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-T")
         self._fail(lot, 9)
         self._sign(lot, "hold", "qa.throttle")
         self._fail(lot, 9)
@@ -71,7 +64,7 @@ class TestSigningThrottle(SigningThrottleCommon):
         self.assertEqual(lot.qc_state, "rejected")
 
     def test_the_lockout_is_the_signers_own(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-T")
         self._fail(lot, 10)
         self._sign(lot, "hold", "qa.throttle.other", user=self.other_manager)
         self.assertEqual(lot.qc_signature_ids.signer_id, self.other_manager)
@@ -82,7 +75,7 @@ class TestSigningThrottle(SigningThrottleCommon):
         parameters = self.env["ir.config_parameter"].sudo()
         parameters.set_param("base.login_cooldown_after", 2)
         parameters.set_param("base.login_cooldown_duration", 600)
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-T")
         self._fail(lot, 2)
         with self.assertRaisesRolledBack(AccessDenied, "try again in 10 minutes"):
             self._sign(lot, "hold", "qa.throttle")
@@ -93,7 +86,7 @@ class TestSigningThrottle(SigningThrottleCommon):
         self.assertEqual(lot.qc_state, "on_hold")
 
     def test_the_sign_wizard_tells_a_locked_out_signer(self):
-        lot = self._milk_lot()
+        lot = self._milk_lot("MILK-T")
         wizard_model = (
             self.env["stock.lot.qc.sign.wizard"]
             .with_user(self.qa_manager)

@@ -14,3 +14,4 @@ from . import test_demo_history
 from . import test_recall_evidence
 from . import test_recall_complete
 from . import test_roles
+from . import test_recall_text

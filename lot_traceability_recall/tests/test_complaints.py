@@ -20,14 +20,12 @@ class TestComplaints(LotTraceabilityCommon):
         # The demo names the administrator QA Responsible: these tests start from a company that names no one.
         cls.company.lot_qa_responsible_id = False
         cls.customer_2 = cls.env["res.partner"].create({"name": "Green Basket Grocers", "is_company": True})
-
-    def setUp(self):
-        super().setUp()
-        self._receive(self.milk, 20, supplier_lot_code="AD-COMPLAINT", lot_name="MILK-C")
-        self._receive(self.milk, 20, supplier_lot_code="SV-COMPLAINT", lot_name="MILK-D", partner=self.other_supplier)
-        self.lot = self.env["stock.lot"].search([("name", "=", "MILK-C")])
-        self.other_lot = self.env["stock.lot"].search([("name", "=", "MILK-D")])
-        self.delivery = self._deliver(self.milk, 5)
+        fixture = cls._fixture_builder()
+        fixture._receive(cls.milk, 20, supplier_lot_code="AD-COMPLAINT", lot_name="MILK-C")
+        fixture._receive(cls.milk, 20, supplier_lot_code="SV-COMPLAINT", lot_name="MILK-D", partner=cls.other_supplier)
+        cls.lot = cls.env["stock.lot"].search([("name", "=", "MILK-C")])
+        cls.other_lot = cls.env["stock.lot"].search([("name", "=", "MILK-D")])
+        cls.delivery = fixture._deliver(cls.milk, 5)
 
     def _complain(self, lot=None, days_ago=0, **vals):
         return self.env["stock.lot.complaint"].create(

@@ -33,11 +33,9 @@ class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
             ]
         )
         cls.lot_ok.write({"ref": "INTERNAL-REF-77", "note": "<p>Secret QA note</p>"})
-
-    def setUp(self):
-        super().setUp()
+        fixture = cls._fixture_builder()
         # Only lots that moved can be recalled.
-        self._receive(self.milk, 10, lot_id=self.lot_recalled.id)
+        fixture._receive(cls.milk, 10, lot_id=cls.lot_recalled.id)
 
     def _get(self, path, **headers):
         return self.url_open(path, headers=headers, allow_redirects=False)
@@ -335,9 +333,13 @@ class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
         self.assertEqual(linkset.json()["linkset"][0]["anchor"], page)
         self.assertNotIn("evil.example", linkset.text)
         self.assertNotIn("evil.example", linkset.headers["Link"])
+        self.assertIn(f"<{page}?linkType=linkset>", linkset.headers["Link"])
         html = self._get(self._page("MILK-OK"), **forged)
         self.assertNotIn("evil.example", html.text)
         self.assertNotIn("evil.example", html.headers["Link"])
+        # The page and its Link header name the configured address instead.
+        self.assertIn(f"<{page}?linkType=linkset>", html.headers["Link"])
+        self.assertIn(self.base_url(), html.text)
         description = self._get("/.well-known/gs1resolver", **forged).json()
         self.assertEqual(description["resolverRoot"], self.base_url())
         # A resolver of the company's own (Settings) is the address of every link.

@@ -11,16 +11,14 @@ class TestRecall(LotTraceabilityCommon):
         super().setUpClass()
         cls.env.user.groups_id += cls.env.ref("lot_traceability_recall.group_recall_manager")
         cls.customer_2 = cls.env["res.partner"].create({"name": "Green Basket Grocers", "is_company": True})
-
-    def setUp(self):
-        super().setUp()
-        self._receive(self.milk, 20, supplier_lot_code="AD-RECALL", lot_name="MILK-R")
-        self._receive(self.sugar, 20, lot_name="SUGAR-R")
-        self.milk_lot = self.env["stock.lot"].search([("name", "=", "MILK-R")])
-        self.production = self._produce(100)
-        self.finished_lot = self.production.lot_producing_id
-        self._deliver(self.yogurt, 30, self.customer)
-        self._deliver(self.yogurt, 20, self.customer_2)
+        fixture = cls._fixture_builder()
+        fixture._receive(cls.milk, 20, supplier_lot_code="AD-RECALL", lot_name="MILK-R")
+        fixture._receive(cls.sugar, 20, lot_name="SUGAR-R")
+        cls.milk_lot = cls.env["stock.lot"].search([("name", "=", "MILK-R")])
+        cls.production = fixture._produce(100)
+        cls.finished_lot = cls.production.lot_producing_id
+        fixture._deliver(cls.yogurt, 30, cls.customer)
+        fixture._deliver(cls.yogurt, 20, cls.customer_2)
 
     def _launch(self, lots, is_mock=False):
         wizard = Form(self.env["stock.lot.recall.wizard"].with_context(active_model="stock.lot", active_ids=lots.ids))

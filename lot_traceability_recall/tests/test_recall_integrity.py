@@ -17,14 +17,12 @@ class TestRecallIntegrity(LotTraceabilityCommon):
         )
         cls.qa_user = new_test_user(cls.env, "qa.user.recall", groups="lot_traceability.group_qa_user")
         cls.customer.email = "quality@freshmarket.example"
-
-    def setUp(self):
-        super().setUp()
-        self._receive(self.milk, 20, lot_name="MILK-RI")
-        self._receive(self.sugar, 20, lot_name="SUGAR-RI")
-        self.milk_lot = self.env["stock.lot"].search([("name", "=", "MILK-RI")])
-        self.finished_lot = self._produce(100).lot_producing_id
-        self.delivery = self._deliver(self.yogurt, 30, self.customer)
+        fixture = cls._fixture_builder()
+        fixture._receive(cls.milk, 20, lot_name="MILK-RI")
+        fixture._receive(cls.sugar, 20, lot_name="SUGAR-RI")
+        cls.milk_lot = cls.env["stock.lot"].search([("name", "=", "MILK-RI")])
+        cls.finished_lot = fixture._produce(100).lot_producing_id
+        cls.delivery = fixture._deliver(cls.yogurt, 30, cls.customer)
 
     def _launch(self):
         wizard = Form(
@@ -32,9 +30,6 @@ class TestRecallIntegrity(LotTraceabilityCommon):
         )
         wizard.reason = "Listeria found in the milk"
         return self.env["stock.lot.recall"].browse(wizard.save().action_launch()["res_id"])
-
-    def _sign(self, lot, decision):
-        return lot.with_user(self.qa_manager).qc_sign(decision, f"I {decision}", "qa.recall.integrity")
 
     def test_confirming_never_turns_a_rejected_lot_into_a_held_one(self):
         self._sign(self.finished_lot, "reject")

@@ -16,3 +16,5 @@ from . import test_lots_before_install
 from . import test_genealogy_moves
 from . import test_roles
 from . import test_house_rules
+from . import test_supplier_to_customer
+from . import test_js_unit

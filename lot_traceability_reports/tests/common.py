@@ -31,17 +31,15 @@ class ExportCommon(LotTraceabilityCommon):
         cls.customer.write({"street": "12 Market Street", "city": "Lyon", "zip": "69001"})
         cls.customer_2 = cls.env["res.partner"].create({"name": "Green Basket Grocers", "is_company": True})
         (cls.milk | cls.yogurt).lot_traceability_ftl = True
-
-    def setUp(self):
-        super().setUp()
-        self.receipt = self._receive(self.milk, 20, supplier_lot_code="AD-7731", lot_name="MILK-1")
-        self._receive(self.sugar, 20, lot_name="SUGAR-1")
-        self.milk_lot = self.env["stock.lot"].search([("name", "=", "MILK-1")])
-        self.sugar_lot = self.env["stock.lot"].search([("name", "=", "SUGAR-1")])
-        self.production = self._produce(100)
-        self.yogurt_lot = self.production.lot_producing_id
-        self.delivery = self._deliver(self.yogurt, 30, self.customer)
-        self.delivery_2 = self._deliver(self.yogurt, 20, self.customer_2)
+        fixture = cls._fixture_builder()
+        cls.receipt = fixture._receive(cls.milk, 20, supplier_lot_code="AD-7731", lot_name="MILK-1")
+        fixture._receive(cls.sugar, 20, lot_name="SUGAR-1")
+        cls.milk_lot = cls.env["stock.lot"].search([("name", "=", "MILK-1")])
+        cls.sugar_lot = cls.env["stock.lot"].search([("name", "=", "SUGAR-1")])
+        cls.production = fixture._produce(100)
+        cls.yogurt_lot = cls.production.lot_producing_id
+        cls.delivery = fixture._deliver(cls.yogurt, 30, cls.customer)
+        cls.delivery_2 = fixture._deliver(cls.yogurt, 20, cls.customer_2)
 
     # ------------------------------------------------------------------
 

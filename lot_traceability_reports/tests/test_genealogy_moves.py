@@ -23,34 +23,32 @@ class TestGenealogyMoves(LotTraceabilityCommon):
             groups="stock.group_stock_user,stock.group_production_lot,mrp.group_mrp_user",
             name="Sam Stockman",
         )
-
-    def setUp(self):
-        super().setUp()
-        self.milk_receipt = self._receive(self.milk, 20, supplier_lot_code="AD-7731", lot_name="MILK-GEN")
-        self.sugar_receipt = self._receive(self.sugar, 20, lot_name="SUGAR-GEN", partner=self.other_supplier)
-        self.milk_lot, self.sugar_lot = self.milk_receipt.move_line_ids.lot_id, self.sugar_receipt.move_line_ids.lot_id
-        self.production = self._produce(100)
-        self.yogurt_lot = self.production.lot_producing_id
-        self.deliveries = [
-            self._deliver(self.yogurt, quantity, partner)
-            for partner, quantity in ((self.customer, 30), (self.green_basket, 20), (self.city_bakery, 10))
+        fixture = cls._fixture_builder()
+        cls.milk_receipt = fixture._receive(cls.milk, 20, supplier_lot_code="AD-7731", lot_name="MILK-GEN")
+        cls.sugar_receipt = fixture._receive(cls.sugar, 20, lot_name="SUGAR-GEN", partner=cls.other_supplier)
+        cls.milk_lot, cls.sugar_lot = cls.milk_receipt.move_line_ids.lot_id, cls.sugar_receipt.move_line_ids.lot_id
+        cls.production = fixture._produce(100)
+        cls.yogurt_lot = cls.production.lot_producing_id
+        cls.deliveries = [
+            fixture._deliver(cls.yogurt, quantity, partner)
+            for partner, quantity in ((cls.customer, 30), (cls.green_basket, 20), (cls.city_bakery, 10))
         ]
-        self.customer_return = self._return(self.deliveries[0], 5)
-        self.scrap = self.env["stock.scrap"].create(
+        cls.customer_return = fixture._return(cls.deliveries[0], 5)
+        cls.scrap = cls.env["stock.scrap"].create(
             {
-                "product_id": self.yogurt.id,
-                "lot_id": self.yogurt_lot.id,
+                "product_id": cls.yogurt.id,
+                "lot_id": cls.yogurt_lot.id,
                 "scrap_qty": 2,
-                "location_id": self.stock_location.id,
+                "location_id": cls.stock_location.id,
             }
         )
-        self.scrap.action_validate()
-        quant = self.env["stock.quant"].search(
-            [("lot_id", "=", self.yogurt_lot.id), ("location_id", "=", self.stock_location.id)]
+        cls.scrap.action_validate()
+        quant = cls.env["stock.quant"].search(
+            [("lot_id", "=", cls.yogurt_lot.id), ("location_id", "=", cls.stock_location.id)]
         )
         quant.with_context(inventory_mode=True).inventory_quantity = quant.quantity - 3
         quant.action_apply_inventory()
-        self.Lot = self.env["stock.lot"].with_user(self.stock_user)
+        cls.Lot = cls.env["stock.lot"].with_user(cls.stock_user)
 
     # ------------------------------------------------------------------
 

@@ -28,10 +28,6 @@ class LotControlKpiCommon(LotTraceabilityCommon):
         self.assertEqual(len(groups), 1, f"one group of {kpi} rows")
         return groups[0]
 
-    def _milk_lot(self, name, quantity=10, **line_vals):
-        self._receive(self.milk, quantity, lot_name=name, **line_vals)
-        return self.env["stock.lot"].search([("name", "=", name), ("product_id", "=", self.milk.id)])
-
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-10 09:00:00")
