@@ -4,6 +4,8 @@ from datetime import date
 from odoo import Command
 from odoo.tests import Form, TransactionCase
 
+from ..tools import stock_flows
+
 # GS1's own example GTINs (valid check digits), used as product barcodes.
 GTIN_MILK = "09506000134352"
 GTIN_SUGAR = "09506000134376"
@@ -89,28 +91,18 @@ class LotTraceabilityCommon(TransactionCase):
     # ------------------------------------------------------------------
 
     def _create_receipt(self, product, quantity, partner=None):
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.receipt_type.id,
-                "partner_id": (partner or self.supplier).id if partner is not False else False,
-                "location_id": self.supplier_location.id,
-                "location_dest_id": self.stock_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": quantity,
-                            "product_uom": product.uom_id.id,
-                            "location_id": self.supplier_location.id,
-                            "location_dest_id": self.stock_location.id,
-                        }
-                    )
-                ],
-            }
+        return stock_flows.create_pickings(
+            self.env,
+            [
+                stock_flows.prepare_picking_vals(
+                    self.receipt_type,
+                    (partner or self.supplier) if partner is not False else False,
+                    [(product, quantity)],
+                    self.supplier_location,
+                    self.stock_location,
+                )
+            ],
         )
-        picking.action_confirm()
-        return picking
 
     def _receive(self, product, quantity, supplier_lot_code=None, lot_name=None, partner=None, **line_vals):
         """Receive ``quantity`` of ``product`` as one line, through the server API, and validate."""
@@ -151,28 +143,19 @@ class LotTraceabilityCommon(TransactionCase):
 
     def _create_delivery(self, product, quantity, partner=None):
         """A confirmed delivery, reserved as Odoo's automatic reservation decides."""
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.delivery_type.id,
-                "partner_id": (partner or self.customer).id,
-                "location_id": self.stock_location.id,
-                "location_dest_id": self.customer_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": quantity,
-                            "location_id": self.stock_location.id,
-                            "location_dest_id": self.customer_location.id,
-                        }
-                    )
-                ],
-            }
+        return stock_flows.create_pickings(
+            self.env,
+            [
+                stock_flows.prepare_picking_vals(
+                    self.delivery_type,
+                    partner or self.customer,
+                    [(product, quantity)],
+                    self.stock_location,
+                    self.customer_location,
+                )
+            ],
+            assign=True,
         )
-        picking.action_confirm()
-        picking.action_assign()
-        return picking
 
     def _return(self, picking, quantity):
         wizard = Form(
@@ -185,25 +168,7 @@ class LotTraceabilityCommon(TransactionCase):
         return returned
 
     def _produce(self, quantity, bom=None, lot=None):
-        bom = bom or self.bom
-        production = self.env["mrp.production"].create(
-            {
-                "product_id": bom.product_id.id or bom.product_tmpl_id.product_variant_id.id,
-                "product_qty": quantity,
-                "bom_id": bom.id,
-            }
-        )
-        production.action_confirm()
-        production.action_assign()
-        if lot:
-            production.lot_producing_id = lot
-        else:
-            production.action_generate_serial()
-        production.qty_producing = quantity
-        production._set_qty_producing()
-        production.move_raw_ids.picked = True
-        production.button_mark_done()
-        return production
+        return stock_flows.produce(bom or self.bom, quantity, lot=lot)
 
 
 class DemoHistoryCase(TransactionCase):

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, api, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
 # The rows a step of the demo history creates, back-dated to the step's date (see lot.traceability.demo._demo_dated).
@@ -33,11 +33,11 @@ class LotTraceabilityDemo(models.AbstractModel):
                 {
                     "is_mock": True,
                     "supplier_lot_ids": [Command.set(supplier_lots["AD-24117"].ids)],
-                    "reason": self.env._("Quarterly mock recall drill: raw milk lot back to every customer."),
+                    "reason": "Quarterly mock recall drill: raw milk lot back to every customer.",
                 },
                 {
                     "supplier_lot_ids": [Command.set(supplier_lots["SV/B-7781"].ids)],
-                    "reason": self.env._("Sunvale Orchards reports possible glass fragments in puree batch B-7781."),
+                    "reason": "Sunvale Orchards reports possible glass fragments in puree batch B-7781.",
                     "fda_class": "class_2",
                 },
             ]
@@ -46,9 +46,9 @@ class LotTraceabilityDemo(models.AbstractModel):
         confirmed = self.env["stock.lot.recall"].create(
             {
                 "supplier_lot_ids": [Command.set(supplier_lots["SV/B-7790"].ids)],
-                "reason": self.env._("Sunvale Orchards found undeclared sulphites in puree batch B-7790."),
+                "reason": "Sunvale Orchards found undeclared sulphites in puree batch B-7790.",
                 "fda_class": "class_2",
-                "customer_instructions": self.env._(
+                "customer_instructions": (
                     "<p>Do not eat the apple yogurts of the lots listed. Bring them back to your store for a full "
                     "refund.</p>"
                 ),
@@ -59,7 +59,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         self.env.company.write(
             {
                 "gs1_resolver_published": True,
-                "gs1_resolver_contact": self.env._("Quality line: +1 555 0100, quality@yourcompany.example"),
+                "gs1_resolver_contact": "Quality line: +1 555 0100, quality@yourcompany.example",
             }
         )
         return recalls | confirmed
@@ -94,7 +94,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         recalled = ref("lot_traceability.demo_lot_puree_recalled")
         mock_milk = self._demo_mock_recall(
             ref("lot_traceability.demo_lot_milk_mock_recall"),
-            self.env._("Mock recall drill: raw milk lot to every customer."),
+            "Mock recall drill: raw milk lot to every customer.",
             at(133, 11),
         )
         complaint_date = at(74, 9)
@@ -106,7 +106,7 @@ class LotTraceabilityDemo(models.AbstractModel):
                     complaint_date,
                     "quality",
                     "medium",
-                    self.env._("Several customers find the apple yogurt bitter, with a mouldy aftertaste."),
+                    "Several customers find the apple yogurt bitter, with a mouldy aftertaste.",
                 )
             )
             complaint.state = "investigating"
@@ -114,13 +114,11 @@ class LotTraceabilityDemo(models.AbstractModel):
             recall = self.env["stock.lot.recall"].create(
                 {
                     "lot_ids": [Command.set(recalled.ids)],
-                    "reason": self.env._(
-                        "Sunvale Orchards reports patulin above the legal limit in puree batch %(batch)s.",
-                        batch=recalled.supplier_lot_id.name,
-                    ),
+                    "reason": "Sunvale Orchards reports patulin above the legal limit in puree batch "
+                    f"{recalled.supplier_lot_id.name}.",
                     "fda_class": "class_2",
                     "responsible_id": ref("base.user_admin").id,
-                    "customer_instructions": self.env._(
+                    "customer_instructions": (
                         "<p>Withdraw the apple yogurts of the lots listed from sale and tell us how many you still "
                         "hold: we collect them or you destroy them in store.</p>"
                     ),
@@ -140,9 +138,9 @@ class LotTraceabilityDemo(models.AbstractModel):
             self.env.flush_all()
             self.env.execute_query(SQL("DELETE FROM mail_mail WHERE id > %s", mails_before))
         answers = {
-            fresh: (at(69, 16, 20), "Claire Martin", 0, self.env._("Withdrawn from our shelves: none left.")),
-            green: (at(68, 10, 30), "Jonas Weber", 24, self.env._("24 cups in our Munich store, destroyed today.")),
-            bakery: (at(67, 9, 15), "Luc Peeters", 0, self.env._("All used in our desserts before the notice.")),
+            fresh: (at(69, 16, 20), "Claire Martin", 0, "Withdrawn from our shelves: none left."),
+            green: (at(68, 10, 30), "Jonas Weber", 24, "24 cups in our Munich store, destroyed today."),
+            bakery: (at(67, 9, 15), "Luc Peeters", 0, "All used in our desserts before the notice."),
         }
         for notification in recall.notification_ids:
             date, name, quantity, note = answers[notification.partner_id]
@@ -161,13 +159,13 @@ class LotTraceabilityDemo(models.AbstractModel):
             self._demo_sign(
                 lot,
                 "reject",
-                self.env._("Rejected: recalled, never to be used"),
+                "Rejected: recalled, never to be used",
                 closed_at,
-                note=self.env._("Recall %(recall)s closed", recall=recall.name),
+                note=f"Recall {recall.name} closed",
             )
         with self._demo_dated(closed_at, DEMO_RECALL_COLUMNS):
             recall.action_close(
-                justification=self.env._(
+                justification=(
                     "The customers acknowledged: the other units were sold and eaten before the recall, Green "
                     "Basket destroyed its 24 cups in store (certificate on file)."
                 ),
@@ -185,7 +183,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         )
         mock_puree = self._demo_mock_recall(
             ref("lot_traceability.demo_lot_puree_mock_recall"),
-            self.env._("Mock recall drill: apple puree lot to every customer."),
+            "Mock recall drill: apple puree lot to every customer.",
             at(53, 11),
         )
         complaint_date = at(15, 11)
@@ -197,7 +195,7 @@ class LotTraceabilityDemo(models.AbstractModel):
                     complaint_date,
                     "quality",
                     "medium",
-                    self.env._("Customers return cups of this lot: sour taste, ten days before the best-before date."),
+                    "Customers return cups of this lot: sour taste, ten days before the best-before date.",
                 )
             ).state = "investigating"
         self.env.invalidate_all()
@@ -240,3 +238,51 @@ class LotTraceabilityDemo(models.AbstractModel):
             "severity": severity,
             "description": description,
         }
+
+    @api.model
+    def _create_demo_complaints(self):
+        """Three complaints within a fortnight on the lot of the latest demo delivery: the third alerts QA."""
+        line = self.env["stock.move.line"].search(
+            [
+                ("state", "=", "done"),
+                ("picking_code", "=", "outgoing"),
+                ("lot_id", "!=", False),
+                ("picking_id.partner_id", "!=", False),
+            ],
+            order="date desc, id desc",
+            limit=1,
+        )
+        if not line:
+            return self.env["stock.lot.complaint"]
+        today = fields.Date.context_today(self)
+        common = {
+            "lot_id": line.lot_id.id,
+            "picking_id": line.picking_id.id,
+            "partner_id": line.picking_id.partner_id.id,
+            "company_id": line.company_id.id,
+        }
+        return self.env["stock.lot.complaint"].create(
+            [
+                dict(
+                    common,
+                    date=today - timedelta(days=12),
+                    category="quality",
+                    severity="low",
+                    description="A customer finds the yogurt sour two days before its best-before date.",
+                ),
+                dict(
+                    common,
+                    date=today - timedelta(days=5),
+                    category="packaging",
+                    severity="medium",
+                    description="Three cups of the tray arrived with swollen lids.",
+                ),
+                dict(
+                    common,
+                    date=today,
+                    category="illness",
+                    severity="high",
+                    description="A customer reports stomach ache after eating a yogurt of this lot.",
+                ),
+            ]
+        )

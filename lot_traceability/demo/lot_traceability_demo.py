@@ -5,13 +5,14 @@ from datetime import timedelta
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
-from ..tools import gs1
+from ..models.stock_lot_qc_signature import QC_TRANSITIONS
+from ..tools import gs1, stock_flows
 from ..tools.server_write import server_write
-from .stock_lot_qc_signature import QC_TRANSITIONS
 
-# The demo history's last lot, left at risk of expiring unsold, is made this many days before the install, at this
-# hour (UTC): the day of the install is found from it (_get_demo_history_day).
-DEMO_AT_RISK_MADE = (17, 8)
+# How old the demo's lot at risk of expiring unsold is on the day the demo is installed: made this many days before,
+# at this hour (UTC). Old enough to be near its removal date today; the install day is found back from it
+# (_get_demo_history_day).
+AT_RISK_LOT_AGE = (17, 8)
 
 
 class LotTraceabilityDemo(models.AbstractModel):
@@ -76,7 +77,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
         # Inside WH/Stock: released lots are picked from there without moving; the others are never reserved.
         warehouse.qc_quarantine_location_id = self.env["stock.location"].create(
-            {"name": self.env._("Quarantine"), "usage": "internal", "location_id": warehouse.lot_stock_id.id}
+            {"name": "Quarantine", "usage": "internal", "location_id": warehouse.lot_stock_id.id}
         )
         powder = ref("lot_traceability.demo_product_milk_powder")
         alpine = ref("lot_traceability.demo_partner_alpine_dairy")
@@ -93,68 +94,38 @@ class LotTraceabilityDemo(models.AbstractModel):
                 check.measured_value = 3.1
             elif check.value_type == "text":
                 check.measured_text = "Absent"
-        to_scan = self.env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.in_type_id.id,
-                "partner_id": alpine.id,
-                "origin": self.env._("Demo purchase"),
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": powder.name,
-                            "product_id": powder.id,
-                            "product_uom_qty": 200,
-                            "product_uom": powder.uom_id.id,
-                            "location_id": warehouse.in_type_id.default_location_src_id.id,
-                            "location_dest_id": warehouse.lot_stock_id.id,
-                        }
-                    )
-                ],
-            }
+        stock_flows.create_pickings(
+            self.env,
+            [
+                stock_flows.prepare_picking_vals(
+                    warehouse.in_type_id,
+                    alpine,
+                    [(powder, 200)],
+                    destination=warehouse.lot_stock_id,
+                    origin="Demo purchase",
+                )
+            ],
         )
-        to_scan.action_confirm()
         return picking
 
     @api.model
     def _receive(self, supplier, product, lines):
         warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.in_type_id.id,
-                "partner_id": supplier.id,
-                "origin": self.env._("Demo purchase"),
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": sum(quantity for quantity, _code in lines),
-                            "product_uom": product.uom_id.id,
-                            "location_id": warehouse.in_type_id.default_location_src_id.id,
-                            "location_dest_id": warehouse.lot_stock_id.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
+        picking = stock_flows.create_pickings(
+            self.env,
             [
-                {
-                    "move_id": move.id,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "product_uom_id": product.uom_id.id,
-                    "location_id": move.location_id.id,
-                    "location_dest_id": move.location_dest_id.id,
-                    "quantity": quantity,
-                    "supplier_lot_code": code,
-                    "picked": True,
-                }
-                for quantity, code in lines
-            ]
+                stock_flows.prepare_picking_vals(
+                    warehouse.in_type_id,
+                    supplier,
+                    [(product, sum(quantity for quantity, _code in lines))],
+                    destination=warehouse.lot_stock_id,
+                    origin="Demo purchase",
+                )
+            ],
+        )
+        stock_flows.set_move_lines(
+            picking.move_ids,
+            [stock_flows.line_vals(picking.move_ids, quantity, supplier_lot_code=code) for quantity, code in lines],
         )
         picking.button_validate()
         return picking
@@ -162,35 +133,24 @@ class LotTraceabilityDemo(models.AbstractModel):
     @api.model
     def _produce(self, product, quantity, minutes=None):
         """A manufacturing order of ``quantity`` done at once; ``minutes`` of work on its work orders."""
-        production = self.env["mrp.production"].create(
-            {"product_id": product.id, "product_qty": quantity, "bom_id": product.bom_ids[:1].id}
-        )
-        production.action_confirm()
-        production.action_assign()
-        production.action_generate_serial()
-        production.qty_producing = quantity
-        production._set_qty_producing()
-        production.move_raw_ids.picked = True
-        if minutes is not None:
-            production.workorder_ids.duration = minutes
-        production.button_mark_done()
-        return production
+        return stock_flows.produce(product.bom_ids[:1], quantity, minutes=minutes)
 
     @api.model
     def _deliver(self, warehouse, customer, product, quantity):
-        picking = self.env["stock.picking"].create(
-            self._prepare_demo_picking_vals(
-                warehouse.out_type_id,
-                customer,
-                self.env._("Demo sale"),
-                False,
-                [(product, quantity)],
-                warehouse.lot_stock_id,
-                self.env.ref("stock.stock_location_customers"),
-            )
+        picking = stock_flows.create_pickings(
+            self.env,
+            [
+                stock_flows.prepare_picking_vals(
+                    warehouse.out_type_id,
+                    customer,
+                    [(product, quantity)],
+                    warehouse.lot_stock_id,
+                    self.env.ref("stock.stock_location_customers"),
+                    origin="Demo sale",
+                )
+            ],
+            assign=True,
         )
-        picking.action_confirm()
-        picking.action_assign()
         picking.move_ids.picked = True
         picking.button_validate()
         return picking
@@ -205,7 +165,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         env.ref("base.group_user").implied_ids = [Command.link(ref("stock_account.group_lot_on_invoice").id)]
         category = env["product.category"].create(
             {
-                "name": env._("Lot-costed goods (FIFO)"),
+                "name": "Lot-costed goods (FIFO)",
                 "property_cost_method": "fifo",
                 "property_valuation": "manual_periodic",
             }
@@ -213,19 +173,19 @@ class LotTraceabilityDemo(models.AbstractModel):
         lot_valued = {"is_storable": True, "tracking": "lot", "lot_valuated": True, "categ_id": category.id}
         cream, honey, base, yogurt = env["product.product"].create(
             [
-                dict(lot_valued, name=env._("Organic Cream (1 L)"), default_code="RM-CREAM"),
-                dict(lot_valued, name=env._("Wildflower Honey (kg)"), default_code="RM-HONEY"),
-                dict(lot_valued, name=env._("Honey Yogurt Base (kg)"), default_code="SF-HONEY-BASE"),
+                dict(lot_valued, name="Organic Cream (1 L)", default_code="RM-CREAM"),
+                dict(lot_valued, name="Wildflower Honey (kg)", default_code="RM-HONEY"),
+                dict(lot_valued, name="Honey Yogurt Base (kg)", default_code="SF-HONEY-BASE"),
                 dict(
                     lot_valued,
-                    name=env._("Honey Yogurt 150 g"),
+                    name="Honey Yogurt 150 g",
                     default_code="FG-YOG-HONEY",
                     list_price=1.8,
                     invoice_policy="delivery",
                 ),
             ]
         )
-        tank = env["mrp.workcenter"].create({"name": env._("Fermentation Tank 2"), "costs_hour": 45.0})
+        tank = env["mrp.workcenter"].create({"name": "Fermentation Tank 2", "costs_hour": 45.0})
         env["mrp.bom"].create(
             [
                 {
@@ -236,7 +196,7 @@ class LotTraceabilityDemo(models.AbstractModel):
                         Command.create({"product_id": honey.id, "product_qty": 10}),
                     ],
                     "operation_ids": [
-                        Command.create({"name": env._("Ferment"), "workcenter_id": tank.id, "time_cycle_manual": 90})
+                        Command.create({"name": "Ferment", "workcenter_id": tank.id, "time_cycle_manual": 90})
                     ],
                 },
                 {
@@ -250,7 +210,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         self._purchase_demo_lot(ref("lot_traceability.demo_partner_sunvale"), honey, 40, 6.50)
         if "stock.landed.cost" in env:
             freight = env["product.product"].create(
-                {"name": env._("Refrigerated freight"), "type": "service", "landed_cost_ok": True}
+                {"name": "Refrigerated freight", "type": "service", "landed_cost_ok": True}
             )
             landed_cost = env["stock.landed.cost"].create(
                 {
@@ -258,7 +218,7 @@ class LotTraceabilityDemo(models.AbstractModel):
                     "cost_lines": [
                         Command.create(
                             {
-                                "name": env._("Refrigerated freight"),
+                                "name": "Refrigerated freight",
                                 "product_id": freight.id,
                                 "price_unit": 30.0,
                                 "split_method": "equal",
@@ -404,7 +364,7 @@ class LotTraceabilityDemo(models.AbstractModel):
             return midnight - timedelta(days=days_ago) + timedelta(hours=hour)
 
         plan = defaultdict(list)
-        release = self.env._("Approved for release")
+        release = "Approved for release"
         for i, start in enumerate((183, 153, 123, 93, 63, 33), start=1):
 
             def day(k, hour, start=start):
@@ -469,10 +429,10 @@ class LotTraceabilityDemo(models.AbstractModel):
         plan["scraps"] = [(at(111, 9), "M3", 25), (at(29, 9), "Y5B", 200)]
         # The lot at risk today: made 17 days ago, held after Fresh Market's complaint, released today.
         plan["receipts"].append((at(18, 7), alpine, [("MX", milk, 225, "AD-24088", 1)]))
-        plan["productions"].append((at(*DEMO_AT_RISK_MADE), "YX", yogurt, 1500, [("MX", 225), ("P6", 45), ("S6", 15)]))
+        plan["productions"].append((at(*AT_RISK_LOT_AGE), "YX", yogurt, 1500, [("MX", 225), ("P6", 45), ("S6", 15)]))
         plan["deliveries"].append((at(16, 14), fresh, [("YX", 300)]))
         plan["signatures"].append(
-            (at(15, 15), "YX", "hold", self.env._("Held: customer complaint of a sour taste, re-test ordered"), None)
+            (at(15, 15), "YX", "hold", "Held: customer complaint of a sour taste, re-test ordered", None)
         )
         return plan
 
@@ -483,7 +443,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         lot = self.env.ref("lot_traceability.demo_lot_yogurt_at_risk", raise_if_not_found=False)
         if not lot:
             return None
-        days, hour = DEMO_AT_RISK_MADE
+        days, hour = AT_RISK_LOT_AGE
         return lot.production_date - timedelta(hours=hour) + timedelta(days=days)
 
     @api.model
@@ -492,9 +452,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         lot = self.env.ref("lot_traceability.demo_lot_yogurt_at_risk", raise_if_not_found=False)
         if not lot or lot.qc_state != "on_hold":
             return self.env["stock.lot"]
-        return self._demo_sign(
-            lot, "release", self.env._("Re-test passed: approved for release"), fields.Datetime.now()
-        )
+        return self._demo_sign(lot, "release", "Re-test passed: approved for release", fields.Datetime.now())
 
     @api.model
     def _demo_history_backdate(self, dates):
@@ -638,50 +596,25 @@ class LotTraceabilityDemo(models.AbstractModel):
     # ``dates`` gets the date of every document made.
 
     @api.model
-    def _prepare_demo_picking_vals(self, picking_type, partner, origin, date, quantities, source, destination):
-        """A demo picking: one move per (product, quantity); ``date`` False for now."""
-        return {
-            "picking_type_id": picking_type.id,
-            "partner_id": partner.id,
-            "origin": origin,
-            **({"scheduled_date": date} if date else {}),
-            "move_ids": [
-                Command.create(
-                    {
-                        "name": product.name,
-                        "product_id": product.id,
-                        "product_uom_qty": quantity,
-                        "product_uom": product.uom_id.id,
-                        "location_id": source.id,
-                        "location_dest_id": destination.id,
-                    }
-                )
-                for product, quantity in quantities
-            ],
-        }
-
-    @api.model
     def _demo_receive(self, receipts, lots, dates):
         """Receipts of supplier lots: the supplier's dates relative to today (the lots must be usable now, when
         the history is made; shifted afterwards), the lot named from the production date it will have."""
         warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
         receipts = sorted(receipts, key=lambda receipt: receipt[0])
-        pickings = self.env["stock.picking"].create(
+        pickings = stock_flows.create_pickings(
+            self.env,
             [
-                self._prepare_demo_picking_vals(
+                stock_flows.prepare_picking_vals(
                     warehouse.in_type_id,
                     supplier,
-                    self.env._("Demo purchase"),
-                    date,
                     [(product, quantity) for _key, product, quantity, _code, _days in lines],
-                    warehouse.in_type_id.default_location_src_id,
-                    warehouse.lot_stock_id,
+                    destination=warehouse.lot_stock_id,
+                    origin="Demo purchase",
+                    scheduled_date=date,
                 )
                 for date, supplier, lines in receipts
-            ]
+            ],
         )
-        pickings.action_confirm()
-        pickings.move_ids.move_line_ids.unlink()
         today = self.env.cr.now().date()  # the lots' creation date (UTC), which the shift counts from
         line_vals, keys = [], []
         for (date, _supplier, lines), picking in zip(receipts, pickings, strict=True):
@@ -690,23 +623,17 @@ class LotTraceabilityDemo(models.AbstractModel):
                 produced = today - timedelta(days=days)
                 name = product._get_lot_numbering_rule()._generate_lot_names(product, [date.date() - timedelta(days)])
                 line_vals.append(
-                    {
-                        "move_id": move.id,
-                        "picking_id": picking.id,
-                        "product_id": product.id,
-                        "product_uom_id": product.uom_id.id,
-                        "location_id": move.location_id.id,
-                        "location_dest_id": move.location_dest_id.id,
-                        "quantity": quantity,
-                        "lot_name": name[0],
-                        "supplier_lot_code": code,
-                        "supplier_production_date": produced,
-                        "supplier_expiration_date": produced + timedelta(days=product.expiration_time),
-                        "picked": True,
-                    }
+                    stock_flows.line_vals(
+                        move,
+                        quantity,
+                        lot_name=name[0],
+                        supplier_lot_code=code,
+                        supplier_production_date=produced,
+                        supplier_expiration_date=produced + timedelta(days=product.expiration_time),
+                    )
                 )
                 keys.append((key, date))
-        move_lines = self.env["stock.move.line"].create(line_vals)
+        move_lines = stock_flows.set_move_lines(pickings.move_ids, line_vals)
         pickings.button_validate()
         for (key, date), line in zip(keys, move_lines, strict=True):
             lots[key] = line.lot_id
@@ -717,50 +644,23 @@ class LotTraceabilityDemo(models.AbstractModel):
     def _demo_produce(self, productions, lots, dates):
         """Manufacturing orders started on their date, consuming the component lots given, each making a lot
         named and dated from that date (its expiry counted from now, shifted afterwards)."""
-        productions_plan = sorted(productions, key=lambda production: production[0])
-        orders = self.env["mrp.production"].create(
-            [
-                {
-                    "product_id": product.id,
-                    "product_qty": quantity,
-                    "bom_id": product.bom_ids[:1].id,
-                    "date_start": date,
-                }
-                for date, _key, product, quantity, _components in productions_plan
-            ]
-        )
-        orders.action_confirm()
-        line_vals = []
-        for (date, key, product, quantity, components), order in zip(productions_plan, orders, strict=True):
-            lot_vals = order._prepare_stock_lot_values()
-            # From the transaction's time, the lot's create_date: shifted by (date - create_date), it expires
-            # exactly expiration_time days after the order.
-            lot_vals["expiration_date"] = self.env.cr.now() + timedelta(days=product.expiration_time)
-            order.lot_producing_id = self.env["stock.lot"].create(lot_vals)
-            order.qty_producing = quantity
-            order._set_qty_producing()
+        orders = self.env["mrp.production"]
+        for date, key, product, quantity, components in sorted(productions, key=lambda production: production[0]):
+            order = stock_flows.produce(
+                product.bom_ids[:1],
+                quantity,
+                components=[
+                    (lots[component_key], component_quantity) for component_key, component_quantity in components
+                ],
+                date_start=date,
+                # From the transaction's time, the lot's create_date: shifted by (date - create_date), it expires
+                # exactly expiration_time days after the order.
+                lot_values={"expiration_date": self.env.cr.now() + timedelta(days=product.expiration_time)},
+            )
             lots[key] = order.lot_producing_id
             dates["mrp.production"][order.id] = date
             dates["stock.lot"][order.lot_producing_id.id] = date
-            moves = {move.product_id: move for move in order.move_raw_ids}
-            for component_key, component_quantity in components:
-                lot = lots[component_key]
-                line_vals.append(
-                    {
-                        "move_id": moves[lot.product_id].id,
-                        "product_id": lot.product_id.id,
-                        "product_uom_id": lot.product_id.uom_id.id,
-                        "location_id": moves[lot.product_id].location_id.id,
-                        "location_dest_id": moves[lot.product_id].location_dest_id.id,
-                        "lot_id": lot.id,
-                        "quantity": component_quantity,
-                        "picked": True,
-                    }
-                )
-        orders.move_raw_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(line_vals)
-        orders.move_raw_ids.picked = True
-        orders.button_mark_done()
+            orders |= order
         return orders
 
     @api.model
@@ -775,41 +675,29 @@ class LotTraceabilityDemo(models.AbstractModel):
             for key, quantity in lines:
                 per_product[lots[key].product_id] += quantity
             quantities.append(per_product)
-        pickings = self.env["stock.picking"].create(
+        pickings = stock_flows.create_pickings(
+            self.env,
             [
-                self._prepare_demo_picking_vals(
+                stock_flows.prepare_picking_vals(
                     warehouse.out_type_id,
                     customer,
-                    self.env._("Demo sale"),
-                    date,
                     per_product.items(),
                     warehouse.lot_stock_id,
                     customers,
+                    origin="Demo sale",
+                    scheduled_date=date,
                 )
                 for (date, customer, _lines), per_product in zip(deliveries, quantities, strict=True)
-            ]
+            ],
         )
-        pickings.action_confirm()
-        pickings.move_ids.move_line_ids.unlink()
         line_vals = []
         for (date, _customer, lines), picking in zip(deliveries, pickings, strict=True):
             dates["stock.picking"][picking.id] = date
             moves = {move.product_id: move for move in picking.move_ids}
             line_vals += [
-                {
-                    "move_id": moves[lots[key].product_id].id,
-                    "picking_id": picking.id,
-                    "product_id": lots[key].product_id.id,
-                    "product_uom_id": lots[key].product_id.uom_id.id,
-                    "location_id": warehouse.lot_stock_id.id,
-                    "location_dest_id": customers.id,
-                    "lot_id": lots[key].id,
-                    "quantity": quantity,
-                    "picked": True,
-                }
-                for key, quantity in lines
+                stock_flows.line_vals(moves[lots[key].product_id], quantity, lots[key]) for key, quantity in lines
             ]
-        self.env["stock.move.line"].create(line_vals)
+        stock_flows.set_move_lines(pickings.move_ids, line_vals)
         pickings.button_validate()
         return pickings
 
@@ -831,7 +719,7 @@ class LotTraceabilityDemo(models.AbstractModel):
             quant = by_lot[lots[key]]
             quant.with_context(inventory_mode=True).inventory_quantity = quant.quantity + difference
         before = self.env["stock.move"].search([], order="id desc", limit=1).id or 0
-        quants.with_context(inventory_name=self.env._("Demo cycle count")).action_apply_inventory()
+        quants.with_context(inventory_name="Demo cycle count").action_apply_inventory()
         moves = self.env["stock.move"].search([("id", ">", before), ("is_inventory", "=", True)])
         count_dates = {lots[key]: date for date, key, _difference in counts}
         for move in moves:
@@ -849,7 +737,7 @@ class LotTraceabilityDemo(models.AbstractModel):
                     "lot_id": lots[key].id,
                     "scrap_qty": quantity,
                     "location_id": warehouse.lot_stock_id.id,
-                    "origin": self.env._("Expired"),
+                    "origin": "Expired",
                 }
                 for _date, key, quantity in scraps
             ]
