@@ -3,7 +3,6 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL
 
 from ..models.stock_lot_qc_signature import QC_TRANSITIONS
 from ..tools import gs1, stock_flows
@@ -292,37 +291,36 @@ class LotTraceabilityDemo(models.AbstractModel):
         are made, too late to sell it all before its removal date: the expiry-risk forecast suggests a markdown.
         The recall addon adds recalls and complaints on these lots.
 
-        How: every operation goes through the server API now, lot dates relative to now, one batch per kind
-        (receipts, counts, manufacturing orders, QC signatures, deliveries, scraps: the quantities allow it);
-        then ``_demo_history_backdate`` moves each document, its moves, move lines, valuation layers and
-        messages to its date with SQL, and the lots' dates by the same span (demo data only: the ORM stamps
-        done moves with now). Signatures are recorded with their date (``_demo_sign``), so their hash chains
-        verify. Runs before today's demo operations, which find no stock left from the history but the held
-        lot, and only once.
+        How: every operation goes through the server API, one after the other in the order they happened, each
+        at its own date (``_demo_at``): Odoo stamps documents, moves, lines, valuation layers, lots, quants and
+        messages with that date as it would have then; lot dates follow from it. Runs before today's demo
+        operations, which find no stock left from the history but the held lot, and only once.
         """
         if self.env.ref("lot_traceability.demo_lot_yogurt_at_risk", raise_if_not_found=False):
             return self.env["stock.lot"]
         plan = self._get_demo_history_plan()
-        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
-        warehouse.in_type_id.use_create_lots = True
-        dates = defaultdict(dict)  # model -> {record id: date}
+        self._demo_warehouse().in_type_id.use_create_lots = True
         lots = {}
-        self._demo_receive(plan["receipts"], lots, dates)
-        # Raw lots are counted before production uses them up, yogurt lots once made.
-        raw_counts = [count for count in plan["counts"] if count[1] in lots]
-        self._demo_count(raw_counts, lots, dates)
-        self._demo_produce(plan["productions"], lots, dates)
-        self._demo_count([count for count in plan["counts"] if count not in raw_counts], lots, dates)
-        signatures = sorted(plan["signatures"], key=lambda signature: signature[0])
-        for date, key, decision, meaning, measurements in signatures:
-            if decision == "release":
-                self._demo_sign(lots[key], decision, meaning, date, measurements)
-        self._demo_deliver(plan["deliveries"], lots, dates)
-        self._demo_scrap(plan["scraps"], lots, dates)
-        for date, key, decision, meaning, measurements in signatures:
-            if decision != "release":
-                self._demo_sign(lots[key], decision, meaning, date, measurements)
-        self._demo_history_backdate(dates)
+        counts = defaultdict(list)
+        for date, key, difference in plan["counts"]:
+            counts[date].append((key, difference))
+        steps = [
+            *((date, self._demo_receive, (supplier, lines)) for date, supplier, lines in plan["receipts"]),
+            *((date, self._demo_count, (date_counts,)) for date, date_counts in counts.items()),
+            *(
+                (date, self._demo_produce, (key, product, quantity, components))
+                for date, key, product, quantity, components in plan["productions"]
+            ),
+            *(
+                (date, self._demo_sign_planned, (key, decision, meaning, measurements))
+                for date, key, decision, meaning, measurements in plan["signatures"]
+            ),
+            *((date, self._demo_deliver, (customer, lines)) for date, customer, lines in plan["deliveries"]),
+            *((date, self._demo_scrap, (key, quantity)) for date, key, quantity in plan["scraps"]),
+        ]
+        for date, step, arguments in sorted(steps, key=lambda step: step[0]):
+            with self._demo_at(date):
+                step(lots, *arguments)
         self.env["ir.model.data"]._update_xmlids(
             [
                 {"xml_id": f"lot_traceability.{name}", "record": lots[key], "noupdate": True}
@@ -357,7 +355,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         fresh, green, bakery = (
             ref(f"lot_traceability.demo_partner_{name}") for name in ("fresh_market", "green_basket", "city_bakery")
         )
-        # The transaction's day: the lots' creation date, from which _demo_history_backdate shifts them.
+        # The day the history is made (UTC): its dates are counted back from it.
         midnight = self.env.cr.now().replace(hour=0, minute=0, second=0, microsecond=0)
 
         def at(days_ago, hour):
@@ -454,154 +452,39 @@ class LotTraceabilityDemo(models.AbstractModel):
             return self.env["stock.lot"]
         return self._demo_sign(lot, "release", "Re-test passed: approved for release", fields.Datetime.now())
 
+    # Operations of the demo history, each made at its date (inside ``_demo_at``): ``lots`` maps the plan's lot
+    # keys to the lots made so far.
+
     @api.model
-    def _demo_history_backdate(self, dates):
-        """Demo data only: move each document of the history (``dates``: model -> {id: date}) to its date with
-        SQL, with its moves, move lines, valuation layers and messages; lots to the date of the receipt or
-        order that made them, their dates shifted by the same span (exactly for lots made here, their expiry
-        counted from the moment they were made; by whole days for received lots, whose dates come from the
-        supplier), with their supplier lots and quants."""
+    def _demo_warehouse(self):
+        return self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+
+    @contextmanager
+    def _demo_at(self, date, tick=False):
+        """Demo data only: what the block makes is made at ``date``, stamped by Odoo as it would have been then.
+        Odoo's clock is set to ``date`` as Odoo's own tests set it (freezegun, one of Odoo's requirements), and
+        so is the transaction's timestamp, which the ORM writes as create_date and write_date. With ``tick``,
+        the clock runs on from ``date``, for what measures how long it takes."""
+        import freezegun  # only installing demo data needs it (one of Odoo's requirements)
+
+        cr = self.env.cr
         self.env.flush_all()
-
-        def rows(model):
-            return SQL(
-                "SELECT * FROM unnest(%s::int[], %s::timestamp[]) AS document(id, date)",
-                list(dates[model]),
-                list(dates[model].values()),
-            )
-
-        documents = {
-            "stock_picking": ("stock.picking", ("create_date", "date", "scheduled_date", "date_done")),
-            "mrp_production": ("mrp.production", ("create_date", "date_start", "date_finished")),
-            "stock_scrap": ("stock.scrap", ("create_date", "date_done")),
-        }
-        for table, (model, columns) in documents.items():
-            self.env.execute_query(
-                SQL(
-                    "UPDATE %(table)s dated SET %(assignments)s FROM (%(rows)s) document WHERE dated.id = document.id",
-                    table=SQL.identifier(table),
-                    assignments=SQL(", ").join(SQL("%s = document.date", SQL.identifier(column)) for column in columns),
-                    rows=rows(model),
-                )
-            )
-        self.env.execute_query(
-            SQL(
-                """
-                WITH move AS (
-                    SELECT move.id, document.date
-                      FROM stock_move move
-                      JOIN (%(pickings)s) document ON document.id = move.picking_id
-                    UNION ALL
-                    SELECT move.id, document.date
-                      FROM stock_move move
-                      JOIN (%(productions)s) document
-                        ON document.id = COALESCE(move.production_id, move.raw_material_production_id)
-                    UNION ALL
-                    SELECT move.id, document.date
-                      FROM stock_move move
-                      JOIN (%(scraps)s) document ON document.id = move.scrap_id
-                    UNION ALL
-                    %(counts)s
-                ),
-                move_update AS (
-                    UPDATE stock_move SET date = move.date FROM move WHERE stock_move.id = move.id
-                ),
-                line_update AS (
-                    UPDATE stock_move_line line SET date = move.date FROM move WHERE line.move_id = move.id
-                ),
-                message AS (
-                    SELECT 'stock.picking' AS model, * FROM (%(pickings)s) pickings
-                    UNION ALL
-                    SELECT 'mrp.production', * FROM (%(productions)s) productions
-                    UNION ALL
-                    SELECT 'stock.scrap', * FROM (%(scraps)s) scraps
-                ),
-                message_update AS (
-                    UPDATE mail_message SET date = message.date
-                      FROM message
-                     WHERE mail_message.model = message.model AND mail_message.res_id = message.id
-                )
-                UPDATE stock_valuation_layer layer
-                   SET create_date = move.date
-                  FROM move
-                 WHERE layer.stock_move_id = move.id
-                """,
-                pickings=rows("stock.picking"),
-                productions=rows("mrp.production"),
-                scraps=rows("stock.scrap"),
-                counts=rows("stock.move"),
-            )
-        )
-        self.env.execute_query(
-            SQL(
-                """
-                WITH shift AS (
-                    SELECT lot.id AS lot_id, lot.supplier_lot_id, document.date,
-                           CASE WHEN lot.origin_production_id IS NOT NULL
-                                THEN document.date - lot.create_date
-                                ELSE (document.date::date - lot.create_date::date) * INTERVAL '1 day'
-                           END AS span,
-                           document.date::date - lot.create_date::date AS days,
-                           lot.origin_production_id IS NOT NULL AS made_here
-                      FROM (%(lots)s) document
-                      JOIN stock_lot lot ON lot.id = document.id
-                ),
-                lot_update AS (
-                    UPDATE stock_lot lot
-                       SET create_date = shift.date,
-                           expiration_date = lot.expiration_date + shift.span,
-                           use_date = lot.use_date + shift.span,
-                           removal_date = lot.removal_date + shift.span,
-                           alert_date = lot.alert_date + shift.span,
-                           production_date = CASE WHEN shift.made_here THEN lot.production_date
-                                                  ELSE lot.production_date + shift.span END
-                      FROM shift
-                     WHERE lot.id = shift.lot_id
-                ),
-                supplier_lot_update AS (
-                    UPDATE stock_supplier_lot supplier_lot
-                       SET create_date = shift.date,
-                           production_date = supplier_lot.production_date + shift.days,
-                           expiration_date = supplier_lot.expiration_date + shift.days,
-                           packaging_date = supplier_lot.packaging_date + shift.days
-                      FROM shift
-                     WHERE supplier_lot.id = shift.supplier_lot_id
-                ),
-                line_update AS (
-                    UPDATE stock_move_line line
-                       SET supplier_production_date = line.supplier_production_date + shift.days,
-                           supplier_expiration_date = line.supplier_expiration_date + shift.days,
-                           supplier_packaging_date = line.supplier_packaging_date + shift.days,
-                           expiration_date = line.expiration_date + shift.span
-                      FROM shift
-                     WHERE line.lot_id = shift.lot_id
-                ),
-                -- The lots' own messages (creation), except those already dated (signatures).
-                message_update AS (
-                    UPDATE mail_message message
-                       SET date = shift.date
-                      FROM shift
-                     WHERE message.model = 'stock.lot' AND message.res_id = shift.lot_id
-                       AND message.date >= %(start)s
-                )
-                UPDATE stock_quant quant SET in_date = shift.date FROM shift WHERE quant.lot_id = shift.lot_id
-                """,
-                lots=rows("stock.lot"),
-                start=self.env.cr.now(),
-            )
-        )
-        self.env.invalidate_all()
-
-    # Operations of the demo history, each kind in one batch; ``lots`` maps the plan's lot keys to lots and
-    # ``dates`` gets the date of every document made.
+        outer = cr._now
+        with freezegun.freeze_time(date, tick=tick):
+            cr._now = date
+            try:
+                yield
+                self.env.flush_all()
+            finally:
+                cr._now = outer
 
     @api.model
-    def _demo_receive(self, receipts, lots, dates):
-        """Receipts of supplier lots: the supplier's dates relative to today (the lots must be usable now, when
-        the history is made; shifted afterwards), the lot named from the production date it will have."""
-        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
-        receipts = sorted(receipts, key=lambda receipt: receipt[0])
-        pickings = stock_flows.create_pickings(
+    def _demo_receive(self, lots, supplier, lines):
+        """A receipt of supplier lots (lines: lot key, product, quantity, supplier lot code, days since the
+        supplier made it), each lot named from the supplier's production date."""
+        warehouse = self._demo_warehouse()
+        now = fields.Datetime.now()
+        picking = stock_flows.create_pickings(
             self.env,
             [
                 stock_flows.prepare_picking_vals(
@@ -610,72 +493,50 @@ class LotTraceabilityDemo(models.AbstractModel):
                     [(product, quantity) for _key, product, quantity, _code, _days in lines],
                     destination=warehouse.lot_stock_id,
                     origin="Demo purchase",
-                    scheduled_date=date,
+                    scheduled_date=now,
                 )
-                for date, supplier, lines in receipts
             ],
         )
-        today = self.env.cr.now().date()  # the lots' creation date (UTC), which the shift counts from
-        line_vals, keys = [], []
-        for (date, _supplier, lines), picking in zip(receipts, pickings, strict=True):
-            dates["stock.picking"][picking.id] = date
-            for (key, product, quantity, code, days), move in zip(lines, picking.move_ids, strict=True):
-                produced = today - timedelta(days=days)
-                name = product._get_lot_numbering_rule()._generate_lot_names(product, [date.date() - timedelta(days)])
-                line_vals.append(
-                    stock_flows.line_vals(
-                        move,
-                        quantity,
-                        lot_name=name[0],
-                        supplier_lot_code=code,
-                        supplier_production_date=produced,
-                        supplier_expiration_date=produced + timedelta(days=product.expiration_time),
-                    )
+        line_vals = []
+        for (_key, product, quantity, code, days), move in zip(lines, picking.move_ids, strict=True):
+            produced = now.date() - timedelta(days=days)
+            name = product._get_lot_numbering_rule()._generate_lot_names(product, [produced])
+            line_vals.append(
+                stock_flows.line_vals(
+                    move,
+                    quantity,
+                    lot_name=name[0],
+                    supplier_lot_code=code,
+                    supplier_production_date=produced,
+                    supplier_expiration_date=produced + timedelta(days=product.expiration_time),
                 )
-                keys.append((key, date))
-        move_lines = stock_flows.set_move_lines(pickings.move_ids, line_vals)
-        pickings.button_validate()
-        for (key, date), line in zip(keys, move_lines, strict=True):
-            lots[key] = line.lot_id
-            dates["stock.lot"][line.lot_id.id] = date
-        return pickings
-
-    @api.model
-    def _demo_produce(self, productions, lots, dates):
-        """Manufacturing orders started on their date, consuming the component lots given, each making a lot
-        named and dated from that date (its expiry counted from now, shifted afterwards)."""
-        orders = self.env["mrp.production"]
-        for date, key, product, quantity, components in sorted(productions, key=lambda production: production[0]):
-            order = stock_flows.produce(
-                product.bom_ids[:1],
-                quantity,
-                components=[
-                    (lots[component_key], component_quantity) for component_key, component_quantity in components
-                ],
-                date_start=date,
-                # From the transaction's time, the lot's create_date: shifted by (date - create_date), it expires
-                # exactly expiration_time days after the order.
-                lot_values={"expiration_date": self.env.cr.now() + timedelta(days=product.expiration_time)},
             )
-            lots[key] = order.lot_producing_id
-            dates["mrp.production"][order.id] = date
-            dates["stock.lot"][order.lot_producing_id.id] = date
-            orders |= order
-        return orders
+        move_lines = stock_flows.set_move_lines(picking.move_ids, line_vals)
+        picking.button_validate()
+        for (key, *_line), line in zip(lines, move_lines, strict=True):
+            lots[key] = line.lot_id
+        return picking
 
     @api.model
-    def _demo_deliver(self, deliveries, lots, dates):
-        """Deliveries of lots picked by hand (lines: lot key, quantity, in the order they leave)."""
-        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
-        customers = self.env.ref("stock.stock_location_customers")
-        deliveries = sorted(deliveries, key=lambda delivery: delivery[0])
-        quantities = []
-        for _date, _customer, lines in deliveries:
-            per_product = defaultdict(float)
-            for key, quantity in lines:
-                per_product[lots[key].product_id] += quantity
-            quantities.append(per_product)
-        pickings = stock_flows.create_pickings(
+    def _demo_produce(self, lots, key, product, quantity, components):
+        """A manufacturing order consuming the component lots given (lot key, quantity), making lot ``key``."""
+        production = stock_flows.produce(
+            product.bom_ids[:1],
+            quantity,
+            components=[(lots[component], component_quantity) for component, component_quantity in components],
+            date_start=fields.Datetime.now(),
+        )
+        lots[key] = production.lot_producing_id
+        return production
+
+    @api.model
+    def _demo_deliver(self, lots, customer, lines):
+        """A delivery of lots picked by hand (lines: lot key, quantity, in the order they leave)."""
+        warehouse = self._demo_warehouse()
+        per_product = defaultdict(float)
+        for key, quantity in lines:
+            per_product[lots[key].product_id] += quantity
+        picking = stock_flows.create_pickings(
             self.env,
             [
                 stock_flows.prepare_picking_vals(
@@ -683,153 +544,91 @@ class LotTraceabilityDemo(models.AbstractModel):
                     customer,
                     per_product.items(),
                     warehouse.lot_stock_id,
-                    customers,
+                    self.env.ref("stock.stock_location_customers"),
                     origin="Demo sale",
-                    scheduled_date=date,
+                    scheduled_date=fields.Datetime.now(),
                 )
-                for (date, customer, _lines), per_product in zip(deliveries, quantities, strict=True)
             ],
         )
-        line_vals = []
-        for (date, _customer, lines), picking in zip(deliveries, pickings, strict=True):
-            dates["stock.picking"][picking.id] = date
-            moves = {move.product_id: move for move in picking.move_ids}
-            line_vals += [
-                stock_flows.line_vals(moves[lots[key].product_id], quantity, lots[key]) for key, quantity in lines
-            ]
-        stock_flows.set_move_lines(pickings.move_ids, line_vals)
-        pickings.button_validate()
-        return pickings
+        moves = {move.product_id: move for move in picking.move_ids}
+        stock_flows.set_move_lines(
+            picking.move_ids,
+            [stock_flows.line_vals(moves[lots[key].product_id], quantity, lots[key]) for key, quantity in lines],
+        )
+        picking.button_validate()
+        return picking
 
     @api.model
-    def _demo_count(self, counts, lots, dates):
-        """Inventory counts of lots in WH/Stock (counts: date, lot key, difference found), applied as Odoo's
+    def _demo_count(self, lots, counts):
+        """An inventory count of lots in WH/Stock (counts: lot key, difference found), applied as Odoo's
         physical inventory does: a done line of 0 when nothing differs."""
-        if not counts:
-            return self.env["stock.move"]
-        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
         quants = self.env["stock.quant"].search(
             [
-                ("lot_id", "in", [lots[key].id for _date, key, _difference in counts]),
-                ("location_id", "=", warehouse.lot_stock_id.id),
+                ("lot_id", "in", [lots[key].id for key, _difference in counts]),
+                ("location_id", "=", self._demo_warehouse().lot_stock_id.id),
             ]
         )
         by_lot = {quant.lot_id: quant for quant in quants}
-        for _date, key, difference in counts:
+        for key, difference in counts:
             quant = by_lot[lots[key]]
             quant.with_context(inventory_mode=True).inventory_quantity = quant.quantity + difference
-        before = self.env["stock.move"].search([], order="id desc", limit=1).id or 0
         quants.with_context(inventory_name="Demo cycle count").action_apply_inventory()
-        moves = self.env["stock.move"].search([("id", ">", before), ("is_inventory", "=", True)])
-        count_dates = {lots[key]: date for date, key, _difference in counts}
-        for move in moves:
-            dates["stock.move"][move.id] = count_dates[move.move_line_ids.lot_id]
-        return moves
+        return quants
 
     @api.model
-    def _demo_scrap(self, scraps, lots, dates):
-        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
-        records = self.env["stock.scrap"].create(
-            [
-                {
-                    "product_id": lots[key].product_id.id,
-                    "product_uom_id": lots[key].product_id.uom_id.id,
-                    "lot_id": lots[key].id,
-                    "scrap_qty": quantity,
-                    "location_id": warehouse.lot_stock_id.id,
-                    "origin": "Expired",
-                }
-                for _date, key, quantity in scraps
-            ]
+    def _demo_scrap(self, lots, key, quantity):
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": lots[key].product_id.id,
+                "product_uom_id": lots[key].product_id.uom_id.id,
+                "lot_id": lots[key].id,
+                "scrap_qty": quantity,
+                "location_id": self._demo_warehouse().lot_stock_id.id,
+                "origin": "Expired",
+            }
         )
-        records.do_scrap()
-        for (date, _key, _quantity), scrap in zip(scraps, records, strict=True):
-            dates["stock.scrap"][scrap.id] = date
-        return records
+        scrap.do_scrap()
+        return scrap
 
-    @contextmanager
-    def _demo_dated(self, date, columns):
-        """Demo data only: the rows created inside the block in the tables of ``columns`` ({table: (column,
-        ...)}) get ``date`` in those columns (those left empty stay empty), for steps of the demo history made
-        at install time."""
-
-        def watermarks():
-            self.env.flush_all()
-            return self.env.execute_query(
-                SQL(
-                    "SELECT %s",
-                    SQL(", ").join(
-                        SQL("(SELECT COALESCE(MAX(id), 0) FROM %s)", SQL.identifier(table)) for table in columns
-                    ),
-                )
-            )[0]
-
-        before = watermarks()
-        yield
-        after = watermarks()
-        for (table, table_columns), low, high in zip(columns.items(), before, after, strict=True):
-            if high > low:
-                self.env.execute_query(
-                    SQL(
-                        "UPDATE %(table)s SET %(assignments)s WHERE id > %(low)s AND id <= %(high)s",
-                        table=SQL.identifier(table),
-                        assignments=SQL(", ").join(
-                            SQL(
-                                "%(column)s = CASE WHEN %(column)s IS NULL THEN NULL ELSE %(date)s END",
-                                column=SQL.identifier(column),
-                                date=date,
-                            )
-                            for column in table_columns
-                        ),
-                        low=low,
-                        high=high,
-                    )
-                )
-        self.env.invalidate_all()
+    @api.model
+    def _demo_sign_planned(self, lots, key, decision, meaning, measurements):
+        return self._demo_sign(lots[key], decision, meaning, fields.Datetime.now(), measurements)
 
     @api.model
     def _demo_sign(self, lot, decision, meaning, date, measurements=None, note=None):
         """A QC signature of the administrator on ``lot``, made on ``date``: the values, hash and chain of
-        stock.lot.qc_sign (which signs at the present time and asks for the signer's password, which demo
-        data cannot give), the QC state set by the lot's own method, the chatter log, all dated ``date``.
-        ``measurements`` (check name prefix: value) are recorded on the lot's checks two hours before."""
+        stock.lot.qc_sign (which asks for the signer's password, which demo data cannot give), the QC state set
+        by the lot's own method, the chatter log. ``measurements`` (check name prefix: value) are recorded on
+        the lot's checks two hours before."""
         admin = self.env.ref("base.user_admin")
         if measurements:
-            for check in lot.with_user(admin).qc_check_ids:
-                value = next((value for name, value in measurements.items() if check.name.startswith(name)), None)
-                if isinstance(value, str):
-                    check.measured_text = value
-                elif value is not None:
-                    check.measured_value = value
-            self.env.flush_all()
-            self.env.execute_query(
-                SQL(
-                    "UPDATE stock_lot_qc_check SET performed_at = %s WHERE lot_id = %s AND performed_at IS NOT NULL",
-                    date - timedelta(hours=2),
-                    lot.id,
+            with self._demo_at(date - timedelta(hours=2)):
+                for check in lot.with_user(admin).qc_check_ids:
+                    value = next((value for name, value in measurements.items() if check.name.startswith(name)), None)
+                    if isinstance(value, str):
+                        check.measured_text = value
+                    elif value is not None:
+                        check.measured_value = value
+        with self._demo_at(date):
+            last = lot.sudo().qc_signature_ids.sorted("sequence")[-1:]
+            with server_write("stock.lot.qc.signature"):
+                self.env["stock.lot.qc.signature"].sudo().create(
+                    {
+                        "lot_id": lot.id,
+                        "company_id": lot.company_id.id or self.env.company.id,
+                        "sequence": last.sequence + 1,
+                        "decision": decision,
+                        "meaning": meaning,
+                        "signer_id": admin.id,
+                        "signer_name": admin.name,
+                        "signed_at": date,
+                        "note": note or False,
+                        "override_reason": False,
+                        "check_snapshot": lot._get_qc_snapshot(),
+                        "previous_hash": last.hash or False,
+                    }
                 )
-            )
-            lot.qc_check_ids.invalidate_recordset(["performed_at"])
-        last = lot.sudo().qc_signature_ids.sorted("sequence")[-1:]
-        with server_write("stock.lot.qc.signature"):
-            self.env["stock.lot.qc.signature"].sudo().create(
-                {
-                    "lot_id": lot.id,
-                    "company_id": lot.company_id.id or self.env.company.id,
-                    "sequence": last.sequence + 1,
-                    "decision": decision,
-                    "meaning": meaning,
-                    "signer_id": admin.id,
-                    "signer_name": admin.name,
-                    "signed_at": date,
-                    "note": note or False,
-                    "override_reason": False,
-                    "check_snapshot": lot._get_qc_snapshot(),
-                    "previous_hash": last.hash or False,
-                }
-            )
-        labels = dict(self.env["stock.lot.qc.signature"]._fields["decision"]._description_selection(self.env))
-        with self._demo_dated(date, {"stock_lot_audit": ("date",), "mail_message": ("date",)}):
+            labels = dict(self.env["stock.lot.qc.signature"]._fields["decision"]._description_selection(self.env))
             lot._write_qc_state(
                 QC_TRANSITIONS[decision][1],
                 reason=self.env._("%(decision)s signed by %(signer)s", decision=labels[decision], signer=admin.name),

@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 from datetime import date
+from unittest import SkipTest
 
 from odoo import Command
 from odoo.tests import Form, TransactionCase
@@ -172,15 +173,14 @@ class LotTraceabilityCommon(TransactionCase):
 
 
 class DemoHistoryCase(TransactionCase):
-    """Tests of the demo history: they fail, saying why, on a database installed without demo data."""
+    """Tests of the demo history: skipped, saying why, on a database installed without demo data, as Odoo's
+    own tests of demo data are (setup/test installs demo data and fails a run that skips a test)."""
 
     @classmethod
     def _demo_record(cls, xmlid):
         record = cls.env.ref(xmlid, raise_if_not_found=False)
         if not record:
-            raise AssertionError(
-                f"{xmlid} is missing: the database has no demo history (installed without demo data?)."
-            )
+            raise SkipTest(f"{xmlid} is missing: the database has no demo history (installed without demo data?).")
         return record
 
 

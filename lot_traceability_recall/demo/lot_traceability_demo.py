@@ -1,17 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL
-
-# The rows a step of the demo history creates, back-dated to the step's date (see lot.traceability.demo._demo_dated).
-DEMO_RECALL_COLUMNS = {
-    "stock_lot_recall": ("create_date",),
-    "stock_lot_recall_notification": ("create_date", "date_sent"),
-    "stock_lot_complaint": ("create_date",),
-    "stock_lot_audit": ("date",),
-    "mail_message": ("date",),
-    "mail_activity": ("create_date",),
-}
+from odoo.addons.lot_traceability.tools.server_write import server_write
 
 
 class LotTraceabilityDemo(models.AbstractModel):
@@ -67,7 +57,7 @@ class LotTraceabilityDemo(models.AbstractModel):
     @api.model
     def _create_demo_recall_history(self):
         """The recalls and complaints of the demo history (``lot.traceability.demo._create_demo_history``),
-        made through the recall's own actions and back-dated (demo data only):
+        made through the recall's own actions, each at its date (``_demo_at``):
 
         - 133 days ago: mock recall drill of the milk lot of month 2 (its scope time recorded);
         - 74 days ago, Fresh Market complains of a bitter taste in yogurt of month 4; 70 days ago Sunvale
@@ -98,7 +88,7 @@ class LotTraceabilityDemo(models.AbstractModel):
             at(133, 11),
         )
         complaint_date = at(74, 9)
-        with self._demo_dated(complaint_date, DEMO_RECALL_COLUMNS):
+        with self._demo_at(complaint_date):
             complaint = self.env["stock.lot.complaint"].create(
                 self._demo_complaint_vals(
                     ref("lot_traceability.demo_lot_yogurt_bitter"),
@@ -110,7 +100,7 @@ class LotTraceabilityDemo(models.AbstractModel):
                 )
             )
             complaint.state = "investigating"
-        with self._demo_dated(at(70, 10), DEMO_RECALL_COLUMNS):
+        with self._demo_at(at(70, 10)):
             recall = self.env["stock.lot.recall"].create(
                 {
                     "lot_ids": [Command.set(recalled.ids)],
@@ -125,9 +115,12 @@ class LotTraceabilityDemo(models.AbstractModel):
                 }
             )
         confirmed_at = at(69, 9)
-        with self._demo_dated(confirmed_at, DEMO_RECALL_COLUMNS):
+        # The clock runs on while the scope is computed, for the time it took; confirmed at the minute planned.
+        with self._demo_at(confirmed_at, tick=True):
             recall.action_confirm()
-        with self._demo_dated(at(69, 11), DEMO_RECALL_COLUMNS):
+        with server_write("stock.lot.recall"):
+            recall.write({"date_confirmed": confirmed_at, "scope_date": confirmed_at})
+        with self._demo_at(at(69, 11)):
             mails_before = self.env["mail.mail"].sudo().search([], order="id desc", limit=1).id or 0
             recall.action_notify()
             # E-mailed months ago: the notices left then, as the mail queue records it (no mail server at install),
@@ -135,8 +128,7 @@ class LotTraceabilityDemo(models.AbstractModel):
             notices = self.env["mail.mail"].sudo().search([("id", ">", mails_before)])
             notices.write({"state": "sent"})
             notices._postprocess_sent_message(success_pids=notices.recipient_ids.ids)
-            self.env.flush_all()
-            self.env.execute_query(SQL("DELETE FROM mail_mail WHERE id > %s", mails_before))
+            notices.exists().unlink()
         answers = {
             fresh: (at(69, 16, 20), "Claire Martin", 0, "Withdrawn from our shelves: none left."),
             green: (at(68, 10, 30), "Jonas Weber", 24, "24 cups in our Munich store, destroyed today."),
@@ -144,15 +136,8 @@ class LotTraceabilityDemo(models.AbstractModel):
         }
         for notification in recall.notification_ids:
             date, name, quantity, note = answers[notification.partner_id]
-            with self._demo_dated(date, DEMO_RECALL_COLUMNS):
+            with self._demo_at(date):
                 notification._acknowledge(name, quantity, note)
-            self.env.execute_query(
-                SQL(
-                    "UPDATE stock_lot_recall_notification SET date_acknowledged = %s WHERE id = %s",
-                    date,
-                    notification.id,
-                )
-            )
         closed_at = at(62, 17)
         lots = recall.hold_ids.lot_id
         for lot in lots:
@@ -163,7 +148,7 @@ class LotTraceabilityDemo(models.AbstractModel):
                 closed_at,
                 note=f"Recall {recall.name} closed",
             )
-        with self._demo_dated(closed_at, DEMO_RECALL_COLUMNS):
+        with self._demo_at(closed_at):
             recall.action_close(
                 justification=(
                     "The customers acknowledged: the other units were sold and eaten before the recall, Green "
@@ -172,22 +157,13 @@ class LotTraceabilityDemo(models.AbstractModel):
                 lot_outcome="reject",
             )
             complaint.state = "closed"
-        self.env.execute_query(
-            SQL(
-                "UPDATE stock_lot_recall SET date_confirmed = %s, scope_date = %s, date_closed = %s WHERE id = %s",
-                confirmed_at,
-                confirmed_at,
-                closed_at,
-                recall.id,
-            )
-        )
         mock_puree = self._demo_mock_recall(
             ref("lot_traceability.demo_lot_puree_mock_recall"),
             "Mock recall drill: apple puree lot to every customer.",
             at(53, 11),
         )
         complaint_date = at(15, 11)
-        with self._demo_dated(complaint_date, DEMO_RECALL_COLUMNS):
+        with self._demo_at(complaint_date):
             self.env["stock.lot.complaint"].create(
                 self._demo_complaint_vals(
                     held,
@@ -198,16 +174,16 @@ class LotTraceabilityDemo(models.AbstractModel):
                     "Customers return cups of this lot: sour taste, ten days before the best-before date.",
                 )
             ).state = "investigating"
-        self.env.invalidate_all()
         return mock_milk | recall | mock_puree
 
     @api.model
     def _demo_mock_recall(self, lot, reason, date):
-        """A mock recall of ``lot`` run on ``date``: its scope time is the one measured now."""
-        with self._demo_dated(date, DEMO_RECALL_COLUMNS):
+        """A mock recall of ``lot`` run on ``date``: the clock runs on from ``date`` while it runs, so that its scope
+        time is the one measured now; its scope is dated ``date``, to the minute planned."""
+        with self._demo_at(date, tick=True):
             recall = self.env["stock.lot.recall"]._run_mock_recall(lot, reason)
-        self.env.execute_query(SQL("UPDATE stock_lot_recall SET scope_date = %s WHERE id = %s", date, recall.id))
-        recall.invalidate_recordset()
+        with server_write("stock.lot.recall"):
+            recall.write({"scope_date": date})
         return recall
 
     @api.model
