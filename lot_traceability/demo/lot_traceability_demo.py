@@ -30,10 +30,10 @@ class LotTraceabilityDemo(models.AbstractModel):
         warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
         warehouse.in_type_id.use_create_lots = True
         today = fields.Date.context_today(self)
-        milk, puree, sugar = (ref(f"lot_traceability.demo_product_{name}") for name in ("milk", "puree", "sugar"))
+        milk, puree, sugar = (ref(f"lot_traceability.product_{name}_demo") for name in ("milk", "puree", "sugar"))
         alpine, sunvale = (
-            ref("lot_traceability.demo_partner_alpine_dairy"),
-            ref("lot_traceability.demo_partner_sunvale"),
+            ref("lot_traceability.partner_alpine_dairy_demo"),
+            ref("lot_traceability.partner_sunvale_demo"),
         )
 
         # Alpine Dairy prints GS1 labels (scanned); Sunvale's codes are typed from the delivery note.
@@ -57,10 +57,10 @@ class LotTraceabilityDemo(models.AbstractModel):
         self._receive(sunvale, puree, [(120, "SV/B-7781"), (80, "SV/B-7790")])
         self._receive(sunvale, sugar, [(100, "SV/S-1102")])
 
-        yogurt = ref("lot_traceability.demo_product_yogurt")
+        yogurt = ref("lot_traceability.product_yogurt_demo")
         productions = [self._produce(yogurt, quantity) for quantity in (2000, 1500, 1000)]
         customers = [
-            ref(f"lot_traceability.demo_partner_{name}") for name in ("fresh_market", "green_basket", "city_bakery")
+            ref(f"lot_traceability.partner_{name}_demo") for name in ("fresh_market", "green_basket", "city_bakery")
         ]
         for customer, quantity in zip(customers, (1200, 900, 600), strict=True):
             self._deliver(warehouse, customer, yogurt, quantity)
@@ -78,8 +78,8 @@ class LotTraceabilityDemo(models.AbstractModel):
         warehouse.qc_quarantine_location_id = self.env["stock.location"].create(
             {"name": "Quarantine", "usage": "internal", "location_id": warehouse.lot_stock_id.id}
         )
-        powder = ref("lot_traceability.demo_product_milk_powder")
-        alpine = ref("lot_traceability.demo_partner_alpine_dairy")
+        powder = ref("lot_traceability.product_milk_powder_demo")
+        alpine = ref("lot_traceability.partner_alpine_dairy_demo")
         today = fields.Date.context_today(self)
 
         def label(code, produced_days_ago):
@@ -205,8 +205,8 @@ class LotTraceabilityDemo(models.AbstractModel):
                 },
             ]
         )
-        cream_picking = self._purchase_demo_lot(ref("lot_traceability.demo_partner_alpine_dairy"), cream, 200, 1.10)
-        self._purchase_demo_lot(ref("lot_traceability.demo_partner_sunvale"), honey, 40, 6.50)
+        cream_picking = self._purchase_demo_lot(ref("lot_traceability.partner_alpine_dairy_demo"), cream, 200, 1.10)
+        self._purchase_demo_lot(ref("lot_traceability.partner_sunvale_demo"), honey, 40, 6.50)
         if "stock.landed.cost" in env:
             freight = env["product.product"].create(
                 {"name": "Refrigerated freight", "type": "service", "landed_cost_ok": True}
@@ -232,7 +232,7 @@ class LotTraceabilityDemo(models.AbstractModel):
             production = self._produce(product, quantity, minutes)
         order = env["sale.order"].create(
             {
-                "partner_id": ref("lot_traceability.demo_partner_fresh_market").id,
+                "partner_id": ref("lot_traceability.partner_fresh_market_demo").id,
                 "order_line": [Command.create({"product_id": yogurt.id, "product_uom_qty": 400, "price_unit": 1.8})],
             }
         )
@@ -296,7 +296,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         messages with that date as it would have then; lot dates follow from it. Runs before today's demo
         operations, which find no stock left from the history but the held lot, and only once.
         """
-        if self.env.ref("lot_traceability.demo_lot_yogurt_at_risk", raise_if_not_found=False):
+        if self.env.ref("lot_traceability.lot_yogurt_at_risk_demo", raise_if_not_found=False):
             return self.env["stock.lot"]
         plan = self._get_demo_history_plan()
         self._demo_warehouse().in_type_id.use_create_lots = True
@@ -325,13 +325,13 @@ class LotTraceabilityDemo(models.AbstractModel):
             [
                 {"xml_id": f"lot_traceability.{name}", "record": lots[key], "noupdate": True}
                 for name, key in (
-                    ("demo_lot_yogurt_at_risk", "YX"),
-                    ("demo_lot_yogurt_near_date", "Y5B"),
-                    ("demo_lot_milk_expired", "M3"),
-                    ("demo_lot_puree_recalled", "P4"),
-                    ("demo_lot_yogurt_bitter", "Y4B"),
-                    ("demo_lot_milk_mock_recall", "M2"),
-                    ("demo_lot_puree_mock_recall", "P5"),
+                    ("lot_yogurt_at_risk_demo", "YX"),
+                    ("lot_yogurt_near_date_demo", "Y5B"),
+                    ("lot_milk_expired_demo", "M3"),
+                    ("lot_puree_recalled_demo", "P4"),
+                    ("lot_yogurt_bitter_demo", "Y4B"),
+                    ("lot_milk_mock_recall_demo", "M2"),
+                    ("lot_puree_mock_recall_demo", "P5"),
                 )
             ]
         )
@@ -346,14 +346,14 @@ class LotTraceabilityDemo(models.AbstractModel):
         scraps (lot key, quantity) and QC signatures (lot key, decision, meaning, check results)."""
         ref = self.env.ref
         milk, puree, sugar, powder, yogurt = (
-            ref(f"lot_traceability.demo_product_{name}") for name in ("milk", "puree", "sugar", "milk_powder", "yogurt")
+            ref(f"lot_traceability.product_{name}_demo") for name in ("milk", "puree", "sugar", "milk_powder", "yogurt")
         )
         alpine, sunvale = (
-            ref("lot_traceability.demo_partner_alpine_dairy"),
-            ref("lot_traceability.demo_partner_sunvale"),
+            ref("lot_traceability.partner_alpine_dairy_demo"),
+            ref("lot_traceability.partner_sunvale_demo"),
         )
         fresh, green, bakery = (
-            ref(f"lot_traceability.demo_partner_{name}") for name in ("fresh_market", "green_basket", "city_bakery")
+            ref(f"lot_traceability.partner_{name}_demo") for name in ("fresh_market", "green_basket", "city_bakery")
         )
         # The day the history is made (UTC): its dates are counted back from it.
         midnight = self.env.cr.now().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -438,7 +438,7 @@ class LotTraceabilityDemo(models.AbstractModel):
     def _get_demo_history_day(self):
         """Midnight (UTC) of the day the demo history was made (the install), or None without it: the history's
         dates are counted back from it."""
-        lot = self.env.ref("lot_traceability.demo_lot_yogurt_at_risk", raise_if_not_found=False)
+        lot = self.env.ref("lot_traceability.lot_yogurt_at_risk_demo", raise_if_not_found=False)
         if not lot:
             return None
         days, hour = AT_RISK_LOT_AGE
@@ -447,7 +447,7 @@ class LotTraceabilityDemo(models.AbstractModel):
     @api.model
     def _create_demo_history_release(self):
         """The held lot of the history passed its re-test: released today, after today's deliveries."""
-        lot = self.env.ref("lot_traceability.demo_lot_yogurt_at_risk", raise_if_not_found=False)
+        lot = self.env.ref("lot_traceability.lot_yogurt_at_risk_demo", raise_if_not_found=False)
         if not lot or lot.qc_state != "on_hold":
             return self.env["stock.lot"]
         return self._demo_sign(lot, "release", "Re-test passed: approved for release", fields.Datetime.now())

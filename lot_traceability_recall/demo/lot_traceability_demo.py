@@ -69,21 +69,21 @@ class LotTraceabilityDemo(models.AbstractModel):
 
         Runs before the demo's recalls of today, once.
         """
-        held = self.env.ref("lot_traceability.demo_lot_yogurt_at_risk", raise_if_not_found=False)
+        held = self.env.ref("lot_traceability.lot_yogurt_at_risk_demo", raise_if_not_found=False)
         if not held or self.env["stock.lot.complaint"].search_count([("lot_id", "=", held.id)], limit=1):
             return self.env["stock.lot.recall"]
         ref = self.env.ref
         fresh, green, bakery = (
-            ref(f"lot_traceability.demo_partner_{name}") for name in ("fresh_market", "green_basket", "city_bakery")
+            ref(f"lot_traceability.partner_{name}_demo") for name in ("fresh_market", "green_basket", "city_bakery")
         )
         midnight = self._get_demo_history_day()
 
         def at(days_ago, hour, minute=0):
             return midnight - timedelta(days=days_ago) + timedelta(hours=hour, minutes=minute)
 
-        recalled = ref("lot_traceability.demo_lot_puree_recalled")
+        recalled = ref("lot_traceability.lot_puree_recalled_demo")
         mock_milk = self._demo_mock_recall(
-            ref("lot_traceability.demo_lot_milk_mock_recall"),
+            ref("lot_traceability.lot_milk_mock_recall_demo"),
             "Mock recall drill: raw milk lot to every customer.",
             at(133, 11),
         )
@@ -91,7 +91,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         with self._demo_at(complaint_date):
             complaint = self.env["stock.lot.complaint"].create(
                 self._demo_complaint_vals(
-                    ref("lot_traceability.demo_lot_yogurt_bitter"),
+                    ref("lot_traceability.lot_yogurt_bitter_demo"),
                     fresh,
                     complaint_date,
                     "quality",
@@ -158,7 +158,7 @@ class LotTraceabilityDemo(models.AbstractModel):
             )
             complaint.state = "closed"
         mock_puree = self._demo_mock_recall(
-            ref("lot_traceability.demo_lot_puree_mock_recall"),
+            ref("lot_traceability.lot_puree_mock_recall_demo"),
             "Mock recall drill: apple puree lot to every customer.",
             at(53, 11),
         )
