@@ -13,7 +13,7 @@ class TestDemoHistory(DemoHistoryCase):
     """The demo database has six months of history behind every lot control figure (lot.traceability.demo.
     _create_demo_history): checked against the figures worked out by hand from its plan.
 
-    The test databases are installed with demo data; without it these tests fail, naming what is missing.
+    The test databases are installed with demo data; without it these tests skip, naming what is missing.
     Dates are relative to the day the demo was installed (``self.day``, midnight UTC).
     """
 

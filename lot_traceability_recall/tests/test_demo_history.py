@@ -7,7 +7,7 @@ from odoo.tests import tagged
 @tagged("post_install", "-at_install")
 class TestDemoRecallHistory(DemoHistoryCase):
     """The recalls and complaints of the demo history (lot.traceability.demo._create_demo_recall_history),
-    checked against its plan. The test databases are installed with demo data; without it these tests fail.
+    checked against its plan. The test databases are installed with demo data; without it these tests skip.
     Dates are relative to the day the demo was installed (``self.day``, midnight UTC)."""
 
     @classmethod

@@ -9,7 +9,7 @@ class TestDemoLotControl(TransactionCase):
     (lot.traceability.demo._create_demo_history and _create_demo_recall_history), checked against the figures
     worked out by hand from the plan. Only what happened before the day of the install (``self.day``) is
     counted: today's demo operations and Odoo's own demo stock come on top. The test databases are installed
-    with demo data; without it these tests fail."""
+    with demo data; without it these tests skip."""
 
     @classmethod
     def setUpClass(cls):
