@@ -1,3 +1,5 @@
+from unittest import SkipTest
+
 from odoo.tests import TransactionCase, tagged
 
 from ..report.stock_lot_control_kpi import LOT_CONTROL_KPIS
@@ -16,7 +18,7 @@ class TestDemoLotControl(TransactionCase):
         super().setUpClass()
         cls.day = cls.env["lot.traceability.demo"]._get_demo_history_day()
         if not cls.day:
-            raise AssertionError("The database has no demo history (installed without demo data?).")
+            raise SkipTest("The database has no demo history (installed without demo data?).")
 
     def _figures(self, kpi):
         [row] = self.env["stock.lot.control.kpi"]._read_group(
