@@ -2,7 +2,7 @@
     "name": "Lot Traceability",
     "summary": "Supplier lots, lot master data, GS1 scanning and QR labels: "
     "the lot record that traces every lot from supplier to customer",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.0.2",
     "category": "Inventory/Inventory",
     "license": "LGPL-3",
     "author": "Lot Traceability Team",

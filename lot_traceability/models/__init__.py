@@ -25,5 +25,4 @@ from . import stock_location
 from . import stock_lot_gs1
 from . import stock_picking
 from . import mrp_production
-from . import lot_traceability_demo
 from . import stock_lot_incident

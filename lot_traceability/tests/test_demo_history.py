@@ -13,17 +13,17 @@ class TestDemoHistory(DemoHistoryCase):
     """The demo database has six months of history behind every lot control figure (lot.traceability.demo.
     _create_demo_history): checked against the figures worked out by hand from its plan.
 
-    The test databases are installed with demo data; without it these tests fail, naming what is missing.
+    The test databases are installed with demo data; without it these tests skip, naming what is missing.
     Dates are relative to the day the demo was installed (``self.day``, midnight UTC).
     """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.at_risk = cls._demo_record("lot_traceability.demo_lot_yogurt_at_risk")
+        cls.at_risk = cls._demo_record("lot_traceability.lot_yogurt_at_risk_demo")
         cls.day = cls.env["lot.traceability.demo"]._get_demo_history_day()
         cls.milk, cls.puree, cls.sugar, cls.powder, cls.yogurt = (
-            cls.env.ref(f"lot_traceability.demo_product_{name}")
+            cls.env.ref(f"lot_traceability.product_{name}_demo")
             for name in ("milk", "puree", "sugar", "milk_powder", "yogurt")
         )
         cls.history = [("date", "<", cls.day), ("state", "=", "done")]
@@ -32,10 +32,10 @@ class TestDemoHistory(DemoHistoryCase):
         return self.day - timedelta(days=days_ago)
 
     def test_every_month_has_receipts_production_and_deliveries(self):
-        alpine = self.env.ref("lot_traceability.demo_partner_alpine_dairy")
-        sunvale = self.env.ref("lot_traceability.demo_partner_sunvale")
+        alpine = self.env.ref("lot_traceability.partner_alpine_dairy_demo")
+        sunvale = self.env.ref("lot_traceability.partner_sunvale_demo")
         customers = [
-            self.env.ref(f"lot_traceability.demo_partner_{name}")
+            self.env.ref(f"lot_traceability.partner_{name}_demo")
             for name in ("fresh_market", "green_basket", "city_bakery")
         ]
         for start in (183, 153, 123, 93, 63, 33):
@@ -98,7 +98,7 @@ class TestDemoHistory(DemoHistoryCase):
         self.assertAlmostEqual(sum(report.mapped("in_order_qty")), 19429 - 900)
 
     def test_near_date_lot_partly_sold_in_its_alert_window_then_scrapped(self):
-        lot = self._demo_record("lot_traceability.demo_lot_yogurt_near_date")
+        lot = self._demo_record("lot_traceability.lot_yogurt_near_date_demo")
         self.assertEqual((lot.alert_date - lot.production_date).days, 18)
         lines = self.env["stock.move.line"].search([("lot_id", "=", lot.id), ("state", "=", "done")])
         before_alert = lines.filtered(lambda line: line.date < lot.alert_date)
@@ -121,8 +121,8 @@ class TestDemoHistory(DemoHistoryCase):
         scrapped = lines.filtered("move_id.scrap_id")
         self.assertEqual(
             scrapped.lot_id,
-            self._demo_record("lot_traceability.demo_lot_milk_expired")
-            | self._demo_record("lot_traceability.demo_lot_yogurt_near_date"),
+            self._demo_record("lot_traceability.lot_milk_expired_demo")
+            | self._demo_record("lot_traceability.lot_yogurt_near_date_demo"),
         )
         self.assertTrue(all(line.date > line.lot_id.expiration_date for line in scrapped), "scrapped once expired")
         self.assertEqual((lines - scrapped).move_id.is_inventory, True, "and 12 cups short at a count")

@@ -1,2 +1,3 @@
 # Helpers importable without a database. gs1, lot_numbering and server_write are pure Python (testable without
-# Odoo); arguments checks what RPC callers send to public methods (it raises Odoo's UserError).
+# Odoo); arguments checks what RPC callers send to public methods (it raises Odoo's UserError); stock_flows makes
+# pickings and manufacturing orders through Odoo's server API for the demo data and the tests' helpers.

@@ -1,4 +1,3 @@
-from . import lot_traceability_demo
 from . import stock_lot
 from . import stock_lot_recall
 from . import stock_lot_recall_scope_line

@@ -7,15 +7,15 @@ from odoo.tests import tagged
 @tagged("post_install", "-at_install")
 class TestDemoRecallHistory(DemoHistoryCase):
     """The recalls and complaints of the demo history (lot.traceability.demo._create_demo_recall_history),
-    checked against its plan. The test databases are installed with demo data; without it these tests fail.
+    checked against its plan. The test databases are installed with demo data; without it these tests skip.
     Dates are relative to the day the demo was installed (``self.day``, midnight UTC)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.held = cls._demo_record("lot_traceability.demo_lot_yogurt_at_risk")
+        cls.held = cls._demo_record("lot_traceability.lot_yogurt_at_risk_demo")
         cls.day = cls.env["lot.traceability.demo"]._get_demo_history_day()
-        cls.recalled = cls._demo_record("lot_traceability.demo_lot_puree_recalled")
+        cls.recalled = cls._demo_record("lot_traceability.lot_puree_recalled_demo")
         cls.recall = cls.env["stock.lot.recall"].search([("lot_ids", "in", cls.recalled.ids), ("is_mock", "=", False)])
 
     def _at(self, days_ago, hour, minute=0):
@@ -26,8 +26,8 @@ class TestDemoRecallHistory(DemoHistoryCase):
         self.assertEqual(
             {(mock.lot_ids, mock.scope_date) for mock in mocks},
             {
-                (self._demo_record("lot_traceability.demo_lot_milk_mock_recall"), self._at(133, 11)),
-                (self._demo_record("lot_traceability.demo_lot_puree_mock_recall"), self._at(53, 11)),
+                (self._demo_record("lot_traceability.lot_milk_mock_recall_demo"), self._at(133, 11)),
+                (self._demo_record("lot_traceability.lot_puree_mock_recall_demo"), self._at(53, 11)),
             },
         )
         for mock in mocks:
@@ -73,7 +73,7 @@ class TestDemoRecallHistory(DemoHistoryCase):
         self.assertEqual(
             [(complaint.date, complaint.lot_id, complaint.state) for complaint in complaints],
             [
-                (self._at(74, 0).date(), self._demo_record("lot_traceability.demo_lot_yogurt_bitter"), "closed"),
+                (self._at(74, 0).date(), self._demo_record("lot_traceability.lot_yogurt_bitter_demo"), "closed"),
                 (self._at(15, 0).date(), self.held, "investigating"),
             ],
         )

@@ -37,7 +37,7 @@ class TestComplianceExportTour(HttpCase):
         return events
 
     def test_fda_request_and_partner_epcis_request_from_the_ui(self):
-        yogurt = self.env.ref("lot_traceability.demo_product_yogurt", raise_if_not_found=False)
+        yogurt = self.env.ref("lot_traceability.product_yogurt_demo", raise_if_not_found=False)
         self.assertTrue(yogurt, "the demo data (lot_traceability's demo yogurt) is needed by this test")
         self.env.ref("base.user_admin").groups_id += self.env.ref("stock.group_production_lot")
         shipped = self.env["stock.move.line"].search(

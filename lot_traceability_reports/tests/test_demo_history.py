@@ -1,3 +1,5 @@
+from unittest import SkipTest
+
 from odoo.tests import TransactionCase, tagged
 
 from ..report.stock_lot_control_kpi import LOT_CONTROL_KPIS
@@ -9,14 +11,14 @@ class TestDemoLotControl(TransactionCase):
     (lot.traceability.demo._create_demo_history and _create_demo_recall_history), checked against the figures
     worked out by hand from the plan. Only what happened before the day of the install (``self.day``) is
     counted: today's demo operations and Odoo's own demo stock come on top. The test databases are installed
-    with demo data; without it these tests fail."""
+    with demo data; without it these tests skip."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.day = cls.env["lot.traceability.demo"]._get_demo_history_day()
         if not cls.day:
-            raise AssertionError("The database has no demo history (installed without demo data?).")
+            raise SkipTest("The database has no demo history (installed without demo data?).")
 
     def _figures(self, kpi):
         [row] = self.env["stock.lot.control.kpi"]._read_group(

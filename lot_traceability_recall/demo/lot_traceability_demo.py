@@ -1,17 +1,7 @@
 from datetime import timedelta
 
-from odoo import Command, api, models
-from odoo.tools import SQL
-
-# The rows a step of the demo history creates, back-dated to the step's date (see lot.traceability.demo._demo_dated).
-DEMO_RECALL_COLUMNS = {
-    "stock_lot_recall": ("create_date",),
-    "stock_lot_recall_notification": ("create_date", "date_sent"),
-    "stock_lot_complaint": ("create_date",),
-    "stock_lot_audit": ("date",),
-    "mail_message": ("date",),
-    "mail_activity": ("create_date",),
-}
+from odoo import Command, api, fields, models
+from odoo.addons.lot_traceability.tools.server_write import server_write
 
 
 class LotTraceabilityDemo(models.AbstractModel):
@@ -33,11 +23,11 @@ class LotTraceabilityDemo(models.AbstractModel):
                 {
                     "is_mock": True,
                     "supplier_lot_ids": [Command.set(supplier_lots["AD-24117"].ids)],
-                    "reason": self.env._("Quarterly mock recall drill: raw milk lot back to every customer."),
+                    "reason": "Quarterly mock recall drill: raw milk lot back to every customer.",
                 },
                 {
                     "supplier_lot_ids": [Command.set(supplier_lots["SV/B-7781"].ids)],
-                    "reason": self.env._("Sunvale Orchards reports possible glass fragments in puree batch B-7781."),
+                    "reason": "Sunvale Orchards reports possible glass fragments in puree batch B-7781.",
                     "fda_class": "class_2",
                 },
             ]
@@ -46,9 +36,9 @@ class LotTraceabilityDemo(models.AbstractModel):
         confirmed = self.env["stock.lot.recall"].create(
             {
                 "supplier_lot_ids": [Command.set(supplier_lots["SV/B-7790"].ids)],
-                "reason": self.env._("Sunvale Orchards found undeclared sulphites in puree batch B-7790."),
+                "reason": "Sunvale Orchards found undeclared sulphites in puree batch B-7790.",
                 "fda_class": "class_2",
-                "customer_instructions": self.env._(
+                "customer_instructions": (
                     "<p>Do not eat the apple yogurts of the lots listed. Bring them back to your store for a full "
                     "refund.</p>"
                 ),
@@ -59,7 +49,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         self.env.company.write(
             {
                 "gs1_resolver_published": True,
-                "gs1_resolver_contact": self.env._("Quality line: +1 555 0100, quality@yourcompany.example"),
+                "gs1_resolver_contact": "Quality line: +1 555 0100, quality@yourcompany.example",
             }
         )
         return recalls | confirmed
@@ -67,7 +57,7 @@ class LotTraceabilityDemo(models.AbstractModel):
     @api.model
     def _create_demo_recall_history(self):
         """The recalls and complaints of the demo history (``lot.traceability.demo._create_demo_history``),
-        made through the recall's own actions and back-dated (demo data only):
+        made through the recall's own actions, each at its date (``_demo_at``):
 
         - 133 days ago: mock recall drill of the milk lot of month 2 (its scope time recorded);
         - 74 days ago, Fresh Market complains of a bitter taste in yogurt of month 4; 70 days ago Sunvale
@@ -79,57 +69,58 @@ class LotTraceabilityDemo(models.AbstractModel):
 
         Runs before the demo's recalls of today, once.
         """
-        held = self.env.ref("lot_traceability.demo_lot_yogurt_at_risk", raise_if_not_found=False)
+        held = self.env.ref("lot_traceability.lot_yogurt_at_risk_demo", raise_if_not_found=False)
         if not held or self.env["stock.lot.complaint"].search_count([("lot_id", "=", held.id)], limit=1):
             return self.env["stock.lot.recall"]
         ref = self.env.ref
         fresh, green, bakery = (
-            ref(f"lot_traceability.demo_partner_{name}") for name in ("fresh_market", "green_basket", "city_bakery")
+            ref(f"lot_traceability.partner_{name}_demo") for name in ("fresh_market", "green_basket", "city_bakery")
         )
         midnight = self._get_demo_history_day()
 
         def at(days_ago, hour, minute=0):
             return midnight - timedelta(days=days_ago) + timedelta(hours=hour, minutes=minute)
 
-        recalled = ref("lot_traceability.demo_lot_puree_recalled")
+        recalled = ref("lot_traceability.lot_puree_recalled_demo")
         mock_milk = self._demo_mock_recall(
-            ref("lot_traceability.demo_lot_milk_mock_recall"),
-            self.env._("Mock recall drill: raw milk lot to every customer."),
+            ref("lot_traceability.lot_milk_mock_recall_demo"),
+            "Mock recall drill: raw milk lot to every customer.",
             at(133, 11),
         )
         complaint_date = at(74, 9)
-        with self._demo_dated(complaint_date, DEMO_RECALL_COLUMNS):
+        with self._demo_at(complaint_date):
             complaint = self.env["stock.lot.complaint"].create(
                 self._demo_complaint_vals(
-                    ref("lot_traceability.demo_lot_yogurt_bitter"),
+                    ref("lot_traceability.lot_yogurt_bitter_demo"),
                     fresh,
                     complaint_date,
                     "quality",
                     "medium",
-                    self.env._("Several customers find the apple yogurt bitter, with a mouldy aftertaste."),
+                    "Several customers find the apple yogurt bitter, with a mouldy aftertaste.",
                 )
             )
             complaint.state = "investigating"
-        with self._demo_dated(at(70, 10), DEMO_RECALL_COLUMNS):
+        with self._demo_at(at(70, 10)):
             recall = self.env["stock.lot.recall"].create(
                 {
                     "lot_ids": [Command.set(recalled.ids)],
-                    "reason": self.env._(
-                        "Sunvale Orchards reports patulin above the legal limit in puree batch %(batch)s.",
-                        batch=recalled.supplier_lot_id.name,
-                    ),
+                    "reason": "Sunvale Orchards reports patulin above the legal limit in puree batch "
+                    f"{recalled.supplier_lot_id.name}.",
                     "fda_class": "class_2",
                     "responsible_id": ref("base.user_admin").id,
-                    "customer_instructions": self.env._(
+                    "customer_instructions": (
                         "<p>Withdraw the apple yogurts of the lots listed from sale and tell us how many you still "
                         "hold: we collect them or you destroy them in store.</p>"
                     ),
                 }
             )
         confirmed_at = at(69, 9)
-        with self._demo_dated(confirmed_at, DEMO_RECALL_COLUMNS):
+        # The clock runs on while the scope is computed, for the time it took; confirmed at the minute planned.
+        with self._demo_at(confirmed_at, tick=True):
             recall.action_confirm()
-        with self._demo_dated(at(69, 11), DEMO_RECALL_COLUMNS):
+        with server_write("stock.lot.recall"):
+            recall.write({"date_confirmed": confirmed_at, "scope_date": confirmed_at})
+        with self._demo_at(at(69, 11)):
             mails_before = self.env["mail.mail"].sudo().search([], order="id desc", limit=1).id or 0
             recall.action_notify()
             # E-mailed months ago: the notices left then, as the mail queue records it (no mail server at install),
@@ -137,59 +128,42 @@ class LotTraceabilityDemo(models.AbstractModel):
             notices = self.env["mail.mail"].sudo().search([("id", ">", mails_before)])
             notices.write({"state": "sent"})
             notices._postprocess_sent_message(success_pids=notices.recipient_ids.ids)
-            self.env.flush_all()
-            self.env.execute_query(SQL("DELETE FROM mail_mail WHERE id > %s", mails_before))
+            notices.exists().unlink()
         answers = {
-            fresh: (at(69, 16, 20), "Claire Martin", 0, self.env._("Withdrawn from our shelves: none left.")),
-            green: (at(68, 10, 30), "Jonas Weber", 24, self.env._("24 cups in our Munich store, destroyed today.")),
-            bakery: (at(67, 9, 15), "Luc Peeters", 0, self.env._("All used in our desserts before the notice.")),
+            fresh: (at(69, 16, 20), "Claire Martin", 0, "Withdrawn from our shelves: none left."),
+            green: (at(68, 10, 30), "Jonas Weber", 24, "24 cups in our Munich store, destroyed today."),
+            bakery: (at(67, 9, 15), "Luc Peeters", 0, "All used in our desserts before the notice."),
         }
         for notification in recall.notification_ids:
             date, name, quantity, note = answers[notification.partner_id]
-            with self._demo_dated(date, DEMO_RECALL_COLUMNS):
+            with self._demo_at(date):
                 notification._acknowledge(name, quantity, note)
-            self.env.execute_query(
-                SQL(
-                    "UPDATE stock_lot_recall_notification SET date_acknowledged = %s WHERE id = %s",
-                    date,
-                    notification.id,
-                )
-            )
         closed_at = at(62, 17)
         lots = recall.hold_ids.lot_id
         for lot in lots:
             self._demo_sign(
                 lot,
                 "reject",
-                self.env._("Rejected: recalled, never to be used"),
+                "Rejected: recalled, never to be used",
                 closed_at,
-                note=self.env._("Recall %(recall)s closed", recall=recall.name),
+                note=f"Recall {recall.name} closed",
             )
-        with self._demo_dated(closed_at, DEMO_RECALL_COLUMNS):
+        with self._demo_at(closed_at):
             recall.action_close(
-                justification=self.env._(
+                justification=(
                     "The customers acknowledged: the other units were sold and eaten before the recall, Green "
                     "Basket destroyed its 24 cups in store (certificate on file)."
                 ),
                 lot_outcome="reject",
             )
             complaint.state = "closed"
-        self.env.execute_query(
-            SQL(
-                "UPDATE stock_lot_recall SET date_confirmed = %s, scope_date = %s, date_closed = %s WHERE id = %s",
-                confirmed_at,
-                confirmed_at,
-                closed_at,
-                recall.id,
-            )
-        )
         mock_puree = self._demo_mock_recall(
-            ref("lot_traceability.demo_lot_puree_mock_recall"),
-            self.env._("Mock recall drill: apple puree lot to every customer."),
+            ref("lot_traceability.lot_puree_mock_recall_demo"),
+            "Mock recall drill: apple puree lot to every customer.",
             at(53, 11),
         )
         complaint_date = at(15, 11)
-        with self._demo_dated(complaint_date, DEMO_RECALL_COLUMNS):
+        with self._demo_at(complaint_date):
             self.env["stock.lot.complaint"].create(
                 self._demo_complaint_vals(
                     held,
@@ -197,19 +171,19 @@ class LotTraceabilityDemo(models.AbstractModel):
                     complaint_date,
                     "quality",
                     "medium",
-                    self.env._("Customers return cups of this lot: sour taste, ten days before the best-before date."),
+                    "Customers return cups of this lot: sour taste, ten days before the best-before date.",
                 )
             ).state = "investigating"
-        self.env.invalidate_all()
         return mock_milk | recall | mock_puree
 
     @api.model
     def _demo_mock_recall(self, lot, reason, date):
-        """A mock recall of ``lot`` run on ``date``: its scope time is the one measured now."""
-        with self._demo_dated(date, DEMO_RECALL_COLUMNS):
+        """A mock recall of ``lot`` run on ``date``: the clock runs on from ``date`` while it runs, so that its scope
+        time is the one measured now; its scope is dated ``date``, to the minute planned."""
+        with self._demo_at(date, tick=True):
             recall = self.env["stock.lot.recall"]._run_mock_recall(lot, reason)
-        self.env.execute_query(SQL("UPDATE stock_lot_recall SET scope_date = %s WHERE id = %s", date, recall.id))
-        recall.invalidate_recordset()
+        with server_write("stock.lot.recall"):
+            recall.write({"scope_date": date})
         return recall
 
     @api.model
@@ -240,3 +214,51 @@ class LotTraceabilityDemo(models.AbstractModel):
             "severity": severity,
             "description": description,
         }
+
+    @api.model
+    def _create_demo_complaints(self):
+        """Three complaints within a fortnight on the lot of the latest demo delivery: the third alerts QA."""
+        line = self.env["stock.move.line"].search(
+            [
+                ("state", "=", "done"),
+                ("picking_code", "=", "outgoing"),
+                ("lot_id", "!=", False),
+                ("picking_id.partner_id", "!=", False),
+            ],
+            order="date desc, id desc",
+            limit=1,
+        )
+        if not line:
+            return self.env["stock.lot.complaint"]
+        today = fields.Date.context_today(self)
+        common = {
+            "lot_id": line.lot_id.id,
+            "picking_id": line.picking_id.id,
+            "partner_id": line.picking_id.partner_id.id,
+            "company_id": line.company_id.id,
+        }
+        return self.env["stock.lot.complaint"].create(
+            [
+                dict(
+                    common,
+                    date=today - timedelta(days=12),
+                    category="quality",
+                    severity="low",
+                    description="A customer finds the yogurt sour two days before its best-before date.",
+                ),
+                dict(
+                    common,
+                    date=today - timedelta(days=5),
+                    category="packaging",
+                    severity="medium",
+                    description="Three cups of the tray arrived with swollen lids.",
+                ),
+                dict(
+                    common,
+                    date=today,
+                    category="illness",
+                    severity="high",
+                    description="A customer reports stomach ache after eating a yogurt of this lot.",
+                ),
+            ]
+        )
