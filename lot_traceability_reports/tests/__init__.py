@@ -14,3 +14,4 @@ from . import test_access_review
 from . import test_demo_history
 from . import test_lots_before_install
 from . import test_genealogy_moves
+from . import test_roles
