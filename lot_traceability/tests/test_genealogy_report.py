@@ -68,7 +68,11 @@ class TestGenealogyReport(LotTraceabilityCommon):
         downstream = milk._get_genealogy()[milk.id]["downstream"]
 
         yogurt_node = downstream["children"][0]
-        for node, lot in ((downstream, milk), (yogurt_node, yogurt), *zip(yogurt_node["children"], (sugar, pack))):
+        for node, lot in (
+            (downstream, milk),
+            (yogurt_node, yogurt),
+            *zip(yogurt_node["children"], (sugar, pack), strict=True),
+        ):
             self.assertEqual(node["lot"], lot)
             self.assertEqual(node["lines"], self._lines(lot).sorted(lambda line: (line.date, line.id)), lot.name)
         self.assertEqual(len(downstream["lines"]), 3, "received, consumed, recovered by the unbuild")
