@@ -78,12 +78,12 @@ class TestDeliveryLookup(LotTraceabilityCommon):
         lots = milk | sugar | y1 | y2 | pack
         shipped = {name: picking.id for name, picking in deliveries.items()}
         every_shipment = {shipped[name] for name in ("y1_customer", "y1_customer_2", "y2_customer_3", "pack_customer")}
-        # The unbuild recovered milk and sugar from Y2: what they went into, and the sugar sent back to the
-        # supplier, are downstream of Y2, hence of the milk and the sugar Y2 was made of.
+        # Odoo's lookup follows manufacturing orders, not unbuild orders (Odoo 18 links nothing to what an
+        # unbuild recovers): the milk and sugar recovered from Y2 are no deliveries of Y2 or of the milk.
         expected = {
-            milk.id: every_shipment | {shipped["s1_supplier_return"]},
+            milk.id: every_shipment,
             sugar.id: every_shipment | {shipped["s1_supplier_return"]},
-            y2.id: every_shipment | {shipped["s1_supplier_return"]},
+            y2.id: {shipped["y2_customer_3"]},
             y1.id: {shipped["y1_customer"], shipped["y1_customer_2"], shipped["pack_customer"]},
             pack.id: {shipped["pack_customer"]},
         }
@@ -95,12 +95,18 @@ class TestDeliveryLookup(LotTraceabilityCommon):
             odoo = self._odoo_walk(lot)
             self.assertEqual(set(ours[lot.id]), set(odoo[lot.id]), lot.name)
         self.assertEqual(set(self._odoo_walk(milk | y1 | pack)[milk.id]), expected[milk.id])
+        traced = self.env["stock.move.line"].browse(milk.trace("downstream")["move_line_ids"])
+        self.assertIn(
+            deliveries["s1_supplier_return"], traced.picking_id, "the trace, unlike Odoo's lookup, follows the unbuild"
+        )
 
     def test_the_lot_form_shows_the_transfers_to_a_stock_user(self):
         milk, _sugar, y1, _y2, _pack, deliveries = self._build_dairy()
 
         lot_form = Form(milk.with_user(self.stock_user))
-        self.assertEqual(lot_form.delivery_count, 5, "four shipments to customers, one return to the supplier")
+        self.assertEqual(
+            lot_form.delivery_count, 4, "four shipments to customers (the sugar's return is not the milk's)"
+        )
         action = y1.with_user(self.stock_user).action_lot_open_transfers()
         self.assertEqual(
             self.env["stock.picking"].search(action["domain"]),
