@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.addons.stock.models.stock_lot import StockLot as OdooStockLot
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -40,26 +41,31 @@ class StockLot(models.Model):
 
     def _get_delivery_ids_by_lot_query(self):
         """``(start lot id, [picking id, ...])`` per lot of these lots with a delivery, see
-        :meth:`_find_delivery_ids_by_lot`. The delivered lines are Odoo's domain (with its record
-        rules); the lots reached come from the trace engine's step (``_get_linked_line_ids_query``, its
+        :meth:`_find_delivery_ids_by_lot`. The delivered lines are Odoo's domain (a join; the ORM's query with its record
+        rules when a module extends it); the lots reached come from the trace engine's step (``_get_linked_line_ids_query``, its
         manufacturing links), each carrying the lot it started from."""
         company_ids = self.env.companies.ids
-        delivered = self.env["stock.move.line"]._search(
-            expression.AND(
-                [
-                    [("state", "=", "done"), ("picking_id", "!=", False)],
-                    self._get_outgoing_domain(),
-                    [("produce_line_ids", "=", False)],
-                ]
+        if type(self)._get_outgoing_domain is OdooStockLot._get_outgoing_domain:
+            # Odoo's domain (an outgoing operation, or consumed by a manufacturing order: walked, not delivered),
+            # as a join: the ORM's subqueries for picking_code scan every manufacturing order.
+            delivered = SQL(
+                """
+                SELECT delivered_lot.start_id, array_agg(DISTINCT line.picking_id)
+                  FROM delivered_lot
+                  JOIN stock_move_line line
+                    ON line.lot_id = delivered_lot.lot_id
+                   AND line.state = 'done'
+                   AND line.company_id = ANY(%(company_ids)s)
+                  JOIN stock_picking picking ON picking.id = line.picking_id
+                  JOIN stock_picking_type picking_type
+                    ON picking_type.id = picking.picking_type_id AND picking_type.code = 'outgoing'
+                 WHERE NOT EXISTS (SELECT FROM stock_move_line_consume_rel link WHERE link.produce_line_id = line.id)
+                 GROUP BY delivered_lot.start_id
+                """,
+                company_ids=company_ids,
             )
-        )
-        delivered.add_join(
-            "JOIN",
-            "delivered_lot",
-            "delivered_lot",
-            SQL("%s = %s", SQL.identifier("delivered_lot", "lot_id"), SQL.identifier(delivered.table, "lot_id")),
-        )
-        delivered.groupby = SQL.identifier("delivered_lot", "start_id")
+        else:
+            delivered = self._get_delivered_lines_query()
         return SQL(
             """
             WITH RECURSIVE delivered_lot(start_id, lot_id) AS (
@@ -85,8 +91,29 @@ class StockLot(models.Model):
             lot_ids=self.ids,
             company_ids=company_ids,
             linked_line_ids=self._get_linked_line_ids_query("downstream", SQL("line"), unbuild=False),
-            delivered=delivered.select(
-                SQL.identifier("delivered_lot", "start_id"),
-                SQL("array_agg(DISTINCT %s)", SQL.identifier(delivered.table, "picking_id")),
-            ),
+            delivered=delivered,
+        )
+
+    def _get_delivered_lines_query(self):
+        """The delivered lines of the lots of ``delivered_lot`` when a module extends ``_get_outgoing_domain``
+        (stock_dropshipping): its domain through the ORM, with the record rules."""
+        delivered = self.env["stock.move.line"]._search(
+            expression.AND(
+                [
+                    [("state", "=", "done"), ("picking_id", "!=", False)],
+                    self._get_outgoing_domain(),
+                    [("produce_line_ids", "=", False)],
+                ]
+            )
+        )
+        delivered.add_join(
+            "JOIN",
+            "delivered_lot",
+            "delivered_lot",
+            SQL("%s = %s", SQL.identifier("delivered_lot", "lot_id"), SQL.identifier(delivered.table, "lot_id")),
+        )
+        delivered.groupby = SQL.identifier("delivered_lot", "start_id")
+        return delivered.select(
+            SQL.identifier("delivered_lot", "start_id"),
+            SQL("array_agg(DISTINCT %s)", SQL.identifier(delivered.table, "picking_id")),
         )
