@@ -41,9 +41,9 @@ class StockLot(models.Model):
 
     def _get_delivery_ids_by_lot_query(self):
         """``(start lot id, [picking id, ...])`` per lot of these lots with a delivery, see
-        :meth:`_find_delivery_ids_by_lot`. The delivered lines are Odoo's domain (a join; the ORM's query with its record
-        rules when a module extends it); the lots reached come from the trace engine's step (``_get_linked_line_ids_query``, its
-        manufacturing links), each carrying the lot it started from."""
+        :meth:`_find_delivery_ids_by_lot`. The delivered lines are Odoo's domain (a join; the ORM's query,
+        with its record rules, when a module extends it); the lots reached come from the trace engine's step
+        (``_get_linked_line_ids_query``, its manufacturing links), each carrying the lot it started from."""
         company_ids = self.env.companies.ids
         if type(self)._get_outgoing_domain is OdooStockLot._get_outgoing_domain:
             # Odoo's domain (an outgoing operation, or consumed by a manufacturing order: walked, not delivered),
