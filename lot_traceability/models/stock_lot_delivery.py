@@ -31,11 +31,13 @@ class StockLot(models.Model):
         if lot_path is not None or delivery_by_lot is not None or self.env.context.get(ODOO_DELIVERY_LOOKUP):
             # Odoo's own walk, or its recursive call (it passes the lots already walked).
             return super()._find_delivery_ids_by_lot(lot_path=lot_path, delivery_by_lot=delivery_by_lot)
-        if not self:
-            return {}
-        self._flush_for_trace()
         result = {lot_id: [] for lot_id in self.ids}
-        for lot_id, picking_ids in self.env.execute_query(self._get_delivery_ids_by_lot_query()):
+        # A lot being created or edited in a form (a new record, its id falsy) has no move: an empty list, as Odoo's.
+        lots = self.browse([lot_id for lot_id in self.ids if lot_id])
+        if not lots:
+            return result
+        lots._flush_for_trace()
+        for lot_id, picking_ids in self.env.execute_query(lots._get_delivery_ids_by_lot_query()):
             result[lot_id] = picking_ids
         return result
 

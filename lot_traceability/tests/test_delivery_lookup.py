@@ -137,6 +137,14 @@ class TestDeliveryLookup(LotTraceabilityCommon):
         self.assertEqual(lots._find_delivery_ids_by_lot(), {lot.id: [] for lot in lots})
         self.assertEqual(self.env["stock.lot"]._find_delivery_ids_by_lot(), {})
 
+    def test_a_lot_being_created_in_a_form_has_no_transfer(self):
+        lot_form = Form(self.env["stock.lot"].with_user(self.stock_user))
+        lot_form.name = "M11"
+        lot_form.product_id = self.milk
+        self.assertEqual(lot_form.delivery_count, 0)
+        lot = lot_form.save()
+        self.assertEqual(lot.delivery_count, 0)
+
     def test_one_query_whatever_the_manufacturing_depth(self):
         milk, sugar, y1, y2, pack, _deliveries = self._build_dairy()
         lots = milk | sugar | y1 | y2 | pack
