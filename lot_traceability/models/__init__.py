@@ -16,6 +16,7 @@ from . import stock_warehouse
 from . import stock_lot
 from . import stock_lot_trace
 from . import stock_lot_genealogy
+from . import stock_lot_delivery
 from . import stock_lot_cost
 from . import stock_move_line
 from . import stock_move_line_gs1

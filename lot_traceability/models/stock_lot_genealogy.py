@@ -26,31 +26,19 @@ class StockLot(models.Model):
             lines_by_lot[line.lot_id.id] |= line
         downstream, upstream = defaultdict(set), defaultdict(set)
         if lines:
+            # One step of the trace engine's walk (downstream) between the traced lines: which lot feeds which.
             for source_lot, target_lot in self.env.execute_query(
                 SQL(
                     """
-                    SELECT DISTINCT source.lot_id, target.lot_id
-                      FROM (
-                            SELECT produce_line_id AS source_id, consume_line_id AS target_id
-                              FROM stock_move_line_consume_rel
-                             WHERE produce_line_id = ANY(%(line_ids)s) AND consume_line_id = ANY(%(line_ids)s)
-                         UNION ALL
-                            SELECT source_line.id, target_line.id
-                              FROM stock_move_line source_line
-                              JOIN stock_move source_move
-                                ON source_move.id = source_line.move_id AND source_move.unbuild_id IS NOT NULL
-                              JOIN stock_location source_side
-                                ON source_side.id = source_move.location_dest_id AND source_side.usage = 'production'
-                              JOIN stock_move target_move ON target_move.unbuild_id = source_move.unbuild_id
-                              JOIN stock_location target_side
-                                ON target_side.id = target_move.location_id AND target_side.usage = 'production'
-                              JOIN stock_move_line target_line ON target_line.move_id = target_move.id
-                             WHERE source_line.id = ANY(%(line_ids)s) AND target_line.id = ANY(%(line_ids)s)
-                      ) link
-                      JOIN stock_move_line source ON source.id = link.source_id
-                      JOIN stock_move_line target ON target.id = link.target_id
-                     WHERE source.lot_id != target.lot_id
+                    SELECT DISTINCT line.lot_id, next_line.lot_id
+                      FROM stock_move_line line
+                      JOIN LATERAL (%(linked_line_ids)s) linked ON TRUE
+                      JOIN stock_move_line next_line ON next_line.id = linked.line_id
+                     WHERE line.id = ANY(%(line_ids)s)
+                       AND next_line.id = ANY(%(line_ids)s)
+                       AND next_line.lot_id != line.lot_id
                     """,
+                    linked_line_ids=self._get_linked_line_ids_query("downstream", SQL("line")),
                     line_ids=lines.ids,
                 )
             ):

@@ -227,16 +227,28 @@ class StockLot(models.Model):
         )
 
     @api.model
-    def _get_linked_line_ids_query(self, direction, line):
+    def _get_linked_line_ids_query(self, direction, line, unbuild=True):
         """The ids (``line_id``) of the move lines one step from the move line ``line`` (an SQL alias)
         in ``direction``: the lines of its consume links, or the other side of its unbuild order. Any
-        state and lot: the caller filters them (the trace engine and the genealogy share this walk)."""
+        state and lot: the caller filters them (the trace engine, the genealogy and the delivery lookup
+        share this walk). Without ``unbuild``, the consume links only (manufacturing orders, as Odoo's
+        own walks follow them)."""
         walk = TRACE_WALKS[direction]
-        return SQL(
+        consume_links = SQL(
             """
                         SELECT link.%(to_column)s AS line_id
                           FROM stock_move_line_consume_rel link
                          WHERE link.%(from_column)s = %(line)s.id
+            """,
+            line=line,
+            from_column=SQL.identifier(walk["from_column"]),
+            to_column=SQL.identifier(walk["to_column"]),
+        )
+        if not unbuild:
+            return consume_links
+        return SQL(
+            """
+                        %(consume_links)s
                      UNION ALL
                         SELECT next_move_line.id
                           FROM stock_move move
@@ -249,9 +261,8 @@ class StockLot(models.Model):
                           JOIN stock_move_line next_move_line ON next_move_line.move_id = next_move.id
                          WHERE move.id = %(line)s.move_id AND move.unbuild_id IS NOT NULL
             """,
+            consume_links=consume_links,
             line=line,
-            from_column=SQL.identifier(walk["from_column"]),
-            to_column=SQL.identifier(walk["to_column"]),
             from_side=SQL.identifier(walk["from_side"]),
             to_side=SQL.identifier(walk["to_side"]),
         )

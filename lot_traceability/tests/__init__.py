@@ -4,6 +4,8 @@ from . import test_lots_before_install
 from . import test_gs1_odoo
 from . import test_lot_label
 from . import test_trace
+from . import test_genealogy_report
+from . import test_delivery_lookup
 from . import test_qc_release
 from . import test_fefo
 from . import test_integrity

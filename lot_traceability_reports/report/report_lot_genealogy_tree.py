@@ -3,6 +3,11 @@ from odoo.exceptions import UserError
 
 from ..models.stock_lot_genealogy import GENEALOGY_DIRECTIONS
 
+# How far the page's content starts below the top margin of the paper format: the company header of the
+# standard layout (logo and a 4-line address) reaches about 56 mm, past Odoo's 52 mm top margin, and covered
+# the title (Odoo's documents start with an address block whose padding keeps them clear of it).
+HEADER_CLEARANCE_MM = 12
+
 
 class ReportLotGenealogyTree(models.AbstractModel):
     """The genealogy of lots as a PDF: from the client action, the tree as the user unfolded it; from
@@ -31,7 +36,20 @@ class ReportLotGenealogyTree(models.AbstractModel):
             "docs": lots,
             "trees": self._get_tree_rows(lots, unfolded, whole=whole),
             "whole_tree": whole,
+            **self._get_page_margins(),
         }
+
+    @api.model
+    def _get_page_margins(self):
+        """``data_report_margin_top`` and ``data_report_header_spacing`` (read by ``web.html_container``): the
+        top margin of the paper format of the report (or of the company) plus HEADER_CLEARANCE_MM, the header
+        where it was (both grow alike), the paper size and the other margins untouched."""
+        report = self.env["ir.actions.report"]._get_report_from_name(self._name.removeprefix("report."))
+        paperformat = report.get_paperformat()
+        margins = {"data_report_margin_top": paperformat.margin_top + HEADER_CLEARANCE_MM}
+        if paperformat.header_spacing:
+            margins["data_report_header_spacing"] = paperformat.header_spacing + HEADER_CLEARANCE_MM
+        return margins
 
     @api.model
     def _get_report_lots(self, docids, data):

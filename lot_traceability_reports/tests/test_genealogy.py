@@ -327,3 +327,46 @@ class TestLotGenealogyPrint(HttpCase):
     def test_print_tour_prints_the_tree_as_unfolded(self):
         url = f"/odoo/action-stock.action_production_lot_form/{self.bakery['flour'].id}"
         self.start_tour(url, "lot_traceability_genealogy_print_tour", login="admin", timeout=120)
+
+    def _page_lines(self, pdf):
+        """``(baseline, font size, text)`` of each text run of the first page, in points from the bottom."""
+        lines = []
+
+        def visit(text, cm, tm, _font, size):
+            if text.strip():
+                # the text matrix in the page's space (tm x cm): row 2 scales the font, row 3 places the baseline
+                scale = tm[2] * cm[1] + tm[3] * cm[3]
+                baseline = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                lines.append((baseline, size * scale, text.strip()))
+
+        PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+        return lines
+
+    def test_the_company_header_leaves_the_title_clear_on_both_prints(self):
+        """The company header (logo and a 4-line address) ends above the title of page 1, from the lot's Print
+        menu (record ids) and from the client action's Print (lots in the data). In an HttpCase: wkhtmltopdf
+        loads the report's styles from this server (without them the header is laid out otherwise)."""
+        flour = self.bakery["flour"]
+        company = flour.company_id or self.env.company
+        address = company.partner_id
+        header_texts = {company.name, address.street, address.city and f"{address.city} ", address.country_id.name}
+        reports = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        action = flour.action_print_genealogy_tree({"downstream": [flour.id]})
+        prints = {
+            "print menu": reports._render_qweb_pdf(action["report_name"], flour.ids)[0],
+            "client action": reports._render_qweb_pdf(action["report_name"], None, data=dict(action["data"]))[0],
+        }
+        for name, pdf in prints.items():
+            lines = self._page_lines(pdf)
+            header = [
+                (baseline, size)
+                for baseline, size, text in lines
+                if any(part and text.startswith(part.strip()) for part in header_texts)
+            ]
+            self.assertGreaterEqual(len(header), 2, f"{name}: the company's name and address in the header")
+            title_baseline, title_size = next(
+                (baseline, size) for baseline, size, text in lines if text.startswith("Genealogy of lot")
+            )
+            header_bottom = min(baseline - 0.25 * size for baseline, size in header)  # below the last line's descent
+            title_top = title_baseline + 0.8 * title_size  # its capitals
+            self.assertLess(title_top, header_bottom, f"{name}: the title is under the header, not behind it")

@@ -2,7 +2,9 @@
 
 Times the server calls the genealogy client action makes (as the admin user, caches cleared before
 each run): opening a hub lot (its lots one step upstream and downstream, with their counts),
-unfolding all its children at once, and a search in its tree. The last line printed is
+unfolding all its children at once, and a search in its tree; then the Full Trace page of the core addon
+(``stock.lot._get_genealogy``: the whole tree both ways from one trace) for a typical finished lot, a
+typical raw lot and the hub lot. The last line printed is
     genealogy lot=<hub lot> children=<n> open_ms=<median> p95_ms=<p95> queries=<n> json_kb=<size>
 open_ms is the server time of ``stock.lot.get_genealogy_roots``, the one call the client action
 makes to open; json_kb the size of its answer.
@@ -36,6 +38,21 @@ def timed(env, runs, call):
         timings.append((time.perf_counter() - start) * 1000)
         queries = env.cr.sql_log_count - before
     return statistics.median(timings), percentile(timings, 0.95), queries, result
+
+
+def full_trace_lots(env, hub):
+    """A typical finished lot and a typical raw lot (as bench_trace.py picks them), and the hub."""
+    lots = env["stock.lot"]
+
+    def middle(pattern):
+        candidates = lots.search([("name", "=like", pattern)], order="name")
+        return candidates[len(candidates) // 2]
+
+    return [("finished", middle("F-%")), ("raw", middle("R-_______")), ("hub", hub)]
+
+
+def count_nodes(node):
+    return 1 + sum(count_nodes(child) for child in node["children"])
 
 
 def main():
@@ -89,6 +106,15 @@ def main():
             f"median_ms={median:.1f} p95_ms={p95:.1f} queries={queries}",
             flush=True,
         )
+        for kind, lot in full_trace_lots(env, hub):
+            median, p95, queries, genealogy = timed(env, args.runs, lambda lot=lot: lot._get_genealogy())
+            tree = genealogy[lot.id]
+            print(
+                f"full_trace lot={lot.name} kind={kind} upstream_nodes={count_nodes(tree['upstream']) - 1} "
+                f"downstream_nodes={count_nodes(tree['downstream']) - 1} median_ms={median:.1f} p95_ms={p95:.1f} "
+                f"queries={queries}",
+                flush=True,
+            )
         hub_name = hub.name
         cr.rollback()
     children = root["upstream_count"] + root["downstream_count"]
