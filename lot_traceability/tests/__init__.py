@@ -16,3 +16,4 @@ from . import test_putaway_expiry
 from . import test_incident_scope
 from . import test_expiry_risk
 from . import test_demo_history
+from . import test_uninstall
