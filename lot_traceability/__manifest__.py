@@ -2,7 +2,7 @@
     "name": "Lot Traceability",
     "summary": "Supplier lots, lot master data, GS1 scanning and QR labels: "
     "the lot record that traces every lot from supplier to customer",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Inventory/Inventory",
     "license": "LGPL-3",
     "author": "Lot Traceability Team",
@@ -27,6 +27,7 @@
         "views/stock_lot_numbering_rule_views.xml",
         "views/stock_lot_qc_views.xml",
         "wizard/stock_lot_qc_sign_wizard_views.xml",
+        "wizard/stock_lot_qc_check_limits_wizard_views.xml",
         "wizard/stock_lot_fefo_explanation_views.xml",
         "views/res_partner_views.xml",
         "views/stock_lot_views.xml",

@@ -89,3 +89,9 @@ copy_db() {
 }
 
 join_by_comma() { local IFS=,; echo "$*"; }
+
+# The template database of Odoo's own modules (setup/test builds it once per Odoo tree, then copies it).
+base_db_name() {
+    echo "lot_traceability_base_$( (cat "$ODOO_SRC/odoo/release.py"; echo "$ODOO_SRC ${ODOO_DEPENDENCIES[*]}") \
+        | sha256sum | cut -c1-10)"
+}

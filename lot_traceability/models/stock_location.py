@@ -33,3 +33,13 @@ class StockLocation(models.Model):
             lambda rule: (bool(rule.product_id), rule.category_id == product.categ_id, bool(rule.category_id)),
             reverse=True,
         )[:1]
+
+    def _is_company_stock(self, company):
+        """Whether this location holds ``company``'s own stock: internal, not for scrap, and of that company (or
+        of none). Goods that leave it for anywhere else leave the company's controlled stock."""
+        self.ensure_one()
+        return (
+            self.usage == "internal"
+            and not self.scrap_location
+            and (not self.company_id or not company or self.company_id == company)
+        )

@@ -8,17 +8,22 @@ from psycopg2.errors import LockNotAvailable
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 from ..tools import gs1
+from ..tools.locks import lock_timeout
 from ..tools.server_write import is_server_write, server_write
 from .res_config_settings import DEFAULT_GS1_RESOLVER
-from .stock_lot_qc_signature import QC_STATES, QC_TRANSITIONS
+from .stock_lot_qc_signature import QC_STATES, QC_TRANSITIONS, UNRELEASED_STATES
 
 # Set by the server only: the QC state through stock.lot._write_qc_state, the requirement on creation.
 PROTECTED_FIELDS = {"qc_state", "qc_release_required"}
 LOT_DATE_FIELDS = ("expiration_date", "use_date", "removal_date", "alert_date", "production_date")
 # Every change of these is kept in the lot's history (stock.lot.audit).
 AUDITED_FIELDS = (*LOT_DATE_FIELDS, "supplier_lot_id", "qc_state")
+# How long a signer or a recall waits for lots another user keeps locked (a delivery being validated, another
+# signature) before being told to try again.
+LOT_LOCK_TIMEOUT_MS = 5000
 
 
 class StockLot(models.Model):
@@ -84,6 +89,20 @@ class StockLot(models.Model):
         compute="_compute_origin_type",
         string="Origin",
     )
+
+    def init(self):
+        res = super().init()
+        # Reservation leaves out the product's lots that are not released (stock.quant._get_gather_domain): read in
+        # this small index, that costs what the product's unreleased lots count, neither its released lots nor
+        # every lot of other products ever rejected. Its condition is the reservation's, for PostgreSQL to use it.
+        create_index(
+            self.env.cr,
+            "stock_lot_unreleased_product_index",
+            self._table,
+            ["product_id"],
+            where=SQL("qc_state IN %s", tuple(UNRELEASED_STATES)),
+        )
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -194,13 +213,14 @@ class StockLot(models.Model):
     def _create_qc_checks(self):
         """Checks of each lot from its product's (or category's) QC specification."""
         specs = self.env["stock.lot.qc.spec"]._get_for_products(self.product_id)
-        self.env["stock.lot.qc.check"].create(
-            [
-                self.env["stock.lot.qc.check"]._prepare_from_spec_line(lot, line)
-                for lot in self
-                for line in specs[lot.product_id.id].line_ids
-            ]
-        )
+        with server_write("stock.lot.qc.check.spec"):  # checks of the specification, not added by hand
+            self.env["stock.lot.qc.check"].create(
+                [
+                    self.env["stock.lot.qc.check"]._prepare_from_spec_line(lot, line)
+                    for lot in self
+                    for line in specs[lot.product_id.id].line_ids
+                ]
+            )
 
     @api.model
     def _fill_origin_from_history(self):
@@ -309,7 +329,7 @@ class StockLot(models.Model):
 
         A hold committed by another user since this transaction began makes PostgreSQL refuse the lock
         (Odoo retries the request, which then sees the hold); a hold or signature made while this
-        validation runs fails at once on its own NOWAIT lock.
+        validation runs waits for it to commit (_lock_or_raise), and this lock waits for a hold begun first.
         """
         if not self:
             return
@@ -319,15 +339,22 @@ class StockLot(models.Model):
         self.invalidate_recordset(["qc_state"])
 
     def _lock_or_raise(self, message):
-        """Lock these lots at once, or raise ``message`` as a UserError when another transaction holds
-        one of them: a signer or a recall never waits behind another user's change of the same lots."""
+        """Lock these lots, or raise ``message`` as a UserError when another transaction keeps one of them
+        longer than LOT_LOCK_TIMEOUT_MS.
+
+        A hold must win on the busiest lot, which a delivery being validated locks (_lock_for_shipping) most of
+        the time: the signer or the recall waits for that delivery to commit (it then sees it shipped) rather
+        than failing, and the deliveries that come after wait for the hold (they then see the lot on hold).
+        Validations only lock the lot, they do not write it, so the wait ends without a serialization failure.
+        Locked in id order, as validations do, so that two lists of lots never wait for each other.
+        """
         if not self:
             return
         try:
-            # In a savepoint, so that the transaction stays usable to report the error.
-            with self.env.cr.savepoint(flush=False):
+            # A savepoint inside the time limit, so that the transaction stays usable to report the error.
+            with lock_timeout(self.env.cr, LOT_LOCK_TIMEOUT_MS), self.env.cr.savepoint(flush=False):
                 self.env.execute_query(
-                    SQL("SELECT id FROM stock_lot WHERE id = ANY(%s) FOR NO KEY UPDATE NOWAIT", self.ids)
+                    SQL("SELECT id FROM stock_lot WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", self.ids)
                 )
         except LockNotAvailable as error:
             raise UserError(message) from error
@@ -342,22 +369,11 @@ class StockLot(models.Model):
         )
 
     def _get_qc_snapshot(self):
+        """The checks as a signature keeps them (``stock.lot.qc.check._get_snapshot_values``), hashed with it."""
         self.ensure_one()
         return json.dumps(
             [
-                {
-                    "test": check.name,
-                    "method": check.method or "",
-                    "unit": check.unit or "",
-                    "min": check.min_value,
-                    "max": check.max_value,
-                    "expected": check.expected_text or "",
-                    "measured": check.measured_text or check.measured_value if check.is_measured else None,
-                    "result": check.result,
-                    "mandatory": check.mandatory,
-                    "by": check.performed_by_id.name or "",
-                    "at": fields.Datetime.to_string(check.performed_at) if check.performed_at else "",
-                }
+                check._get_snapshot_values()
                 for check in self.qc_check_ids.sorted(lambda check: (check.sequence, check.id))
             ],
             sort_keys=True,
@@ -471,23 +487,31 @@ class StockLot(models.Model):
             elements["17"] = fields.Datetime.context_timestamp(self, self.expiration_date).date()
         return elements
 
-    def _get_gs1_digital_link(self):
-        """The lot's GS1 Digital Link URI on the configured resolver."""
+    def _get_gs1_digital_link_root(self):
+        """Where this lot's GS1 Digital Link URI starts (scheme, host and optional path): the resolver of the
+        settings, GS1's global resolver by default. A hook: the recall addon points the labels of a company that
+        answers its own scans to this database."""
         self.ensure_one()
-        resolver = (
+        return (
             self.env["ir.config_parameter"].sudo().get_param("lot_traceability.gs1_resolver") or DEFAULT_GS1_RESOLVER
-        )
+        ).strip()
+
+    def _get_gs1_digital_link(self):
+        """The lot's GS1 Digital Link URI on its resolver (``_get_gs1_digital_link_root``)."""
+        self.ensure_one()
         try:
-            return gs1.build_digital_link(self._get_gs1_elements(), domain=resolver)
+            return gs1.build_digital_link(self._get_gs1_elements(), domain=self._get_gs1_digital_link_root())
         except gs1.GS1Error as error:
             raise UserError(
                 self.env._("Lot %(lot)s cannot be encoded in GS1: %(error)s", lot=self.name, error=error)
             ) from error
 
-    def _get_gs1_qr_code(self):
-        """PNG data URI of a QR code holding the lot's GS1 Digital Link URI."""
+    def _get_gs1_qr_code(self, uri=None):
+        """PNG data URI of a QR code holding ``uri``, by default the lot's GS1 Digital Link URI."""
         self.ensure_one()
-        image = qrcode.make(self._get_gs1_digital_link(), error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+        image = qrcode.make(
+            uri or self._get_gs1_digital_link(), error_correction=qrcode.constants.ERROR_CORRECT_M, border=2
+        )
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

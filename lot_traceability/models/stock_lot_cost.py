@@ -3,6 +3,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
+from ..tools.arguments import check_ids
+
 # Who sees what a lot cost: accountants (read-only auditors included) and billing users.
 # Everyone else sees the quantities only.
 COST_GROUPS = "account.group_account_readonly,account.group_account_invoice"
@@ -119,8 +121,22 @@ class StockLot(models.Model):
         "Margin", compute="_compute_costing", currency_field="costing_currency_id", groups=COST_GROUPS
     )
     costing_margin_percent = fields.Float("Margin (%)", compute="_compute_costing", groups=COST_GROUPS)
+    costing_valuation_unit_cost = fields.Monetary(
+        "Unit Cost in Valuation",
+        compute="_compute_costing",
+        currency_field="costing_currency_id",
+        groups=COST_GROUPS,
+        help="The lot's cost in Odoo's valuation: its own Cost when the product is valued per lot, else the "
+        "product's Cost. Every value put on stock (expiry risk, a recall's value at risk, Lot Control) uses it; "
+        "the unit cost above is what the lot cost to buy or make, and the reconciliation names the difference.",
+    )
     costing_tree_html = fields.Html(
         "Cost Tree", compute="_compute_costing_tree_html", sanitize=False, groups=COST_GROUPS
+    )
+    product_lot_valuated = fields.Boolean(
+        related="product_id.lot_valuated",
+        string="Valued per Lot",
+        help="Odoo values this product per lot (its lots have their own cost).",
     )
 
     # ------------------------------------------------------------------
@@ -140,6 +156,7 @@ class StockLot(models.Model):
             ``lot_valuated``, ``cost_method``, and, non-zero for sold lots, ``quantity_sold``,
             ``revenue``, ``cogs``, ``margin``, ``margin_percent``
         """
+        check_ids(self.env, self._ids, self.env._("the lots to cost"))
         if not self.ids:
             return {}
         self._flush_for_costing()
@@ -152,6 +169,52 @@ class StockLot(models.Model):
             )
         )
         return self._prepare_cost_breakdowns(rows)
+
+    @api.model
+    def _get_unit_cost(self, company=None):
+        """The unit cost of each of these lots in ``company`` (default: the lot's company, else the current one),
+        keyed by lot id: the one cost put on stock everywhere (expiry risk, recall value at risk, Lot Control,
+        expiry analysis). See ``_get_unit_cost_sql``; computed by that SQL, so that the analyses and this method
+        never differ."""
+        if not self.ids:
+            return {}
+        company_sql = SQL("%s", company.id) if company else SQL("COALESCE(lot.company_id, %s)", self.env.company.id)
+        self.flush_model(["product_id", "company_id", "standard_price"])
+        self.env["product.product"].flush_model(["standard_price", "product_tmpl_id"])
+        self.env["product.template"].flush_model(["lot_valuated"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT lot.id, %(cost)s
+                     FROM stock_lot lot
+                     JOIN product_product product ON product.id = lot.product_id
+                     JOIN product_template template ON template.id = product.product_tmpl_id
+                    WHERE lot.id = ANY(%(ids)s)""",
+                cost=self._get_unit_cost_sql(company_sql),
+                ids=list(self.ids),
+            )
+        )
+        return {lot_id: float(cost) for lot_id, cost in rows}
+
+    @api.model
+    def _get_unit_cost_sql(self, company, lot="lot", product="product", template="template"):
+        """SQL of a lot's unit cost in the company ``company`` (SQL of a company id): Odoo's cost of the lot (its
+        *Cost*, ``stock.lot.standard_price``) when its product is valued per lot, else the product's *Cost*; 0
+        when none is set. The aliases of the lot, its product and their template in the query are given.
+
+        It is the cost Odoo's valuation books the lot at, so that a value at risk is what a write-off would
+        book. What the lot cost to buy or make is its breakdown (``_get_cost_breakdown``), which reconciles
+        with that valuation and names the difference."""
+        return SQL(
+            """COALESCE(
+                CASE WHEN %(lot_valuated)s THEN (%(lot_cost)s ->> %(company)s::text)::numeric END,
+                (%(product_cost)s ->> %(company)s::text)::numeric,
+                0
+            )""",
+            lot_valuated=SQL.identifier(template, "lot_valuated"),
+            lot_cost=SQL.identifier(lot, "standard_price"),
+            product_cost=SQL.identifier(product, "standard_price"),
+            company=company,
+        )
 
     @api.model
     def _get_cost_breakdown_query(
@@ -191,16 +254,28 @@ class StockLot(models.Model):
 
     def _get_cost_tree(self):
         """The cost tree of this lot: one dict per component lot reached (the lot itself first),
-        depth-first, with ``lot_id``, ``parent_id``, ``depth``, ``consumed_quantity`` (of the
+        depth-first, with ``lot_id``, ``path``, ``depth``, ``consumed_quantity`` (of the
         component, into its parent) and the component's own ``quantity``, costs and ``unit_cost``;
-        ``contribution`` is what that branch adds to its parent."""
+        ``contribution`` is what that branch adds to its parent.
+
+        A lot's ``material_cost`` is the contributions of the lots under it plus what was not made of a
+        component lot, named: ``untracked_cost`` (components consumed without a lot), ``counted_cost``
+        (``counted_quantity`` found by inventory counts, at their valuation) and ``other_material_cost`` (the
+        rest: a purchase or receipt of the lot, value corrections of its moves)."""
         self.ensure_one()
         self._flush_for_costing()
         rows = self.env.execute_query_dict(
             SQL("SET LOCAL jit = off; %s", self._get_costing_sql(SQL("SELECT %s", self.id), tree=True))
         )
         # Roll each node's own costs up from its sub-tree (rows of one query, summed here).
-        nodes = {tuple(row["path"]): dict(row, material_cost=row["own_material"]) for row in rows}
+        nodes = {
+            tuple(row["path"]): dict(
+                row,
+                material_cost=row["own_material"],
+                other_material_cost=row["own_material"] - row["untracked_cost"] - row["counted_cost"],
+            )
+            for row in rows
+        }
         for path in sorted(nodes, key=len, reverse=True):
             node = nodes[path]
             node["total_cost"] = node["material_cost"] + node["landed_cost"] + node["operation_cost"]
@@ -238,8 +313,10 @@ class StockLot(models.Model):
             ),
             0.0,
         )
+        unit_costs = lots._get_unit_cost() if lots else {}
         for lot in self:
             values = breakdown.get(lot.id)
+            lot.costing_valuation_unit_cost = unit_costs.get(lot.id, 0.0)
             lot.costing_currency_id = (lot.company_id or self.env.company).currency_id
             lot.costing_reconciliation = values["reconciliation"] if values else "not_valued"
             lot.costing_valuation_mode = lot._get_costing_valuation_mode(values) if values else False
@@ -279,6 +356,7 @@ class StockLot(models.Model):
         tree = self._get_cost_tree()
         lots = self.browse([row["lot_id"] for row in tree])
         names = {lot.id: (lot.name, lot.product_id.display_name) for lot in lots}
+        units = {lot.id: lot.product_id.uom_id.name for lot in lots}
 
         def money(amount):
             return escape(currency.format(amount))
@@ -299,28 +377,63 @@ class StockLot(models.Model):
             self.env._("Unit Cost"),
             self.env._("Cost in Parent"),
         )
+        parents = {tuple(node["path"][:-1]) for node in tree}
         body = Markup()
         for node in tree:
             name, product = names.get(node["lot_id"], ("", ""))
-            indent = Markup("&#160;&#160;&#160;&#160;") * node["depth"]
-            link = Markup("<a href='/odoo/stock.lot/%s'>%s</a>") % (node["lot_id"], name)
-            body += Markup(
-                "<tr><td>%s%s</td><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td>"
-                "<td class='text-end'>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td>"
-                "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
-            ) % (
-                indent,
-                link,
+            body += self._get_cost_tree_row(
+                node["depth"],
+                Markup("<a href='/odoo/stock.lot/%s'>%s</a>") % (node["lot_id"], name),
                 product,
                 "" if node["depth"] == 0 else f"{round(node['consumed_quantity'] or 0.0, 6):g}",
                 f"{round(node['quantity'], 6):g}",
-                money(node["material_cost"]),
-                money(node["landed_cost"]),
-                money(node["operation_cost"]),
-                money(node["unit_cost"]),
-                money(node.get("contribution", node["total_cost"])),
+                [node["material_cost"], node["landed_cost"], node["operation_cost"], node["unit_cost"]],
+                node.get("contribution", node["total_cost"]),
+                money,
             )
+            if tuple(node["path"]) not in parents and currency.is_zero(node["untracked_cost"]):
+                continue  # a purchased lot: its material is its own, nothing to add up
+            # What the lot's material holds besides its component lots, named, so that the rows under a lot add
+            # up to its material cost.
+            for label, amount in (
+                (self.env._("Components consumed without a lot"), node["untracked_cost"]),
+                (
+                    self.env._(
+                        "Found by inventory counts: %(quantity)s %(unit)s",
+                        quantity=f"{round(node['counted_quantity'], 6):g}",
+                        unit=units.get(node["lot_id"], ""),
+                    ),
+                    node["counted_cost"],
+                ),
+                (self.env._("Received, or value corrections of its moves"), node["other_material_cost"]),
+            ):
+                if not currency.is_zero(amount):
+                    body += self._get_cost_tree_row(
+                        node["depth"] + 1, label, "", "", "", [amount, None, None, None], amount, money, other=True
+                    )
         return header + body + Markup("</tbody></table>")
+
+    @api.model
+    def _get_cost_tree_row(self, depth, label, product, consumed, quantity, costs, in_parent, money, other=False):
+        """A row of the cost tree table: ``costs`` are material, landed, operations and unit cost (None: blank)."""
+        indent = Markup("&#160;&#160;&#160;&#160;") * depth
+        cells = Markup("").join(
+            Markup("<td class='text-end'>%s</td>") % ("" if amount is None else money(amount)) for amount in costs
+        )
+        return Markup(
+            "<tr data-depth='%s' class='%s'><td>%s%s</td><td>%s</td><td class='text-end'>%s</td>"
+            "<td class='text-end'>%s</td>%s<td class='text-end'>%s</td></tr>"
+        ) % (
+            depth,
+            "o_lot_cost_tree_other fst-italic" if other else "o_lot_cost_tree_lot",
+            indent,
+            label,
+            product,
+            consumed,
+            quantity,
+            cells,
+            money(in_parent),
+        )
 
     # ------------------------------------------------------------------
     # Actions
@@ -600,6 +713,12 @@ class StockLot(models.Model):
                            ELSE 0 END
                            + COALESCE(origin_value.correction_value, 0)), 0)
                        + COALESCE(MAX(untracked.amount), 0) AS material,
+                       -- Parts of the material not made of component lots, named on the cost tree.
+                       COALESCE(MAX(untracked.amount), 0) AS untracked,
+                       COALESCE(SUM(origin_value.quantity) FILTER (WHERE origin_value.source_usage = 'inventory'), 0)
+                           AS counted_quantity,
+                       COALESCE(SUM(COALESCE(origin_value.in_value, 0) + COALESCE(origin_value.correction_value, 0))
+                                FILTER (WHERE origin_value.source_usage = 'inventory'), 0) AS counted,
                        COALESCE(SUM(origin_value.landed_value), 0) AS landed,
                        COALESCE(SUM(operation.amount * origin_value.quantity / NULLIF(operation.quantity, 0)), 0)
                            AS operation,
@@ -652,7 +771,8 @@ class StockLot(models.Model):
                  WHERE NOT cost_edge.lot_id = ANY(cost_tree.path)
             ),
             tree_cost AS (
-                SELECT cost_tree.*, node_cost.quantity, node_cost.material, node_cost.landed,
+                SELECT cost_tree.*, node_cost.quantity, node_cost.material, node_cost.untracked,
+                       node_cost.counted, node_cost.counted_quantity, node_cost.landed,
                        node_cost.operation, node_cost.material + node_cost.landed + node_cost.operation AS own_total,
                        node_cost.valuation, node_cost.revaluation, node_cost.has_layers
                   FROM cost_tree
@@ -675,6 +795,8 @@ class StockLot(models.Model):
                 SELECT tree_cost.lot_id, tree_cost.depth, tree_cost.path,
                        tree_cost.consumed_qty::float AS consumed_quantity,
                        tree_cost.quantity::float AS quantity, tree_cost.material::float AS own_material,
+                       tree_cost.untracked::float AS untracked_cost, tree_cost.counted::float AS counted_cost,
+                       tree_cost.counted_quantity::float AS counted_quantity,
                        tree_cost.landed::float AS landed_cost, tree_cost.operation::float AS operation_cost
                   FROM tree_cost ORDER BY tree_cost.path
                 """,

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.arguments import check_datetime, check_id
+
 
 class StockLot(models.Model):
     _inherit = "stock.lot"  # pylint: disable=consider-merging-classes-inherited
@@ -14,14 +16,18 @@ class StockLot(models.Model):
 
         Answers incident scoping (contamination, temperature excursion, pests) in one query over
         done move lines, in the user's companies. Returns a ``stock.lot`` recordset.
+
+        :param location: a ``stock.location`` record or id the user may read
+        :param date_from: a datetime, a date or an ISO string; so is ``date_to``
         """
-        location = self.env["stock.location"].browse(location) if isinstance(location, int) else location
         if not location:
             raise UserError(self.env._("Choose the location of the incident."))
-        location.ensure_one()
-        date_from, date_to = fields.Datetime.to_datetime(date_from), fields.Datetime.to_datetime(date_to)
+        location = self.env["stock.location"].browse(check_id(self.env, location, self.env._("the location")))
+        location.check_access("read")
         if not date_from or not date_to:
             raise UserError(self.env._("Give both the start and the end of the incident period."))
+        date_from = check_datetime(self.env, date_from, self.env._("the start of the incident period"))
+        date_to = check_datetime(self.env, date_to, self.env._("the end of the incident period"))
         if date_from > date_to:
             raise UserError(
                 self.env._(

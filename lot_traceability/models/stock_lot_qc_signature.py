@@ -1,12 +1,17 @@
 import hashlib
 import json
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.server_write import is_server_write, server_write
+from .stock_lot_qc_check import format_number, format_range
 
 QC_STATES = [("pending", "Pending Release"), ("released", "Released"), ("rejected", "Rejected"), ("on_hold", "On Hold")]
+# Lots in these states are never reserved, shipped or consumed.
+UNRELEASED_STATES = ("pending", "rejected", "on_hold")
 QC_DECISIONS = [("release", "Release"), ("reject", "Reject"), ("hold", "Hold")]
 # decision -> (lot states it may be signed from, state it leads to)
 QC_TRANSITIONS = {
@@ -57,6 +62,12 @@ class StockLotQcSignature(models.Model):
         readonly=True, help="Why the lot was released although a mandatory check had not passed."
     )
     check_snapshot = fields.Text("Check Results", readonly=True)
+    check_snapshot_display = fields.Html(
+        "Checks Signed",
+        compute="_compute_check_snapshot_display",
+        sanitize=False,  # built from escaped values only (Markup)
+        help="The checks as they were when signed: the limits that applied, the results and who measured them.",
+    )
     previous_hash = fields.Char(readonly=True)
     hash = fields.Char(readonly=True, required=True)
 
@@ -120,7 +131,7 @@ class StockLotQcSignature(models.Model):
         if not lots:
             raise UserError(self.env._("Select the lots to sign."))
         self._check_signing_right(decision)
-        self.env.user._check_credentials({"type": "password", "password": password}, {"interactive": True})
+        self.env.user._check_signing_password(password)  # throttled like a login (res.users)
         lots._lock_for_signature()
         lots.invalidate_recordset(["qc_state"])
         allowed_from, new_state = QC_TRANSITIONS[decision]
@@ -183,6 +194,86 @@ class StockLotQcSignature(models.Model):
         # A log, not a message_post: posting needs the author's e-mail address, a signature must not.
         lots._message_log_batch(dict.fromkeys(lots.ids, body), author_id=self.env.user.partner_id.id)
         return True
+
+    @api.depends("check_snapshot")
+    def _compute_check_snapshot_display(self):
+        for signature in self:
+            signature.check_snapshot_display = signature._render_check_snapshot()
+
+    def _render_check_snapshot(self):
+        """The snapshot of the checks as a table; snapshots of every format read (the earlier one gave a range
+        and an expected text to every test, whatever its type)."""
+        self.ensure_one()
+        try:
+            checks = json.loads(self.check_snapshot or "[]")
+        except ValueError:
+            return Markup("<pre>%s</pre>") % self.check_snapshot
+        if not checks:
+            return Markup("<p>%s</p>") % self.env._("No check was recorded on the lot when this was signed.")
+        results = dict(self.env["stock.lot.qc.check"]._fields["result"]._description_selection(self.env))
+        header = Markup("").join(
+            Markup("<th>%s</th>") % label
+            for label in (
+                self.env._("Test"),
+                self.env._("Limits"),
+                self.env._("Measured"),
+                self.env._("Result"),
+                self.env._("Mandatory"),
+                self.env._("Measured By"),
+                self.env._("Measured On (UTC)"),
+            )
+        )
+        rows = []
+        for check in checks:
+            rows.append(
+                Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
+                % (
+                    check.get("test") or "",
+                    self._get_snapshot_limits_display(check),
+                    self._get_snapshot_measured_display(check),
+                    results.get(check.get("result"), check.get("result") or ""),
+                    self.env._("Yes") if check.get("mandatory") else self.env._("No"),
+                    check.get("by") or "",
+                    check.get("at") or "",
+                )
+            )
+            changed = check.get("limits_changed")
+            if changed:
+                rows.append(
+                    Markup('<tr><td></td><td colspan="6" class="text-muted">%s</td></tr>')
+                    % self.env._(
+                        "Limits set for this lot by %(by)s on %(at)s UTC: %(reason)s",
+                        by=changed.get("by") or "",
+                        at=changed.get("at") or "",
+                        reason=changed.get("reason") or "",
+                    )
+                )
+        return Markup(
+            '<table class="table table-sm o_lot_qc_snapshot"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>'
+        ) % (
+            header,
+            Markup("").join(rows),
+        )
+
+    @api.model
+    def _get_snapshot_limits_display(self, check):
+        kind = check.get("type")
+        if kind == "boolean":
+            return self.env._("pass / fail")
+        if kind == "text" or (not kind and check.get("expected")):
+            return check.get("expected") or ""
+        return format_range(check.get("min") or 0, check.get("max") or 0, check.get("unit"))
+
+    @api.model
+    def _get_snapshot_measured_display(self, check):
+        measured = check.get("measured")
+        if measured is None:
+            return self.env._("Not measured")
+        if isinstance(measured, bool):
+            return self.env._("Passed") if measured else self.env._("Failed")
+        if isinstance(measured, int | float):
+            return f"{format_number(measured)}{' ' + check['unit'] if check.get('unit') else ''}"
+        return str(measured)
 
     @api.model
     def _check_signing_right(self, decision):

@@ -2,7 +2,11 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.arguments import check_ids
+
 TRACE_DIRECTIONS = ("upstream", "downstream", "both")
+# The most lots one call traces: a recall of a hub lot starts from a few, an export from its filter's lots.
+MAX_TRACE_LOTS = 100_000
 TRACE_FUNCTION = "lot_traceability_trace_%s"  # the database function of a direction, see _create_trace_functions
 # In stock_move_line_consume_rel, material flows from produce_line_id (the component line of a
 # manufacturing order) to consume_line_id (the finished line): the column names read
@@ -39,22 +43,20 @@ class StockLot(models.Model):
         unbuild links between them, to any depth (cycles end, cancelled moves are ignored),
         within the companies the user has selected. Read-only, so it can run on a replica.
 
+        Answers only for lots the user may read (AccessError otherwise), at most MAX_TRACE_LOTS at once.
+
         :param direction: ``"upstream"`` (where the lots come from), ``"downstream"`` (where
             they went) or ``"both"``
-        :return: dict with ``lot_ids`` (start lots included), ``move_line_ids`` (every done move
-            line of those lots), ``customer_ids`` (partners of done deliveries of those lots),
+        :return: dict with ``lot_ids`` (start lots of the selected companies included),
+            ``move_line_ids`` (every done move line of those lots), ``customer_ids`` (partners of
+            done deliveries of those lots: to a customer, or out of stock to a vendor location),
             ``supplier_ids`` (partners they were received from) and ``on_hand`` (list of dicts
             ``lot_id, location_id, quantity`` in internal locations)
         """
-        if direction not in TRACE_DIRECTIONS:
-            raise UserError(
-                self.env._(
-                    "Unknown trace direction '%(direction)s': use upstream, downstream or both.",
-                    direction=direction,
-                )
-            )
+        self._check_trace_arguments(direction)
         self._flush_for_trace()
-        lot_ids, line_ids, customer_ids, supplier_ids = set(self.ids), set(), set(), set()
+        # Start lots come from the query too: an id of no lot, or of a lot of a company not selected, is no start.
+        lot_ids, line_ids, customer_ids, supplier_ids = set(), set(), set(), set()
         walks = ("upstream", "downstream") if direction == "both" else (direction,)
         rows = self.env.execute_query(
             SQL(" UNION ALL ").join(
@@ -79,6 +81,19 @@ class StockLot(models.Model):
             "supplier_ids": sorted(supplier_ids),
             "on_hand": self._get_trace_on_hand(sorted(lot_ids)),
         }
+
+    def _check_trace_arguments(self, direction):
+        """Refuse what an RPC caller may send wrong: ids that are no record ids, too many lots, an unknown
+        direction, lots the user may not read."""
+        check_ids(self.env, self._ids, self.env._("the lots to trace"), limit=MAX_TRACE_LOTS)
+        if not isinstance(direction, str) or direction not in TRACE_DIRECTIONS:
+            raise UserError(
+                self.env._(
+                    "Unknown trace direction '%(direction)s': use upstream, downstream or both.",
+                    direction=direction,
+                )
+            )
+        self.check_access("read")
 
     def _flush_for_trace(self):
         self.env["stock.move.line"].flush_model(
@@ -159,7 +174,10 @@ class StockLot(models.Model):
         return SQL(
             """
             WITH RECURSIVE traced_lot(lot_id) AS (
-                SELECT unnest(%(lot_ids)s)
+                SELECT lot.id
+                  FROM stock_lot lot
+                 WHERE lot.id = ANY(%(lot_ids)s)
+                   AND (lot.company_id IS NULL OR lot.company_id = ANY(%(company_ids)s))
                 UNION
                 SELECT next_line.lot_id
                   FROM traced_lot
@@ -187,19 +205,22 @@ class StockLot(models.Model):
                 SELECT COALESCE(picking.partner_id,
                                 (SELECT move.partner_id FROM stock_move move WHERE move.id = walked_line.move_id))
                            AS partner_id,
-                       source.usage AS source_usage, destination.usage AS destination_usage
+                       source.usage = 'supplier' AS received,
+                       -- A delivery to a partner: to a customer location, or out of stock to a vendor location
+                       -- (a return to the supplier, or a delivery made through it), as the recall's mass balance
+                       -- counts a shipment.
+                       (destination.usage = 'customer'
+                        OR (destination.usage = 'supplier' AND source.usage IN ('internal', 'transit'))) AS delivered
                   FROM walked_line
                   JOIN stock_location source ON source.id = walked_line.location_id
                   JOIN stock_location destination ON destination.id = walked_line.location_dest_id
                   LEFT JOIN stock_picking picking ON picking.id = walked_line.picking_id
-                 WHERE source.usage = 'supplier' OR destination.usage = 'customer'
+                 WHERE source.usage = 'supplier' OR destination.usage IN ('customer', 'supplier')
             )
             SELECT (SELECT array_agg(lot_id) FROM traced_lot),
                    (SELECT array_agg(id) FROM walked_line),
-                   (SELECT array_agg(DISTINCT partner_id) FROM partner_line
-                     WHERE destination_usage = 'customer' AND partner_id IS NOT NULL),
-                   (SELECT array_agg(DISTINCT partner_id) FROM partner_line
-                     WHERE source_usage = 'supplier' AND partner_id IS NOT NULL)
+                   (SELECT array_agg(DISTINCT partner_id) FROM partner_line WHERE delivered AND partner_id IS NOT NULL),
+                   (SELECT array_agg(DISTINCT partner_id) FROM partner_line WHERE received AND partner_id IS NOT NULL)
             """,
             lot_ids=SQL("%s::int[]", self.ids) if lot_ids is None else lot_ids,
             company_ids=SQL("%s::int[]", self.env.companies.ids) if company_ids is None else company_ids,

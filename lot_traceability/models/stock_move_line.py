@@ -1,15 +1,20 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_is_zero, float_round
 from odoo.tools.sql import create_index
 
 from ..tools import gs1
+from ..tools.server_write import server_write
 
-# Where goods leave the controlled stock: only released lots go there (stock.lot._get_unreleased).
+# Where goods are shipped or consumed: only released lots go there, from any source (a drop-shipment too), and
+# the shelf-life rules apply (stock.lot._get_unreleased, _check_fefo_overrides).
 RELEASE_GATE_USAGES = ("customer", "production", "transit")
 # Changing these on a done line moves stock at once (stock.move.line.write), without _action_done.
 DONE_LINE_STOCK_FIELDS = {"lot_id", "quant_id", "quantity", "location_id", "location_dest_id", "product_uom_id"}
+# What a move line moves: ``quantity`` (product unit) of ``lot`` from ``source`` to ``destination``.
+StockFlow = namedtuple("StockFlow", "line lot source destination quantity")
 
 
 class StockMoveLine(models.Model):
@@ -165,13 +170,14 @@ class StockMoveLine(models.Model):
             vals = self._read_supplier_lot_scan(dict(vals), product)
         elif vals.get("supplier_lot_code"):
             vals = dict(vals, supplier_lot_code=vals["supplier_lot_code"].strip())
-        # Lowering the quantity of a done line takes goods back: nothing more leaves the stock.
-        only_less = set(vals) & DONE_LINE_STOCK_FIELDS == {"quantity"} and all(
-            vals["quantity"] <= line.quantity for line in self
-        )
+        # Odoo moves the stock of a done line at once when it is edited: the old quantity goes back from its
+        # destination to its source, the new one from the new source to the new destination. Lowering a
+        # done delivery takes goods back; lowering a done customer return sends them out again.
+        done = self.filtered(lambda line: line.state == "done") if DONE_LINE_STOCK_FIELDS & set(vals) else None
+        before = done._get_stock_flows() if done else []
         result = super().write(vals)
-        if DONE_LINE_STOCK_FIELDS & set(vals) and not only_less:
-            self._check_done_lines_released()
+        if done:
+            done._check_release_gate(self._get_net_stock_flows(before, done._get_stock_flows()))
         return result
 
     @api.constrains("supplier_lot_id", "product_id")
@@ -223,7 +229,7 @@ class StockMoveLine(models.Model):
     def _get_unreleased_lots_message(self, lots):
         states = dict(self.env["stock.lot"]._fields["qc_state"]._description_selection(self.env))
         return self.env._(
-            "These lots cannot be shipped or consumed until QA releases them: %(lots)s.",
+            "These lots cannot be shipped, consumed or taken out of the stock until QA releases them: %(lots)s.",
             lots=", ".join(f"{lot.name} ({states[lot.qc_state]})" for lot in lots),
         )
 
@@ -292,17 +298,132 @@ class StockMoveLine(models.Model):
             return {"warning": warning}
         return None
 
-    def _check_lots_released_before_done(self):
-        lots = self._get_lines_to_customers_or_production().lot_id
+    # ------------------------------------------------------------------
+    # The release gate: nothing of a lot that is not released leaves the company's stock
+    # ------------------------------------------------------------------
+
+    def _get_stock_flows(self):
+        """What these lines move, as StockFlow tuples (lines without a lot move no lot)."""
+        return [
+            StockFlow(line, line.lot_id, line.location_id, line.location_dest_id, line.quantity_product_uom)
+            for line in self
+            if line.lot_id
+        ]
+
+    @api.model
+    def _get_net_stock_flows(self, before, after):
+        """What an edit of done lines moved: each line's new flows less its old ones, per lot and path. A flow
+        that shrank is undone, so its goods go back the other way (from its destination to its source)."""
+        totals = defaultdict(float)
+        for sign, flows in ((1, after), (-1, before)):
+            for flow in flows:
+                totals[flow.line, flow.lot, flow.source, flow.destination] += sign * flow.quantity
+        net = []
+        for (line, lot, source, destination), quantity in totals.items():
+            if float_is_zero(quantity, precision_rounding=lot.product_id.uom_id.rounding):
+                continue
+            if quantity > 0:
+                net.append(StockFlow(line, lot, source, destination, quantity))
+            else:
+                net.append(StockFlow(line, lot, destination, source, -quantity))
+        return net
+
+    @api.model
+    def _get_release_gate_exit(self, flow):
+        """How ``flow`` leaves the controlled stock of its line's company, or None when it does not.
+
+        ``inventory``: an inventory adjustment, either way; ``scrap``: to a scrap or inventory loss location;
+        ``supplier``: to a vendor location; ``out``: anywhere else outside (a customer, production, transit,
+        another company's shelf). Shipping and consuming (RELEASE_GATE_USAGES) are exits from any source.
+        """
+        company = flow.line.company_id
+        from_stock = flow.source._is_company_stock(company)
+        to_stock = flow.destination._is_company_stock(company)
+        if flow.line.move_id.is_inventory:
+            return "inventory" if from_stock != to_stock else None
+        if to_stock or not (from_stock or flow.destination.usage in RELEASE_GATE_USAGES):
+            return None
+        if flow.destination.usage == "inventory" or flow.destination.scrap_location:
+            return "scrap"
+        if flow.destination.usage == "supplier":
+            return "supplier"
+        return "out"
+
+    def _check_release_gate(self, flows):
+        """Refuse any of ``flows`` that takes a lot that is not released out of the company's stock.
+
+        The exceptions, for QA users only and kept in the lot's History: an inventory adjustment of such a lot
+        (either way), its scrap (a recall's destruction is a Recall Manager's, a QA user), and the return of a
+        rejected lot to a supplier. Anything else (a customer, production, transit, another company, a vendor
+        location for a lot pending or on hold) is refused to everyone.
+
+        :raise UserError: a lot that is not released would leave where nobody may send it
+        :raise AccessError: an exception above by a user who is not a QA user
+        """
+        exits = [(flow, kind) for flow in flows if (kind := self._get_release_gate_exit(flow))]
+        lots = self.env["stock.lot"].union(*(flow.lot for flow, _kind in exits))
         lots._lock_for_shipping()
         unreleased = lots._get_unreleased()
-        if unreleased:
-            raise UserError(self._get_unreleased_lots_message(unreleased))
+        if not unreleased:
+            return
+        exits = [(flow, kind) for flow, kind in exits if flow.lot in unreleased]
+        refused = [
+            (flow, kind)
+            for flow, kind in exits
+            if kind == "out" or (kind == "supplier" and flow.lot.qc_state != "rejected")
+        ]
+        if refused:
+            message = self._get_unreleased_lots_message(
+                self.env["stock.lot"].union(*(flow.lot for flow, _kind in refused))
+            )
+            if any(kind == "supplier" for _flow, kind in refused):
+                message = self.env._(
+                    "%(message)s A lot goes back to its supplier once QA has rejected it, sent by a QA user.",
+                    message=message,
+                )
+            raise UserError(message)
+        if not self.env.user.has_group("lot_traceability.group_qa_user"):
+            raise AccessError(
+                self.env._(
+                    "Only QA users may count, scrap or return to their supplier lots that are not released: %(lots)s.",
+                    lots=", ".join(self.env["stock.lot"].union(*(flow.lot for flow, _kind in exits)).mapped("name")),
+                )
+            )
+        self._log_release_gate_exits(exits)
+
+    @api.model
+    def _log_release_gate_exits(self, exits):
+        """Keep each adjustment, scrap or supplier return of a lot that is not released in the lot's History."""
+        descriptions = {
+            "inventory": self.env._("Inventory adjustment"),
+            "scrap": self.env._("Scrap"),
+            "supplier": self.env._("Return to supplier"),
+        }
+        rows = [
+            {
+                "lot_id": flow.lot.id,
+                "field_name": "stock",
+                "field_description": descriptions[kind],
+                "old_value": flow.source.display_name,
+                "new_value": flow.destination.display_name,
+                "reason": self.env._(
+                    "%(quantity)s %(unit)s: %(reference)s",
+                    quantity=float_round(flow.quantity, precision_rounding=flow.lot.product_id.uom_id.rounding),
+                    unit=flow.lot.product_id.uom_id.name,
+                    reference=flow.line.move_id.reference or flow.line.move_id.name or "",
+                ),
+            }
+            for flow, kind in exits
+        ]
+        with server_write("stock.lot.audit"):
+            self.env["stock.lot.audit"].sudo().create(rows)
+
+    def _check_lots_released_before_done(self):
+        self._check_release_gate(self._get_stock_flows())
 
     def _check_done_lines_released(self):
-        """Done lines added or changed after the fact (a line added to a done transfer or manufacturing
-        order, another lot or a larger quantity on a done line) ship or consume at once, without
-        _action_done: they pass the same release check."""
+        """Done lines added after the fact (to a done transfer or manufacturing order) move stock at once,
+        without _action_done: they pass the same gate."""
         self.filtered(lambda line: line.state == "done")._check_lots_released_before_done()
 
     def _check_fefo_overrides(self):

@@ -1,31 +1,20 @@
-from odoo import fields, models
+from odoo import models
 from odoo.osv import expression
 from odoo.tools import SQL, float_compare
-from odoo.tools.sql import column_exists, create_column, create_index
+from odoo.tools.sql import create_index
+
+from .stock_lot_qc_signature import UNRELEASED_STATES
 
 # What a reservation reads of each gathered quant, fetched with the quants in one query.
 GATHER_FIELDS = ["quantity", "reserved_quantity", "lot_id", "location_id", "package_id", "owner_id", "in_date"]
 
 
 class StockQuant(models.Model):
-    _inherit = "stock.quant"
+    _name = "stock.quant"
+    _inherit = ["stock.quant", "stock.lot.copy.mixin"]
 
-    # Stored like product_expiry's expiration and removal dates, so that reservation filters on
-    # the quant itself: no join, and no read access to lots needed.
-    lot_qc_state = fields.Selection(related="lot_id.qc_state", store=True, string="Lot QC State")
-
-    def _auto_init(self):
-        # Fill the column in one statement rather than letting the ORM compute every quant.
-        if not column_exists(self.env.cr, "stock_quant", "lot_qc_state"):
-            create_column(self.env.cr, "stock_quant", "lot_qc_state", "varchar")
-            if column_exists(self.env.cr, "stock_lot", "qc_state"):
-                self.env.cr.execute(
-                    "UPDATE stock_quant SET lot_qc_state = lot.qc_state FROM stock_lot lot "
-                    "WHERE lot.id = stock_quant.lot_id"
-                )
-            else:  # installing: every existing lot starts released
-                self.env.cr.execute("UPDATE stock_quant SET lot_qc_state = 'released' WHERE lot_id IS NOT NULL")
-        return super()._auto_init()
+    # product_expiry's stored copies of the lot's dates, which FEFO reservation sorts and filters on.
+    _lot_copy_fields = ("expiration_date", "removal_date")
 
     def _get_gather_domain(self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False):
         domain = super()._get_gather_domain(product_id, location_id, lot_id, package_id, owner_id, strict)
@@ -37,8 +26,16 @@ class StockQuant(models.Model):
         # lot held mid-route is skipped and the move waits, instead of failing the whole run.
         if strict and not self.env.context.get("lot_traceability_move_reservation"):
             return domain
-        # Automatic reservation never takes a lot that is not released: pending, on hold or rejected.
-        domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("lot_qc_state", "=", "released")]])
+        # Automatic reservation never takes a lot that is not released: pending, on hold or rejected. Read on
+        # the lots themselves (the product's unreleased lots, few, one sub-select in a partial index of stock_lot),
+        # not on a copy kept on each quant: a hold then writes its lot alone, never the quants that every
+        # reservation writes too.
+        unreleased = (
+            self.env["stock.lot"]
+            .sudo()
+            ._search([("product_id", "=", product_id.id), ("qc_state", "in", list(UNRELEASED_STATES))])
+        )
+        domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("lot_id", "not in", unreleased)]])
         # Shelf life (stock.move._get_fefo_context): nothing past its removal or expiration date at
         # the move's date, nothing expiring before the customer's minimum remaining shelf life.
         move_date = self.env.context.get("lot_traceability_move_date")

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import gs1
+from ..tools.arguments import check_ids
+from .stock_lot_trace import MAX_TRACE_LOTS
 
 
 class StockSupplierLot(models.Model):
@@ -269,6 +271,8 @@ class StockSupplierLot(models.Model):
     @api.readonly
     def trace(self, direction="downstream"):
         """The trace of the internal lots received from these supplier lots (``stock.lot.trace``)."""
+        check_ids(self.env, self._ids, self.env._("the supplier lots to trace"), limit=MAX_TRACE_LOTS)
+        self.check_access("read")
         return self.lot_ids.trace(direction)
 
     def action_open_genealogy(self):

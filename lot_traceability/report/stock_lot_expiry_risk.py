@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, formatLang
 
+from ..models.stock_lot_qc_signature import QC_STATES
+
 DEFAULT_DEMAND_DAYS = 90
 DEFAULT_VALUE_THRESHOLD = 500.0
 # Suggested action rule: see the class docstring.
@@ -19,6 +21,8 @@ SUGGESTED_ACTIONS = [
     ("markdown", "Markdown"),
     ("transfer", "Move to Another Warehouse"),
     ("production", "Use in Production"),
+    ("await_qa", "Await QA Decision"),
+    ("dispose", "Dispose / Return to Supplier"),
 ]
 
 
@@ -32,8 +36,14 @@ class StockLotExpiryRisk(models.Model):
       ``max(0, daily demand x days until its removal - on hand of the lots removed before it)``
       go out before its removal date; the rest of it is at risk. Lots without a removal date
       (products without expiry) are never at risk.
-    - Value at risk: quantity at risk x unit cost (the lot's cost for lot-valuated products,
-      otherwise the product's cost, both of the lot's company).
+    - Value at risk: quantity at risk x unit cost (``stock.lot._get_unit_cost_sql``: the lot's cost for
+      products valued per lot, otherwise the product's cost, both of the company of the stock).
+    - Lots that may not be sold or used (QC state other than released) are never suggested a sale action.
+      A rejected lot never leaves: all of it is at risk, to dispose of or return to the supplier. A lot
+      pending release or on hold (e.g. held by a recall) is forecast as if it were released now and awaits
+      the QA decision. Neither counts among the lots the demand goes to before the released ones. Their
+      value at risk is shown apart: the list groups the lots by QC state, and the daily activities are
+      raised for released lots only.
     - Suggested action: none when nothing is at risk; a markdown when more than half of the lot is
       at risk and it must be removed within 14 days; use in production when the product is a
       component of a bill of materials; otherwise a move to another warehouse, where it may sell.
@@ -59,7 +69,7 @@ class StockLotExpiryRisk(models.Model):
             "location_dest_id",
             "quantity_product_uom",
         ],
-        "stock.lot": ["product_id", "removal_date", "standard_price"],
+        "stock.lot": ["product_id", "removal_date", "standard_price", "qc_state"],
         "stock.location": ["usage"],
         "product.product": ["product_tmpl_id", "standard_price"],
         "product.template": ["uom_id", "lot_valuated"],
@@ -71,6 +81,12 @@ class StockLotExpiryRisk(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     product_uom_id = fields.Many2one("uom.uom", "Unit", readonly=True)
+    qc_state = fields.Selection(
+        QC_STATES,
+        "QC State",
+        readonly=True,
+        help="Only released lots may be sold or used: the others are not offered a sale action.",
+    )
     removal_date = fields.Datetime(readonly=True)
     days_until_removal = fields.Float(readonly=True, digits=(16, 1), help="Negative once the removal date has passed.")
     quantity_on_hand = fields.Float("On Hand", digits="Product Unit of Measure", readonly=True)
@@ -157,18 +173,16 @@ class StockLotExpiryRisk(models.Model):
             ),
             lots AS (
                 SELECT on_hand.lot_id, on_hand.company_id, lot.product_id, template.uom_id AS product_uom_id,
-                       lot.removal_date, on_hand.quantity,
+                       lot.removal_date, lot.qc_state, on_hand.quantity,
                        COALESCE(demand.daily_demand, 0) AS daily_demand,
                        EXTRACT(EPOCH FROM lot.removal_date - %(now)s) / 86400.0 AS days_until_removal,
-                       COALESCE(SUM(on_hand.quantity) OVER (
+                       -- Only released lots can take the demand before this one.
+                       COALESCE(SUM(CASE WHEN lot.qc_state = 'released' THEN on_hand.quantity ELSE 0 END) OVER (
                            PARTITION BY on_hand.company_id, lot.product_id
                            ORDER BY lot.removal_date, lot.id
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
                        ), 0) AS earlier_quantity,
-                       CASE WHEN template.lot_valuated
-                            THEN (lot.standard_price ->> on_hand.company_id::text)::numeric
-                            ELSE (product.standard_price ->> on_hand.company_id::text)::numeric
-                       END AS unit_cost,
+                       %(unit_cost)s AS unit_cost,
                        EXISTS (
                            SELECT 1
                              FROM mrp_bom_line bom_line
@@ -184,7 +198,8 @@ class StockLotExpiryRisk(models.Model):
             ),
             risk AS (
                 SELECT lots.*,
-                       CASE WHEN lots.removal_date IS NULL THEN 0
+                       CASE WHEN lots.qc_state = 'rejected' THEN lots.quantity
+                            WHEN lots.removal_date IS NULL THEN 0
                             ELSE GREATEST(0, lots.quantity - GREATEST(0,
                                 lots.daily_demand * GREATEST(lots.days_until_removal, 0) - lots.earlier_quantity))
                        END AS at_risk
@@ -192,7 +207,9 @@ class StockLotExpiryRisk(models.Model):
             ),
             action AS (
                 SELECT risk.*,
-                       CASE WHEN risk.at_risk <= 0 THEN 'none'
+                       CASE WHEN risk.qc_state = 'rejected' THEN 'dispose'
+                            WHEN risk.at_risk <= 0 THEN 'none'
+                            WHEN risk.qc_state != 'released' THEN 'await_qa'
                             WHEN risk.at_risk / risk.quantity > %(markdown_share)s
                                  AND risk.days_until_removal <= %(markdown_days)s THEN 'markdown'
                             WHEN risk.is_component THEN 'production'
@@ -202,7 +219,8 @@ class StockLotExpiryRisk(models.Model):
             )
             -- A stable id per lot and company (a lot without company may be on hand in several).
             SELECT action.lot_id::bigint * 100000 + action.company_id AS id,
-                   action.lot_id, action.company_id, action.product_id, action.product_uom_id, action.removal_date,
+                   action.lot_id, action.company_id, action.product_id, action.product_uom_id, action.qc_state,
+                   action.removal_date,
                    action.days_until_removal, action.quantity AS quantity_on_hand, action.daily_demand,
                    CASE WHEN action.daily_demand > 0 THEN 'demand' ELSE 'no_sales' END AS demand_status,
                    action.at_risk AS forecast_quantity_at_risk,
@@ -232,6 +250,7 @@ class StockLotExpiryRisk(models.Model):
             urgent_days=MARKDOWN_URGENT_DAYS,
             urgent_points=MARKDOWN_URGENT_POINTS,
             markdown_step=MARKDOWN_STEP,
+            unit_cost=self.env["stock.lot"]._get_unit_cost_sql(SQL("on_hand.company_id")),
         )
 
     # ------------------------------------------------------------------
@@ -240,11 +259,12 @@ class StockLotExpiryRisk(models.Model):
 
     @api.model
     def _cron_schedule_expiry_risk_activities(self):
-        """Schedule a warning activity on every lot whose value at risk reaches the threshold
+        """Schedule a warning activity on every released lot whose value at risk reaches the threshold
         (setting, default 500), for the product's responsible or else a stock manager of the
-        company; a lot that already has such an open activity is left alone."""
+        company; a lot that already has such an open activity is left alone. Lots not released are
+        QA's to decide (their signature or a recall), not a sale to plan."""
         threshold = self._get_value_threshold()
-        risks = self.sudo().search([("value_at_risk", ">=", threshold)])
+        risks = self.sudo().search([("value_at_risk", ">=", threshold), ("qc_state", "=", "released")])
         if not risks:
             return self.env["mail.activity"]
         activity_type = self.env.ref("mail.mail_activity_data_warning")

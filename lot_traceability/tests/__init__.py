@@ -16,4 +16,9 @@ from . import test_putaway_expiry
 from . import test_incident_scope
 from . import test_expiry_risk
 from . import test_demo_history
+from . import test_qc_evidence
+from . import test_signing_throttle
+from . import test_roles
+from . import test_server_caches
+from . import test_hold_concurrency
 from . import test_uninstall

@@ -2,9 +2,10 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import DemoHistoryCase
+from .test_lot_costing import cost_tree_rows, header_figures
 
 
 @tagged("post_install", "-at_install")
@@ -156,3 +157,22 @@ class TestDemoHistory(DemoHistoryCase):
             self.assertAlmostEqual(risk.value_at_risk, (1200 - 116.6 * 10 / 3) * 0.42, places=2)
             self.assertEqual((risk.suggested_action, risk.markdown_percent), ("markdown", 45))
             self.assertEqual(self.at_risk.qc_signature_ids.mapped("decision"), ["hold", "release"])
+
+    def test_costs_of_the_yogurt_lot_found_richer_at_a_count_agree(self):
+        # Made 1,500 from milk, puree and sugar lots (315.75), 6 found by a count at the product's cost (2.52).
+        found = self.env["stock.move.line"].search(
+            [*self.history, ("lot_id.product_id", "=", self.yogurt.id), ("location_id.usage", "=", "inventory")]
+        )
+        self.assertEqual(len(found), 1, "the demo has one yogurt lot found richer at a count")
+        lot = found.lot_id
+        accountant = new_test_user(
+            self.env, "demo.accountant", groups="stock.group_stock_user,account.group_account_readonly"
+        )
+        total = lot.with_user(accountant).costing_total
+        self.assertAlmostEqual(total, 318.27)
+        self.assertAlmostEqual(header_figures(lot, accountant)["costing_total"], total, msg="header == Costing tab")
+        rows = cost_tree_rows(lot)
+        self.assertAlmostEqual(rows[0][2], 318.27)
+        under = [row for row in rows if row[0] == 1]
+        self.assertAlmostEqual(sum(row[3] for row in under), 318.27, places=2, msg=under)
+        self.assertIn(("Found by inventory counts: 6 Units", 2.52), [(row[1], row[3]) for row in under])

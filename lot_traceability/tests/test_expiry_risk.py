@@ -22,6 +22,9 @@ class TestExpiryRisk(LotTraceabilityCommon):
         super().setUpClass()
         cls.yogurt.standard_price = 2.5
         cls.milk.standard_price = 10.0
+        cls.qa_manager = new_test_user(
+            cls.env, "qa.risk", groups="lot_traceability.group_qa_manager,stock.group_stock_user"
+        )
 
     def setUp(self):
         super().setUp()
@@ -145,3 +148,62 @@ class TestExpiryRisk(LotTraceabilityCommon):
         self.assertIn("Suggested action: use it in production.", str(by_lot[self.lot_milk.id].note))
         again = risk_model._cron_schedule_expiry_risk_activities().filtered(lambda activity: activity.res_id in ours)
         self.assertFalse(again, "no second activity for the same lot")
+
+    # Lots that may not be sold (rejected, on hold, pending release) are never offered a sale action, and their
+    # value at risk is shown apart from that of the lots that may be sold. Window of 30 days: 2 a day.
+
+    def _sign(self, lot, decision):
+        lot.with_user(self.qa_manager).qc_sign(decision, f"{decision} for the test", "qa.riskx")
+
+    def test_rejected_lot_is_to_dispose_and_leaves_the_demand_to_the_others(self):
+        self._set_window(30)
+        self._sign(self.lot_a, "reject")
+        risk = self._risk(self.lot_a)
+        # Removed in 3 days, 40 % at risk if it could sell: never a markdown or a transfer for a rejected lot.
+        self.assertEqual((risk.qc_state, risk.suggested_action, risk.markdown_percent), ("rejected", "dispose", 0))
+        self.assertAlmostEqual(risk.forecast_quantity_at_risk, 10, msg="a rejected lot never leaves: all at risk")
+        self.assertAlmostEqual(risk.value_at_risk, 25)
+        # B is sold first now: 20 of its 30 leave in 10 days (not 10), 10 at risk (33 %): a transfer, not a markdown.
+        risk_b = self._risk(self.lot_b)
+        self.assertAlmostEqual(risk_b.forecast_quantity_at_risk, 10)
+        self.assertEqual(risk_b.suggested_action, "transfer")
+        # C: 80 - 30 = 50 leave before its removal: nothing at risk.
+        self.assertAlmostEqual(self._risk(self.lot_c).forecast_quantity_at_risk, 0)
+
+    def test_lot_on_hold_awaits_qa_and_is_forecast_as_if_released(self):
+        self._set_window(30)
+        self._sign(self.lot_b, "hold")
+        risk = self._risk(self.lot_b)
+        # If released now: 20 - A's 10 = 10 leave in 10 days, 20 at risk (67 %, a markdown for a sellable lot).
+        self.assertEqual((risk.qc_state, risk.suggested_action, risk.markdown_percent), ("on_hold", "await_qa", 0))
+        self.assertAlmostEqual(risk.forecast_quantity_at_risk, 20)
+        self.assertAlmostEqual(risk.value_at_risk, 50)
+        # The lots that may be sold no longer count on B leaving: C has 80 - 10 = 70 days of demand.
+        self.assertAlmostEqual(self._risk(self.lot_c).forecast_quantity_at_risk, 0)
+        self.assertEqual(self._risk(self.lot_a).suggested_action, "transfer")
+
+    def test_lot_pending_release_awaits_qa_instead_of_production(self):
+        self.category.qc_release_required = True
+        pending = self._lot(self.milk, "M-PENDING", 10, datetime(2026, 3, 30, 9, 0))
+        self.assertEqual(pending.qc_state, "pending")
+        risk = self._risk(pending)
+        self.assertEqual((risk.suggested_action, risk.forecast_quantity_at_risk), ("await_qa", 10))
+        self.assertEqual(self._risk(self.lot_milk).suggested_action, "production", "the released milk lot")
+
+    def test_value_at_risk_of_lots_that_may_not_be_sold_is_shown_apart(self):
+        self._set_window(30)
+        self._sign(self.lot_a, "reject")
+        self._sign(self.lot_b, "hold")
+        ours = (self.lot_a | self.lot_b | self.lot_c).ids
+        # The list groups by QC state (each group its own total). A: all 10 at risk (x 2.5); B, if released now,
+        # comes first of the lots that may be sold: 20 leave, 10 at risk; C: none at risk.
+        action = self.env["ir.actions.act_window"]._for_xml_id("lot_traceability.action_stock_lot_expiry_risk")
+        self.assertIn("'search_default_group_qc_state': 1", action["context"])
+        totals = dict(
+            self.env["stock.lot.expiry.risk"]._read_group([("lot_id", "in", ours)], ["qc_state"], ["value_at_risk:sum"])
+        )
+        self.assertEqual(totals, {"rejected": 25.0, "on_hold": 25.0, "released": 0.0})
+        # No markdown activity for them: what happens to a held or rejected lot is QA's decision.
+        self.env["ir.config_parameter"].set_param("lot_traceability.expiry_risk_value_threshold", 20)
+        activities = self.env["stock.lot.expiry.risk"]._cron_schedule_expiry_risk_activities()
+        self.assertFalse(activities.filtered(lambda activity: activity.res_id in ours))

@@ -1,9 +1,48 @@
+import re
 from datetime import timedelta
+
+from lxml import etree
+from lxml import html as lxml_html
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+
+def header_figures(lot, user):
+    """The values the lot form shows ``user`` in its header (the group main_group), by field name: the fields of
+    the form as ``user`` gets it (groups applied) whose ``invisible`` (and their parents') is false for this lot."""
+    lot = lot.with_user(user)
+    arch = etree.fromstring(lot.get_views([(False, "form")])["views"]["form"]["arch"])
+    [header] = arch.xpath("//group[@name='main_group']")
+    nodes = header.xpath(".//field")
+    names = {node.get("name") for node in arch.xpath("//field")}
+    [record] = lot.read([name for name in names if name in lot._fields])
+    values = {name: value[0] if isinstance(value, tuple) else value for name, value in record.items()}
+
+    def visible(node):
+        while node is not None and node is not header.getparent():
+            if safe_eval(node.get("invisible") or "False", dict(values, context={})):
+                return False
+            node = node.getparent()
+        return True
+
+    return {node.get("name"): values[node.get("name")] for node in nodes if visible(node)}
+
+
+def cost_tree_rows(lot):
+    """The rows of the lot's cost tree as shown: (depth, label, material, cost in parent) per row."""
+    rows = []
+    for row in lxml_html.fromstring(lot.costing_tree_html).xpath("//tbody/tr"):
+        cells = [cell.text_content().replace("\xa0", " ").strip() for cell in row.xpath("./td")]
+        rows.append((int(row.get("data-depth")), cells[0], _amount(cells[4]), _amount(cells[-1])))
+    return rows
+
+
+def _amount(text):
+    return float(re.sub(r"[^0-9.\-]", "", text) or 0)
 
 
 @tagged("post_install", "-at_install")
@@ -392,7 +431,9 @@ class TestLotCosting(TransactionCase):
         self.assertEqual(by_lot[self.base_lot].reason, "reconciled")
         self.assertEqual(by_lot[self.base_lot].cost_method, "fifo")
 
-    def test_without_lot_valuation_the_move_layers_are_shared_by_quantity(self):
+    def _receive_flour(self):
+        """30 units of a lot-tracked product valued per product (AVCO, not per lot) bought at 1.50: lots FLOUR-A
+        (10) and FLOUR-B (20)."""
         product = self.env["product.product"].create(
             {
                 "name": "Costing Flour",
@@ -423,7 +464,10 @@ class TestLotCosting(TransactionCase):
             }
         )
         order.picking_ids.button_validate()
-        lot_a, lot_b = move.move_line_ids.lot_id.sorted("name")
+        return move.move_line_ids.lot_id.sorted("name")
+
+    def test_without_lot_valuation_the_move_layers_are_shared_by_quantity(self):
+        lot_a, lot_b = self._receive_flour()
         values = self.assertBreakdown(lot_a, quantity=10, total_cost=15.0, valuation_total=15.0)
         self.assertFalse(values["lot_valuated"])
         self.assertEqual(values["reconciliation"], "reconciled")
@@ -479,3 +523,62 @@ class TestLotCosting(TransactionCase):
         self.assertFalse(
             self.env.execute_query(self.env["stock.lot"]._get_cost_breakdown_query(company_ids=other_company.ids))
         )
+
+    # ------------------------------------------------------------------
+    # Figures that agree: the header, the Costing tab, the cost tree
+    # ------------------------------------------------------------------
+
+    def test_the_lot_header_shows_the_cost_of_its_costing_tab(self):
+        accountant = new_test_user(
+            self.env, "costing_header", groups="stock.group_stock_user,account.group_account_readonly"
+        )
+        flour_lot, _other = self._receive_flour()
+        for lot, total in ((flour_lot, 15.0), (self.yogurt_lot, 26.34)):
+            with self.subTest(lot=lot.name):
+                figures = header_figures(lot, accountant)
+                self.assertAlmostEqual(figures.get("costing_total"), total, msg="the header's lot cost")
+                self.assertAlmostEqual(lot.with_user(accountant).costing_total, total, msg="the Costing tab")
+        # Valued per product: Odoo's lot valuation (total value, average cost, cost) is 0.00 by construction and
+        # is not shown beside the lot's cost.
+        figures = header_figures(flour_lot, accountant)
+        self.assertFalse({"total_value", "avg_cost", "standard_price"} & set(figures), figures)
+        # Valued per lot, Odoo's figures are shown and agree: the 5 units at 5.268 each.
+        figures = header_figures(self.yogurt_lot, accountant)
+        self.assertAlmostEqual(figures["avg_cost"], 5.27)
+        self.assertAlmostEqual(figures["total_value"], 26.34)
+
+    def test_the_cost_tree_lines_add_up_to_each_lots_material_cost(self):
+        # The yogurt: 4 units of the base lot (25.84) and 5 cups consumed without a lot (0.50): 26.34.
+        rows = cost_tree_rows(self.yogurt_lot)
+        self.assertEqual(rows[0][0], 0)
+        self.assertAlmostEqual(rows[0][2], 26.34)
+        children = [row for row in rows if row[0] == 1]
+        self.assertAlmostEqual(sum(row[3] for row in children), 26.34, msg=children)
+        self.assertIn(("Components consumed without a lot", 0.5), [(row[1], row[3]) for row in children])
+        self._assert_tree_adds_up(self.yogurt_lot)
+
+    def _assert_tree_adds_up(self, lot):
+        """Each row's material is the sum of the rows just under it (when it has any), in the data and on screen."""
+        tree = lot._get_cost_tree()
+        for node in tree:
+            children = [child for child in tree if child["path"][:-1] == node["path"]]
+            if children:
+                self.assertAlmostEqual(
+                    sum(child["contribution"] for child in children)
+                    + node["untracked_cost"]
+                    + node["counted_cost"]
+                    + node["other_material_cost"],
+                    node["material_cost"],
+                    places=2,
+                    msg=node,
+                )
+        rows = cost_tree_rows(lot)
+        for index, (depth, label, material, _cost) in enumerate(rows):
+            under = []
+            for row in rows[index + 1 :]:
+                if row[0] <= depth:
+                    break
+                if row[0] == depth + 1:
+                    under.append(row)
+            if under:
+                self.assertAlmostEqual(sum(row[3] for row in under), material, places=2, msg=(label, under))

@@ -1,6 +1,9 @@
+import io
 from datetime import datetime
 
-from odoo.tests import tagged
+from PyPDF2 import PdfReader
+
+from odoo.tests import HttpCase, tagged
 
 from .common import GTIN_MILK, LotTraceabilityCommon
 
@@ -22,6 +25,18 @@ class TestLotLabel(LotTraceabilityCommon):
         self.assertRegex(html, r'<img class="o_gs1_qr"[^>]* src="data:image/png;base64,[A-Za-z0-9+/=]{200,}"')
         self.assertIn("LBL-1", html)
         self.assertIn("Organic Whole Milk", html)
+
+    def test_label_qr_encodes_the_lots_digital_link_on_gs1s_resolver_by_default(self):
+        lot = self.env["stock.lot"].create(
+            {"name": "LBL-QR", "product_id": self.milk.id, "expiration_date": datetime(2026, 4, 20, 12)}
+        )
+        self.assertEqual(lot._get_gs1_digital_link_root(), "https://id.gs1.org")
+        label = self.env["report.lot_traceability.report_lot_gs1_label"]._get_report_values(lot.ids)["labels"][lot.id]
+        expected = f"https://id.gs1.org/01/{GTIN_MILK}/10/LBL-QR?17=260420"
+        self.assertEqual(label["uri"], expected)
+        self.assertEqual(label["qr"], lot._get_gs1_qr_code(expected), "the QR image encodes that URL")
+        self.env["ir.config_parameter"].set_param("lot_traceability.gs1_resolver", "https://id.example.com")
+        self.assertEqual(lot._get_gs1_digital_link(), f"https://id.example.com/01/{GTIN_MILK}/10/LBL-QR?17=260420")
 
     def test_lot_that_cannot_be_encoded_still_gets_a_label_with_the_reason(self):
         self.sugar.barcode = False
@@ -84,3 +99,54 @@ class TestLotLabelFormats(LotTraceabilityCommon):
         action = production.action_print_gs1_lot_labels()
         self.assertEqual(action["report_name"], "lot_traceability.report_lot_gs1_label")
         self.assertEqual(self.env["stock.lot"].browse(action["context"]["active_ids"]), production.lot_producing_id)
+
+
+@tagged("post_install", "-at_install")
+class TestLotLabelLayout(HttpCase, LotTraceabilityCommon):
+    """The printed label, through wkhtmltopdf with the styles of this server (report.url)."""
+
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].set_param("report.url", self.base_url())
+        self.lot = self.env["stock.lot"].create(
+            {
+                "name": "LBL-2",
+                "product_id": self.milk.id,
+                "production_date": datetime(2026, 4, 1, 12),
+                "use_date": datetime(2026, 4, 15, 12),
+                "expiration_date": datetime(2026, 4, 20, 12),
+            }
+        )
+
+    def _pdf_texts(self, xmlid):
+        """(height of the page, [(y of the text from the bottom, text)]) of the one page printed for the lot."""
+        pdf, _format = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(xmlid, self.lot.ids)
+        )
+        [page] = PdfReader(io.BytesIO(pdf)).pages
+        texts = []
+
+        def visit(text, cm, tm, _font, _size):
+            if text.strip():
+                texts.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.replace("\t", " ").strip()))
+
+        page.extract_text(visitor_text=visit)
+        return float(page.mediabox.height), texts
+
+    def test_label_shows_product_lot_and_dates_in_readable_text_over_its_whole_height(self):
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, self.lot.ids)[0].decode()
+        # GS1's human readable interpretation of the element string, and each data with its title and AI.
+        self.assertIn(f"(01){GTIN_MILK}(11)260401(17)260420(10)LBL-2", html)
+        for title in ("GTIN (01)", "LOT (10)", "PROD DATE (11)", "BEST BEFORE (15)", "USE BY (17)"):
+            self.assertIn(title, html)
+        for xmlid in (REPORT, "lot_traceability.action_report_lot_gs1_label_100x50"):
+            with self.subTest(report=xmlid):
+                height, texts = self._pdf_texts(xmlid)  # one page: nothing overflows
+                words = " ".join(text for _y, text in texts)
+                for expected in ("Organic Whole Milk", "LBL-2", "04/20/2026", "04/15/2026", "04/01/2026"):
+                    self.assertIn(expected, words)
+                # The lower 60 % of the 100 x 62 mm label used to be empty: the text now reaches its last fifth.
+                lowest = min(y for y, _text in texts)
+                self.assertLess(lowest / height, 0.2, texts)

@@ -214,6 +214,40 @@ class TestTrace(LotTraceabilityCommon):
         self.assertEqual(result["lot_ids"], sorted((self._lot("M42") | finished).ids))
         self.assertEqual(result, self._lot("M42").trace("downstream"))
 
+    def test_a_delivery_through_the_vendors_location_counts_its_partner_as_a_customer(self):
+        self._receive(self.milk, 20, lot_name="M-VENDORS")
+        lot = self._lot("M-VENDORS")
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.delivery_type.id,
+                "partner_id": self.customer_2.id,
+                "location_id": self.stock_location.id,
+                "location_dest_id": self.supplier_location.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "milk",
+                            "product_id": self.milk.id,
+                            "product_uom_qty": 5,
+                            "location_id": self.stock_location.id,
+                            "location_dest_id": self.supplier_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+
+        result = lot.trace("both")
+
+        self.assertEqual(result["customer_ids"], self.customer_2.ids)
+        self.assertEqual(result["supplier_ids"], self.supplier.ids, "the vendor location is a destination here")
+        self.assertEqual(set(result["move_line_ids"]), self._lines(lot))
+
     def test_unknown_direction_is_refused(self):
         milk_1, _milk_2, _sugar = self._receive_raw_materials()
         with self.assertRaisesRolledBack(UserError, "upstream, downstream or both"):

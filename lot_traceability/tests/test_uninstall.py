@@ -9,6 +9,7 @@ OUR_INDEXES = {
     "stock_quant_negative_index",
     "stock_move_line_lot_id_partial_index",
     "stock_move_unbuild_id_partial_index",
+    "stock_lot_unreleased_product_index",
 }
 
 
@@ -26,7 +27,7 @@ class TestUninstallLeavesNothing(TransactionCase):
         return {name for (name,) in self.env.cr.fetchall()}
 
     def test_uninstall_drops_the_addons_own_indexes_and_functions_and_only_them(self):
-        tables = ("stock_quant", "stock_move_line", "stock_move")
+        tables = ("stock_quant", "stock_move_line", "stock_move", "stock_lot")
         before = self._indexes(tables)
         self.assertLessEqual(OUR_INDEXES, before, "created when the addon was installed")
         self.assertEqual(len(self._functions()), 3)

@@ -41,7 +41,9 @@ class StockLotQcSignWizard(models.TransientModel):
             )
         except AccessDenied:
             # Say it in the wizard and open it again: the password field (never stored) comes back empty.
-            wizard.sign_error = self.env._("Wrong password: nothing was signed; enter your Odoo password again.")
+            wizard.sign_error = self.env.user._get_signing_lockout_message() or self.env._(
+                "Wrong password: nothing was signed; enter your Odoo password again."
+            )
             return wizard._get_reopen_action()
         return {"type": "ir.actions.act_window_close"}
 

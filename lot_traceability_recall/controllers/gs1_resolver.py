@@ -12,6 +12,7 @@ import re
 from urllib.parse import quote, unquote, urlsplit
 
 from odoo import http
+from odoo.addons.lot_traceability.models.res_config_settings import DEFAULT_GS1_RESOLVER
 from odoo.addons.lot_traceability.tools import gs1
 from odoo.http import request
 
@@ -25,6 +26,8 @@ MAX_URI_LENGTH = 1024
 PATH_AIS = {"01", "10", "21"}
 # Cached by browsers and proxies for a minute: a new recall shows within a minute, load stays low.
 CACHE_CONTROL = "public, max-age=60"
+# What a page or a linkset depends on besides its URL (the links never depend on the Host header).
+VARY = "Accept, Accept-Language"
 
 
 class ResolverError(Exception):
@@ -207,7 +210,14 @@ class Gs1Resolver(http.Controller):
     # ------------------------------------------------------------------
 
     def _get_root(self):
-        return request.httprequest.url_root.rstrip("/")
+        """The resolver's address, as configured, never the request's (its Host header is whatever the client
+        sends, and the answers are cached): the GS1 Digital Link resolver of the settings when it is not GS1's
+        global one (the company's own resolver, or this database), else ``web.base.url``."""
+        params = request.env["ir.config_parameter"].sudo()
+        resolver = (params.get_param("lot_traceability.gs1_resolver") or "").rstrip("/")
+        if resolver and resolver != DEFAULT_GS1_RESOLVER:
+            return resolver
+        return (params.get_param("web.base.url") or "").rstrip("/")
 
     def _get_page_url(self, values):
         elements = {"01": values["gtin"]}
@@ -231,7 +241,7 @@ class Gs1Resolver(http.Controller):
             {
                 "rel": "gs1:recallStatus",
                 "href": f"{page}#recall",
-                "title": env._("Recall status"),
+                "title": self._get_recall_status_title(values),
                 "type": "text/html",
                 "lang": lang,
             },
@@ -259,6 +269,28 @@ class Gs1Resolver(http.Controller):
             )
         return links + extra
 
+    def _get_recall_status_title(self, values):
+        """The recall status in words, for the linkset: not recalled, recalled, or recalled by a recall now closed
+        (the lot stays recalled), with what to do."""
+        env = request.env
+        recall = values["recall"]
+        if not recall:
+            if values["lot"]:
+                return env._("Recall status: not recalled")
+            return env._("Recall status: no lot of this product is recalled")
+        if recall["closed"]:
+            status = env._(
+                "Recall status: recalled (the recall was closed on %(date)s)",
+                date=recall["date_closed"].date().isoformat() if recall["date_closed"] else "",
+            )
+        else:
+            status = env._("Recall status: recalled")
+        if recall["instructions"]:
+            status = env._(
+                "%(status)s. What to do: %(instructions)s", status=status, instructions=recall["instructions"]
+            )
+        return status
+
     # ------------------------------------------------------------------
     # Responses
     # ------------------------------------------------------------------
@@ -267,7 +299,7 @@ class Gs1Resolver(http.Controller):
         linkset = f"{self._get_page_url(values)}?linkType=linkset"
         return [
             ("Cache-Control", CACHE_CONTROL),
-            ("Vary", "Accept, Accept-Language"),
+            ("Vary", VARY),
             ("Link", f'<{linkset}>; rel="linkset"; type="{LINKSET_MIMETYPE}"'),
         ]
 

@@ -19,3 +19,4 @@ from . import stock_scrap
 from . import stock_warehouse
 from . import product_gs1_link
 from . import product_template
+from . import mail_mail

@@ -2,9 +2,13 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.addons.lot_traceability.tools import gs1
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .stock_lot_recall import OPEN_RECALL_STATES
+
+# Recalls a scan shows: open ones first, then closed ones (the lot was recalled: units out there still are).
+PUBLIC_RECALL_STATES = (*OPEN_RECALL_STATES, "closed")
 
 # Recalled lot names listed on a product's page (scanned without a lot): enough to compare with a pack.
 MAX_RECALLED_LOTS_SHOWN = 50
@@ -109,6 +113,7 @@ class ProductProduct(models.Model):
         the same queries. The result is plain data (no records), so that a template can show nothing else:
         product name, lot or serial, dates, recall status, public instructions and links.
         """
+        self._check_gs1_resolver_arguments(gtin, lot_name, serial)
         company_ids = self._get_gs1_resolver_company_ids()
         product = self._get_gs1_resolver_product_row(gtin, company_ids)
         if not product:
@@ -157,18 +162,31 @@ class ProductProduct(models.Model):
         return values
 
     @api.model
+    def _check_gs1_resolver_arguments(self, gtin, lot_name, serial):
+        if not isinstance(gtin, str) or len(gtin) != 14 or not gs1.DIGITS.fullmatch(gtin):
+            raise UserError(self.env._("Give the GTIN as a string of 14 digits, not %(gtin)s.", gtin=repr(gtin)[:60]))
+        for value in (lot_name, serial):
+            if value not in (None, False) and not isinstance(value, str):
+                raise UserError(
+                    self.env._("Give the lot or serial number as text, not %(value)s.", value=repr(value)[:60])
+                )
+
+    @api.model
     def _get_gs1_resolver_recall_sql(self, lot_ids_sql, company_ids):
-        """The SQL of the latest open (confirmed, not mock) recall of a publishing company covering a lot of
-        ``lot_ids_sql`` (one ``lot_id`` column): its public facts only, the company's text in the visitor's
+        """The SQL of the latest real recall (not mock) of a publishing company covering a lot of
+        ``lot_ids_sql`` (one ``lot_id`` column), open or else closed (a closed recall still covers the units
+        out there; a cancelled one never was): its public facts only, the company's text in the visitor's
         language. Never the reason, the customers or the quantities."""
         self.env["stock.lot.recall"].flush_model(
-            ["affected_lot_ids", "company_id", "date_confirmed", "fda_class", "is_mock", "state"]
+            ["affected_lot_ids", "company_id", "date_closed", "date_confirmed", "fda_class", "is_mock", "state"]
         )
         self.env["res.company"].flush_model(["gs1_resolver_contact", "gs1_resolver_recall_instructions", "name"])
         return SQL(
             """
             SELECT recall.fda_class,
                    recall.date_confirmed,
+                   recall.state = 'closed' AS recall_closed,
+                   recall.date_closed,
                    recall_company.name AS recall_company,
                    recall_company.gs1_resolver_contact AS recall_contact,
                    COALESCE(recall_company.gs1_resolver_recall_instructions->>%(lang)s,
@@ -180,12 +198,12 @@ class ProductProduct(models.Model):
                AND recall.is_mock IS NOT TRUE
                AND recall.state IN %(states)s
                AND recall.company_id = ANY(%(companies)s)
-             ORDER BY recall.date_confirmed DESC, recall.id DESC
+             ORDER BY recall.state = 'closed', recall.date_confirmed DESC, recall.id DESC
              LIMIT 1
             """,
             lang=self.env.lang or "en_US",
             lot_ids=lot_ids_sql,
-            states=OPEN_RECALL_STATES,
+            states=PUBLIC_RECALL_STATES,
             companies=list(company_ids),
         )
 
@@ -218,8 +236,8 @@ class ProductProduct(models.Model):
     @api.model
     def _get_gs1_resolver_recalled_lots_row(self, product_id, company_ids):
         """For a scan without lot: ``names``, the names of the product's lots (of publishing companies or none)
-        under an open recall of a publishing company, sorted, at most MAX_RECALLED_LOTS_SHOWN, and the latest
-        such recall of those lots (columns of ``_get_gs1_resolver_recall_sql``, null when none)."""
+        under a real recall of a publishing company, open or closed, sorted, at most MAX_RECALLED_LOTS_SHOWN,
+        and the latest such recall of those lots (columns of ``_get_gs1_resolver_recall_sql``, null when none)."""
         self.env["stock.lot"].flush_model(["company_id", "name", "product_id"])
         recall_sql = self._get_gs1_resolver_recall_sql(SQL("SELECT recalled.id FROM recalled"), company_ids)
         return self.env.execute_query_dict(
@@ -251,7 +269,7 @@ class ProductProduct(models.Model):
                 """,
                 product=product_id,
                 companies=list(company_ids),
-                states=OPEN_RECALL_STATES,
+                states=PUBLIC_RECALL_STATES,
                 limit=MAX_RECALLED_LOTS_SHOWN,
                 recall=recall_sql,
             )
@@ -268,6 +286,8 @@ class ProductProduct(models.Model):
             "fda_class": fda_class or False,
             "fda_class_label": fda_class and selection.get(fda_class),
             "date": self._get_gs1_resolver_timestamp(row["date_confirmed"], tz),
+            "closed": bool(row["recall_closed"]),
+            "date_closed": self._get_gs1_resolver_timestamp(row["date_closed"], tz),
             "company": row["recall_company"],
             "instructions": row["recall_instructions"] or False,
             "contact": row["recall_contact"] or False,

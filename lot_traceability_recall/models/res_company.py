@@ -1,4 +1,5 @@
 from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -22,6 +23,32 @@ class ResCompany(models.Model):
         ),
         help="What a consumer who scans a recalled lot must do; shown on the public page of the lot.",
     )
+
+    lot_qa_responsible_id = fields.Many2one(
+        "res.users",
+        "QA Responsible",
+        domain=lambda self: self._get_lot_qa_responsible_domain(),
+        help="Who gets the activity when customer complaints on a lot reach the alert threshold. Empty: the lot's "
+        "product responsible when that user is in QA, else a QA Manager of the company.",
+    )
+
+    @api.model
+    def _get_lot_qa_responsible_domain(self):
+        return [("share", "=", False), ("groups_id", "in", self.env.ref("lot_traceability.group_qa_user").ids)]
+
+    @api.constrains("lot_qa_responsible_id")
+    def _check_lot_qa_responsible(self):
+        for company in self.filtered("lot_qa_responsible_id"):
+            user = company.lot_qa_responsible_id
+            if user.share or not user.has_group("lot_traceability.group_qa_user") or company not in user.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot be the QA responsible of %(company)s: choose an internal user of that "
+                        "company with the QA User rights.",
+                        user=user.name,
+                        company=company.name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # GS1 resolver: the publishing companies, read on every scan, change rarely

@@ -17,6 +17,11 @@ class ResConfigSettings(models.TransientModel):
     gs1_resolver_recall_instructions = fields.Text(
         related="company_id.gs1_resolver_recall_instructions", readonly=False
     )
+    lot_qa_responsible_id = fields.Many2one(
+        related="company_id.lot_qa_responsible_id",
+        readonly=False,
+        domain=lambda self: self._get_lot_qa_responsible_domain(),
+    )
     lot_complaint_threshold = fields.Integer(
         "Complaints Alerting QA",
         config_parameter=COMPLAINT_THRESHOLD_PARAM,
@@ -29,6 +34,10 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_COMPLAINT_PERIOD_DAYS,
         help="The number of days, today included, over which the complaints on a lot are counted.",
     )
+
+    @api.model
+    def _get_lot_qa_responsible_domain(self):
+        return self.env["res.company"]._get_lot_qa_responsible_domain()
 
     @api.constrains("lot_complaint_threshold", "lot_complaint_period_days")
     def _check_lot_complaint_rule(self):

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.addons.lot_traceability.tools import gs1
 from odoo.exceptions import UserError
 
 from .stock_lot_recall import OPEN_RECALL_STATES
@@ -27,12 +28,16 @@ class StockLot(models.Model):
         )
         return action
 
-    def _get_recall_unit_cost(self):
-        """Unit cost per lot id: Odoo's lot valuation when the product is valued per lot, else its cost."""
-        return {
-            lot.id: (lot.avg_cost if lot.product_id.lot_valuated and lot.avg_cost else lot.product_id.standard_price)
-            for lot in self
-        }
+    def _get_gs1_digital_link_root(self):
+        """A company that answers the scans of its lots (GS1 resolver published) prints labels that lead to this
+        database, unless the settings name a resolver of its own (e.g. a proxy in front of Odoo); a company that
+        does not answers no scan, so its labels never point here but to GS1's resolver."""
+        root = super()._get_gs1_digital_link_root()
+        company = (self.company_id or self.env.company).sudo()
+        here = self.get_base_url().rstrip("/")
+        if company.gs1_resolver_published:
+            return here if root.rstrip("/") == gs1.DEFAULT_RESOLVER else root
+        return gs1.DEFAULT_RESOLVER if root.rstrip("/") == here else root
 
     def _lock_for_recall(self, lots):
         lots._lock_or_raise(

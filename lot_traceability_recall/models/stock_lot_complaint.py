@@ -26,9 +26,10 @@ class StockLotComplaint(models.Model):
 
     _name = "stock.lot.complaint"
     _description = "Customer Complaint on a Lot"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "stock.lot.copy.mixin"]
     _check_company_auto = True
     _order = "date desc, id desc"
+    _lot_copy_fields = ("product_id", "supplier_id")
 
     partner_id = fields.Many2one(
         "res.partner", "Customer", required=True, tracking=True, check_company=True, index=True
@@ -151,14 +152,28 @@ class StockLotComplaint(models.Model):
         )
 
     def _get_qa_responsible(self):
-        """The lot's product responsible if any, else a QA manager of the complaint's company."""
+        """Who gets the complaint alert: the company's QA responsible (settings); else the product's responsible
+        when that user works in QA; else a QA Manager of the company. Never the superuser (OdooBot), whom Odoo
+        makes the responsible of the products created during an installation."""
         self.ensure_one()
-        responsible = self.lot_id.product_id.responsible_id
-        if responsible:
+
+        def usable(user):
+            return (
+                user
+                and user.active
+                and not user.share
+                and not user._is_superuser()
+                and self.company_id in user.company_ids
+                and user.has_group("lot_traceability.group_qa_user")
+            )
+
+        company = self.company_id.sudo()
+        if usable(company.lot_qa_responsible_id):
+            return company.lot_qa_responsible_id
+        responsible = self.lot_id.product_id.with_company(self.company_id).responsible_id
+        if usable(responsible):
             return responsible
-        managers = self.env.ref("lot_traceability.group_qa_manager").users.filtered(
-            lambda user: not user.share and self.company_id in user.company_ids
-        )
+        managers = self.env.ref("lot_traceability.group_qa_manager").users.filtered(usable)
         return managers.sorted("id")[:1] or self.env.user
 
     def action_investigate(self):

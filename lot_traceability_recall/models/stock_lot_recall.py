@@ -1,17 +1,25 @@
 from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2.errors import DeadlockDetected, LockNotAvailable, SerializationFailure
 
 from odoo import Command, api, fields, models
+from odoo.addons.lot_traceability.tools.locks import lock_timeout
 from odoo.addons.lot_traceability.tools.server_write import is_server_write, server_write
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import formatLang
 
 # States of a real recall that holds its lots and can still be notified, recovered or closed.
 OPEN_RECALL_STATES = ("confirmed", "notified", "recovering")
+# How long releasing reservations waits for quants another user is reserving before leaving it to the job.
+RESERVATION_LOCK_TIMEOUT_MS = 1000
 
-# What the recall's own actions write, never a user: its state, the mock flag once created, its scope.
+# What the recall's own actions write, never a user: its state, the mock flag and reference once created,
+# its scope.
 RECALL_SERVER_FIELDS = {
     "state",
     "is_mock",
+    "name",
     "affected_lot_ids",
     "shipment_ids",
     "stock_ids",
@@ -24,7 +32,17 @@ RECALL_SERVER_FIELDS = {
     "date_closed",
     "close_justification",
     "lot_outcome",
+    "return_picking_ids",
+    "scrap_ids",
+    "notification_ids",
+    # Stored computes (the seed lots' products, the mock's progress): copies the server keeps, never edited.
+    "product_ids",
+    "mock_state",
 }
+
+# What the recall's evidence rests on besides its scope: written by Recall Managers while the recall is a draft;
+# after confirmation the seeds only grow, through action_extend_scope.
+RECALL_EVIDENCE_FIELDS = {"lot_ids", "supplier_lot_ids", "reason", "fda_class", "company_id"}
 
 FDA_CLASSES = [
     ("class_1", "Class I: serious health consequences or death"),
@@ -88,6 +106,10 @@ class StockLotRecall(models.Model):
     reason = fields.Text(tracking=True)
     fda_class = fields.Selection(FDA_CLASSES, "FDA Class", tracking=True)
     responsible_id = fields.Many2one("res.users", default=lambda self: self.env.user, tracking=True, check_company=True)
+    evidence_editable = fields.Boolean(
+        compute="_compute_evidence_editable",
+        help="Whether you may change the seed lots, reason, class and company: a Recall Manager, on a draft.",
+    )
     date_confirmed = fields.Datetime("Confirmed On", readonly=True, copy=False)
     date_closed = fields.Datetime("Closed On", readonly=True, copy=False)
     affected_lot_ids = fields.Many2many(
@@ -231,6 +253,14 @@ class StockLotRecall(models.Model):
         "Manager signs their release.",
     )
 
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_evidence_editable(self):
+        manager = self.env.user.has_group("lot_traceability_recall.group_recall_manager")
+        for recall in self:
+            # A new recall is written by whoever launches it; a saved one by Recall Managers while it is a draft.
+            recall.evidence_editable = not recall._origin.id or (manager and recall.state == "draft")
+
     @api.depends("affected_lot_ids", "customer_ids")
     def _compute_counts(self):
         for recall in self:
@@ -254,8 +284,9 @@ class StockLotRecall(models.Model):
                 recall.on_hand_qty = sum(recall.balance_ids.mapped("on_hand_qty"))
             else:
                 recall.on_hand_qty = sum(recall.stock_ids.mapped("quantity"))
-            # Costs are per company: the recall's, whichever company the user has selected first.
-            costs = recall.affected_lot_ids.with_company(recall.company_id)._get_recall_unit_cost()
+            # One unit cost of a lot wherever stock is valued (stock.lot._get_unit_cost), the recall company's,
+            # whichever company the user has selected first.
+            costs = recall.affected_lot_ids._get_unit_cost(company=recall.company_id)
             recall.value_at_risk = sum(
                 line.quantity * costs.get(line.lot_id.id, 0.0) for line in [*recall.shipment_ids, *recall.stock_ids]
             )
@@ -341,34 +372,20 @@ class StockLotRecall(models.Model):
 
     @api.depends("scrap_ids.state", "scrap_ids.scrap_qty", "scrap_ids.lot_id")
     def _compute_write_off_value(self):
-        """The stock destroyed by the recall: lots valued per lot at their own cost (their breakdown),
-        other scraps at what their valuation layers booked (the product's standard or average cost)."""
+        """The stock destroyed by the recall, as Odoo's valuation booked it: the value its scrap moves' layers
+        took out of stock, i.e. each lot at its unit cost in the valuation (stock.lot._get_unit_cost), the
+        cost its value at risk was counted at."""
         scraps = self.scrap_ids.filtered(lambda scrap: scrap.state == "done")
-        per_lot = scraps.filtered(lambda scrap: scrap.lot_id and scrap.product_id.lot_valuated)
-        # One breakdown per company of the recalls, for all their destroyed lots at once.
-        breakdowns = {
-            company: per_lot.filtered(lambda scrap, company=company: scrap.lot_recall_id.company_id == company)
-            .lot_id.with_company(company)
-            ._get_cost_breakdown()
-            for company in self.company_id
-        }
         for recall in self:
             recall_scraps = scraps.filtered(lambda scrap, recall=recall: scrap.lot_recall_id == recall)
-            recall_per_lot = recall_scraps & per_lot
-            breakdown = breakdowns.get(recall.company_id, {})
-            value = sum(
-                scrap.product_uom_id._compute_quantity(scrap.scrap_qty, scrap.product_id.uom_id)
-                * breakdown.get(scrap.lot_id.id, {}).get("unit_cost", 0.0)
-                for scrap in recall_per_lot
-            )
             # Valuation layers of scrap moves are negative: the value that left the stock.
-            value -= sum((recall_scraps - recall_per_lot).move_ids.sudo().stock_valuation_layer_ids.mapped("value"))
+            value = -sum(recall_scraps.move_ids.sudo().stock_valuation_layer_ids.mapped("value"))
             recall.write_off_value = recall.currency_id.round(value)
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if (RECALL_SERVER_FIELDS - {"is_mock"}) & set(vals) and not is_server_write("stock.lot.recall"):
+            if (RECALL_SERVER_FIELDS - {"is_mock", "name"}) & set(vals) and not is_server_write("stock.lot.recall"):
                 raise UserError(
                     self.env._(
                         "A recall starts as a draft; its scope, state and outcome are written by its actions only."
@@ -380,14 +397,58 @@ class StockLotRecall(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if RECALL_SERVER_FIELDS & set(vals) and not is_server_write("stock.lot.recall"):
-            raise UserError(
+        if not is_server_write("stock.lot.recall"):
+            if RECALL_SERVER_FIELDS & set(vals):
+                raise UserError(
+                    self.env._(
+                        "A recall's reference, state, mock flag, scope and outcome are written by its actions "
+                        "(Compute Scope, Confirm, Notify, Close...), never edited by hand."
+                    )
+                )
+            if RECALL_EVIDENCE_FIELDS & set(vals):
+                self._check_evidence_write(vals)
+        return super().write(vals)
+
+    def _check_evidence_write(self, vals):
+        """What a recall starts from (seed lots and supplier lots), why, its class and its company are its
+        record: only Recall Managers change them, only on a draft, and never towards a company that the
+        recall's author or the user does not belong to."""
+        if not self.env.user.has_group("lot_traceability_recall.group_recall_manager"):
+            raise AccessError(
                 self.env._(
-                    "A recall's state, mock flag, scope and outcome are written by its actions (Compute Scope, "
-                    "Confirm, Notify, Close...), never edited by hand."
+                    "Only Recall Managers change what a recall starts from, its reason, class or company; ask one "
+                    "of them."
                 )
             )
-        return super().write(vals)
+        for recall in self:
+            if recall.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Recall %(recall)s is confirmed: its seed lots, reason, class and company are its record "
+                        "and no longer change. To add lots to it, use Extend Scope.",
+                        recall=recall.name,
+                    )
+                )
+        company = "company_id" in vals and self.env["res.company"].browse(vals["company_id"])
+        if company:
+            if company not in self.env.user.company_ids:
+                raise UserError(
+                    self.env._(
+                        "You do not belong to company %(company)s: you cannot move a recall there.",
+                        company=company.name,
+                    )
+                )
+            for recall in self:
+                if company not in recall.create_uid.company_ids:
+                    raise UserError(
+                        self.env._(
+                            "Recall %(recall)s cannot move to company %(company)s: %(author)s, who drafted it, "
+                            "does not belong to that company.",
+                            recall=recall.name,
+                            company=company.name,
+                            author=recall.create_uid.name,
+                        )
+                    )
 
     def unlink(self):
         # A recall that once held stock is evidence: it stays, cancelled or closed.
@@ -406,7 +467,9 @@ class StockLotRecall(models.Model):
 
     def _check_recall_manager(self):
         if not self.env.user.has_group("lot_traceability_recall.group_recall_manager"):
-            raise AccessError(self.env._("Only Recall Managers can confirm, notify or close a recall."))
+            raise AccessError(
+                self.env._("Only Recall Managers can confirm, extend, notify, recover, balance or close a recall.")
+            )
 
     def action_confirm(self):
         """Put every affected lot on hold, release their reservations, flag open operations."""
@@ -422,49 +485,113 @@ class StockLotRecall(models.Model):
         for recall in self:
             recall._get_recall_location()  # where returns will go, shown on the case from now on
             lots = recall.affected_lot_ids
-            # Lock the lots first: a delivery validated at the same moment waits or fails, and
-            # then finds them on hold (it re-checks the hold in _action_done).
-            self.env["stock.lot"]._lock_for_recall(lots)
-            lots.invalidate_recordset(["qc_state"])
-            # A signed rejection stands: a rejected lot is never turned into a held one.
-            to_hold = lots.filtered(lambda lot: lot.qc_state != "rejected")
-            already_held = recall.hold_ids.lot_id
-            recall.sudo()._write_server(
-                {
-                    "hold_ids": [
-                        Command.create({"lot_id": lot.id, "previous_qc_state": lot.qc_state})
-                        for lot in to_hold - already_held
-                    ],
-                    "state": "confirmed",
-                    "date_confirmed": fields.Datetime.now(),
-                }
+            released = recall._hold_lots(
+                lots,
+                {"state": "confirmed", "date_confirmed": fields.Datetime.now()},
+                reason=self.env._("Recall %(recall)s confirmed", recall=recall.name),
             )
-            to_hold.filtered(lambda lot: lot.qc_state != "on_hold")._write_qc_state(
-                "on_hold", reason=self.env._("Recall %(recall)s confirmed", recall=recall.name)
-            )
-            open_lines = (
-                self.env["stock.move.line"]
-                .with_context(allowed_company_ids=recall._get_scope_companies().ids)
-                .search([("lot_id", "in", to_hold.ids), ("state", "not in", ("done", "cancel"))])
-            )
-            moves = open_lines.move_id
-            open_lines.unlink()
-            moves._recompute_state()
-            recall._flag_open_operations(moves)
-            recall.message_post(
-                body=self.env._(
+            recall._log_event(
+                self.env._(
                     "Recall confirmed: %(count)s lots on hold, %(customers)s customers to notify.",
                     count=len(lots),
                     customers=len(recall.customer_ids),
                 )
             )
+            if not released:
+                recall._log_event(
+                    self.env._(
+                        "Other users were reserving the same stock: the reservations of the held lots are released "
+                        "by the recall job in a moment. Until then no one can ship or consume them."
+                    )
+                )
         return True
+
+    def _hold_lots(self, lots, vals, reason):
+        """Put ``lots`` on hold for this recall, in the same transaction as ``vals`` (written on the recall):
+        lock them, record their previous QC state, hold them, release their reservations and flag the
+        operations that held them. Nothing here depends on mail: the hold never waits for an e-mail.
+
+        :return: whether the reservations were released now (else the recall job releases them in a moment)"""
+        self.ensure_one()
+        # Lock the lots first: a delivery validated at the same moment waits or fails, and
+        # then finds them on hold (it re-checks the hold in _action_done).
+        self.env["stock.lot"]._lock_for_recall(lots)
+        lots.invalidate_recordset(["qc_state"])
+        # A signed rejection stands: a rejected lot is never turned into a held one.
+        to_hold = lots.filtered(lambda lot: lot.qc_state != "rejected")
+        already_held = self.hold_ids.lot_id
+        self.sudo()._write_server(
+            dict(
+                vals,
+                hold_ids=[
+                    Command.create({"lot_id": lot.id, "previous_qc_state": lot.qc_state})
+                    for lot in to_hold - already_held
+                ],
+            )
+        )
+        to_hold.filtered(lambda lot: lot.qc_state != "on_hold")._write_qc_state("on_hold", reason=reason)
+        return self._release_reservations(to_hold)
+
+    def _log_event(self, body):
+        """Note ``body`` in the recall's chatter, authored by the user. A log, not a message_post: posting
+        needs the author's e-mail address, and no step of a recall may depend on it."""
+        for recall in self:
+            recall._message_log(body=body, author_id=self.env.user.partner_id.id)
+
+    def _get_activity_context(self):
+        """Activities planned by a recall for someone else are announced by e-mail from the user; a user without
+        an e-mail address plans them all the same, without the announcement (they show in the assignee's
+        activities)."""
+        return {"mail_activity_quick_update": True} if not self.env.user.email else {}
+
+    def _release_reservations(self, lots):
+        """Release the reservations of ``lots`` on operations not done yet and flag their documents.
+
+        Releasing writes the lots' quants, which other users' reservations and validations write all the time:
+        when one of them got there first, this leaves the reservations to the recall job (triggered now) instead
+        of failing: the hold stands either way, and a validation of a held lot is refused.
+
+        :return: whether the reservations were released now
+        """
+        self.ensure_one()
+        open_lines = (
+            self.env["stock.move.line"]
+            .with_context(allowed_company_ids=self._get_scope_companies().ids)
+            .search([("lot_id", "in", lots.ids), ("state", "not in", ("done", "cancel"))])
+        )
+        if not open_lines:
+            return True
+        moves = open_lines.move_id
+        try:
+            with lock_timeout(self.env.cr, RESERVATION_LOCK_TIMEOUT_MS), self.env.cr.savepoint():
+                open_lines.unlink()
+                moves._recompute_state()
+        except (SerializationFailure, DeadlockDetected, LockNotAvailable):
+            self.env.ref("lot_traceability_recall.ir_cron_release_held_reservations")._trigger()
+            return False
+        self._flag_open_operations(moves)
+        return True
+
+    @api.model
+    def _cron_release_held_reservations(self):
+        """Release the reservations of lots held by open recalls that their confirmation left to this job."""
+        holds = self.env["stock.lot.recall.hold"].search(
+            [("recall_id.state", "in", OPEN_RECALL_STATES), ("lot_id.qc_state", "=", "on_hold")]
+        )
+        pending = False
+        for recall in holds.recall_id:
+            lots = holds.filtered(lambda hold, recall=recall: hold.recall_id == recall).lot_id
+            pending = not recall._release_reservations(lots) or pending
+        if pending:  # still busy: try again in a minute
+            self.env.ref("lot_traceability_recall.ir_cron_release_held_reservations")._trigger(
+                fields.Datetime.now() + timedelta(minutes=1)
+            )
 
     def _flag_open_operations(self, moves):
         """Tell the people in charge of transfers and manufacturing orders that held stock left them."""
         self.ensure_one()
         for document in [*moves.picking_id, *moves.raw_material_production_id, *moves.production_id]:
-            document.activity_schedule(
+            document.with_context(**self._get_activity_context()).activity_schedule(
                 "mail.mail_activity_data_warning",
                 summary=self.env._("Recall %(recall)s", recall=self.name),
                 note=self.env._(
@@ -484,8 +611,8 @@ class StockLotRecall(models.Model):
         return True
 
     def _check_open_real_recall(self, action):
-        """Refuse ``action`` (``notify``, ``return``, ``destroy`` or ``close``) on a mock recall or on one
-        that is not confirmed and open."""
+        """Refuse ``action`` (``notify``, ``return``, ``destroy``, ``close`` or ``extend``) on a mock recall or
+        on one that is not confirmed and open."""
         for recall in self:
             if recall.is_mock or recall.state not in OPEN_RECALL_STATES:
                 messages = {
@@ -503,6 +630,11 @@ class StockLotRecall(models.Model):
                     ),
                     "close": self.env._(
                         "Recall %(recall)s is not confirmed and open: it cannot be closed.", recall=recall.name
+                    ),
+                    "extend": self.env._(
+                        "Recall %(recall)s is not confirmed and open: its scope cannot be extended (a draft's seed "
+                        "lots are edited on the recall itself).",
+                        recall=recall.name,
                     ),
                 }
                 raise UserError(messages[action])

@@ -32,8 +32,8 @@ class ResConfigSettings(models.TransientModel):
 
 
 class StockLotRecall(models.Model):
-    """The accounting of a recall: its recorded costs posted as a journal entry, the value at risk
-    and the write-off at the lots' own costs (stock.lot._get_cost_breakdown)."""
+    """The accounting of a recall: its recorded costs posted as a journal entry (the value at risk and the
+    write-off are at the lots' unit cost in the valuation, stock.lot._get_unit_cost)."""
 
     _inherit = "stock.lot.recall"  # pylint: disable=consider-merging-classes-inherited
 
@@ -123,8 +123,8 @@ class StockLotRecall(models.Model):
             )
             move.action_post()
             costs.sudo().write({"account_move_id": move.id})
-            recall.message_post(
-                body=self.env._(
+            recall._log_event(
+                self.env._(
                     "Recall costs of %(amount)s posted in journal entry %(move)s.",
                     amount=recall.currency_id.format(total),
                     move=move.name,
@@ -139,19 +139,3 @@ class StockLotRecall(models.Model):
         action["domain"] = [("id", "in", self.cost_move_ids.ids)]
         action["context"] = {}
         return action
-
-
-class StockLot(models.Model):
-    _inherit = "stock.lot"  # pylint: disable=consider-merging-classes-inherited
-
-    def _get_recall_unit_cost(self):
-        """The value at risk at each lot's own cost (its breakdown: purchase, landed costs, components
-        and operations); Odoo's valuation where the breakdown knows no cost."""
-        fallback = super()._get_recall_unit_cost()
-        breakdown = self._get_cost_breakdown()
-        return {
-            lot_id: breakdown[lot_id]["unit_cost"]
-            if breakdown.get(lot_id) and breakdown[lot_id]["unit_cost"]
-            else fallback[lot_id]
-            for lot_id in fallback
-        }

@@ -23,18 +23,47 @@ class StockLotRecall(models.Model):
             "context": {"default_recall_id": self.id},
         }
 
+    def _get_open_returns(self):
+        """This recall's returns not validated nor cancelled yet."""
+        return self.return_picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel"))
+
     def action_close(
-        self, justification=None, lot_outcome="reject", destroy_remaining=False, meaning=None, password=None
+        self,
+        justification=None,
+        lot_outcome="reject",
+        destroy_remaining=False,
+        meaning=None,
+        password=None,
+        open_returns=None,
     ):
         """Close the case: every shipped unit accounted for or a written justification; optionally scrap
         the stock left. The held lots end rejected, a decision the recall manager signs (``meaning`` and
         ``password``, in each lot's signature chain), or stay on hold until a QA Manager signs their release.
+        Returns still open are cancelled (``open_returns="cancel"``) or kept open (``"keep"``): the recall
+        manager says which, or the closing is refused naming them.
         """
         self._check_recall_manager()
         self._check_open_real_recall("close")
         if lot_outcome not in ("reject", "release"):
             raise UserError(self.env._("Choose what becomes of the lots: rejected or awaiting QA release."))
+        if open_returns not in (None, False, "cancel", "keep"):
+            raise UserError(self.env._("Choose what becomes of the open returns: cancel them or keep them open."))
+        still_open = self._get_open_returns()
+        if still_open and not open_returns:
+            raise UserError(
+                self.env._(
+                    "Return %(returns)s is still open: cancel it or keep it open (choose in the Close dialog).",
+                    returns=", ".join(still_open.mapped("name")),
+                )
+                if len(still_open) == 1
+                else self.env._(
+                    "Returns %(returns)s are still open: cancel them or keep them open (choose in the Close dialog).",
+                    returns=", ".join(still_open.mapped("name")),
+                )
+            )
         justification = (justification or "").strip()
+        if still_open and open_returns == "cancel":
+            still_open.action_cancel()
         self.action_compute_balance()
         for recall in self:
             if not float_is_zero(recall.unaccounted_qty, precision_digits=4) and not justification:
@@ -97,5 +126,14 @@ class StockLotRecall(models.Model):
                     "Manager signs their release.",
                     **figures,
                 )
-            recall.message_post(body=body)
+            recall_open = still_open & recall.return_picking_ids
+            if recall_open and open_returns == "cancel":
+                body += " " + self.env._(
+                    "Open returns cancelled: %(returns)s.", returns=", ".join(recall_open.mapped("name"))
+                )
+            elif recall_open:
+                body += " " + self.env._(
+                    "Returns kept open: %(returns)s.", returns=", ".join(recall_open.mapped("name"))
+                )
+            recall._log_event(body)
         return True

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, models
+from odoo.addons.lot_traceability.tools.server_write import server_write
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero, formatLang
 
@@ -88,20 +89,18 @@ class StockLotRecall(models.Model):
         and plan a follow-up activity for the notices still unanswered after the reminder delay."""
         self._check_recall_manager()
         self._check_open_real_recall("notify")
-        template = self.env.ref("lot_traceability_recall.mail_template_recall_notification")
         for recall in self:
             customers = recall._get_customers_to_notify()
-            notifications = self.env["stock.lot.recall.notification"].create(
-                [
-                    {"recall_id": recall.id, "partner_id": partner.id, "date_sent": fields.Datetime.now()}
-                    for partner in customers
-                ]
-            )
-            template.send_mail_batch(notifications.ids)
+            with server_write("stock.lot.recall.notification"):
+                notifications = self.env["stock.lot.recall.notification"].create(
+                    [{"recall_id": recall.id, "partner_id": partner.id} for partner in customers]
+                )
+            notifications._send_notice()
             notifications._schedule_follow_up()
-            recall.message_post(
-                body=self.env._(
-                    "Recall notice sent to %(count)s customers: %(customers)s.",
+            recall._log_event(
+                self.env._(
+                    "Recall notice queued for %(count)s customers: %(customers)s. Each notice shows when its e-mail "
+                    "has left (or failed).",
                     count=len(customers),
                     customers=", ".join(customers.mapped("display_name")),
                 )
@@ -111,8 +110,19 @@ class StockLotRecall(models.Model):
         return True
 
     def action_remind_unanswered(self):
-        """E-mail the notice again to every customer who has not acknowledged it."""
-        self.notification_ids.filtered(lambda notification: notification.state == "sent").action_remind()
+        """E-mail the notice again to every customer who has not acknowledged it: notices sent, and notices whose
+        e-mail failed or bounced (retried). Notices still in the outgoing queue are left to it."""
+        self.ensure_one()
+        to_remind = self.notification_ids.filtered(lambda notification: notification.state in ("sent", "failed"))
+        if not to_remind:
+            raise UserError(
+                self.env._(
+                    "No notice to remind: every customer of %(recall)s answered, or their notice still waits in "
+                    "the outgoing mail queue.",
+                    recall=self.name,
+                )
+            )
+        to_remind.action_remind()
         return True
 
     def action_view_notifications(self):
@@ -242,7 +252,8 @@ class StockLotRecall(models.Model):
                     ],
                 }
             )
-        pickings = self.env["stock.picking"].create(pickings_vals)
+        with server_write("stock.lot.recall"):
+            pickings = self.env["stock.picking"].create(pickings_vals)
         # The lines carry the lots shipped, so the warehouse only validates what comes back.
         self.env["stock.move.line"].create(
             [
@@ -261,8 +272,8 @@ class StockLotRecall(models.Model):
         )
         pickings.action_confirm()
         self._write_server({"state": "recovering"})
-        self.message_post(
-            body=self.env._(
+        self._log_event(
+            self.env._(
                 "Returns created for %(count)s customers: %(pickings)s.",
                 count=len(pickings.partner_id.commercial_partner_id),
                 pickings=", ".join(pickings.mapped("name")),
@@ -304,26 +315,27 @@ class StockLotRecall(models.Model):
                         lots=", ".join(reserved.lot_id.mapped("name")),
                     )
                 )
-            scraps = self.env["stock.scrap"].create(
-                [
-                    {
-                        "product_id": quant.product_id.id,
-                        "product_uom_id": quant.product_id.uom_id.id,
-                        "lot_id": quant.lot_id.id,
-                        "location_id": quant.location_id.id,
-                        "package_id": quant.package_id.id,
-                        "owner_id": quant.owner_id.id,
-                        "scrap_qty": quant.quantity,
-                        "company_id": quant.company_id.id,
-                        "origin": recall.name,
-                        "lot_recall_id": recall.id,
-                    }
-                    for quant in quants
-                ]
-            )
+            with server_write("stock.lot.recall"):
+                scraps = self.env["stock.scrap"].create(
+                    [
+                        {
+                            "product_id": quant.product_id.id,
+                            "product_uom_id": quant.product_id.uom_id.id,
+                            "lot_id": quant.lot_id.id,
+                            "location_id": quant.location_id.id,
+                            "package_id": quant.package_id.id,
+                            "owner_id": quant.owner_id.id,
+                            "scrap_qty": quant.quantity,
+                            "company_id": quant.company_id.id,
+                            "origin": recall.name,
+                            "lot_recall_id": recall.id,
+                        }
+                        for quant in quants
+                    ]
+                )
             scraps.do_scrap()
-            recall.message_post(
-                body=self.env._(
+            recall._log_event(
+                self.env._(
                     "%(count)s scrap orders destroyed the remaining stock: %(scraps)s.",
                     count=len(scraps),
                     scraps=", ".join(scraps.mapped("name")),

@@ -1,6 +1,8 @@
 import time
 
-from odoo import api, fields, models
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -72,11 +74,21 @@ class StockLotRecall(models.Model):
                 )
 
     def action_compute_scope(self):
-        """Trace every seed lot downstream and store the affected lots, shipments and stock.
+        """Trace every seed lot downstream and store the affected lots, shipments and stock, for a draft.
 
         The trace spans every company the user may see. The scope is stored with set-based inserts:
         a recall of a lot shipped to 10,000 customers writes 10,000 shipment lines in one statement.
+        Once confirmed, the scope is the recall's record: it only grows, through action_extend_scope.
         """
+        for recall in self:
+            if recall.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Recall %(recall)s is not a draft: its scope is its record and is not computed again. "
+                        "To add lots to it, use Extend Scope.",
+                        recall=recall.name,
+                    )
+                )
         self._check_seed_lots()
         for recall in self:
             started = time.perf_counter()
@@ -97,34 +109,53 @@ class StockLotRecall(models.Model):
             )
         return True
 
-    def _store_scope(self, trace):
-        """Replace the stored scope of this recall: affected lots, shipments (and so customers), stock."""
+    def _store_scope(self, trace, extend=False):
+        """Replace the stored scope of this recall: affected lots, shipments (and so customers), stock. With
+        ``extend``, add to it instead: the lots and shipments not in it yet, the stock of the new lots; nothing
+        already in scope is removed or changed."""
         self.ensure_one()
         self.flush_recordset()
-        self.env.cr.execute(
-            SQL(
-                "DELETE FROM stock_lot_recall_affected_lot_rel WHERE recall_id = %(recall)s; "
-                "INSERT INTO stock_lot_recall_affected_lot_rel (recall_id, lot_id) "
-                "SELECT %(recall)s, unnest(%(lots)s::int[])",
-                recall=self.id,
-                lots=list(trace["lot_ids"]),
+        if extend:
+            new_lots = set(trace["lot_ids"]) - set(self.affected_lot_ids.ids)
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO stock_lot_recall_affected_lot_rel (recall_id, lot_id) "
+                    "SELECT %(recall)s, unnest(%(lots)s::int[]) ON CONFLICT DO NOTHING",
+                    recall=self.id,
+                    lots=sorted(new_lots),
+                )
             )
-        )
-        self._insert_scope_shipments(trace["move_line_ids"])
+            on_hand = [row for row in trace["on_hand"] if row["lot_id"] in new_lots]
+        else:
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM stock_lot_recall_affected_lot_rel WHERE recall_id = %(recall)s; "
+                    "INSERT INTO stock_lot_recall_affected_lot_rel (recall_id, lot_id) "
+                    "SELECT %(recall)s, unnest(%(lots)s::int[])",
+                    recall=self.id,
+                    lots=list(trace["lot_ids"]),
+                )
+            )
+            on_hand = trace["on_hand"]
+        self._insert_scope_shipments(trace["move_line_ids"], replace=not extend)
         self._insert_scope_rows(
             "stock.lot.recall.stock",
-            trace["on_hand"],
+            on_hand,
             extra_columns={
                 "company_id": SQL("(SELECT company_id FROM stock_location WHERE id = scope_row.location_id)")
             },
+            replace=not extend,
         )
         self.invalidate_recordset(["affected_lot_ids", "customer_ids", "shipment_ids", "stock_ids"])
 
-    def _insert_scope_shipments(self, move_line_ids):
-        """Replace this recall's shipments with the done deliveries to customers among the traced lines
-        (customer, delivery, lot, quantity, date): one INSERT ... SELECT, the rows never leave PostgreSQL."""
+    def _insert_scope_shipments(self, move_line_ids, replace=True):
+        """Replace (or with ``replace=False`` complete) this recall's shipments with the done deliveries to
+        partners among the traced lines (customer, delivery, lot, quantity, date): one INSERT ... SELECT, the
+        rows never leave PostgreSQL. A delivery is what the trace engine counts as one: to a customer location,
+        or out of stock to a vendor location (a return to the supplier, or a delivery made through it)."""
         self.ensure_one()
-        self.env.cr.execute(SQL("DELETE FROM stock_lot_recall_shipment WHERE recall_id = %s", self.id))
+        if replace:
+            self.env.cr.execute(SQL("DELETE FROM stock_lot_recall_shipment WHERE recall_id = %s", self.id))
         if move_line_ids:
             self.env.cr.execute(
                 SQL(
@@ -136,9 +167,14 @@ class StockLotRecall(models.Model):
                            COALESCE(picking.partner_id,
                                     (SELECT move.partner_id FROM stock_move move WHERE move.id = line.move_id))
                       FROM stock_move_line line
+                      JOIN stock_location source ON source.id = line.location_id
                       JOIN stock_location destination ON destination.id = line.location_dest_id
                       LEFT JOIN stock_picking picking ON picking.id = line.picking_id
-                     WHERE line.id = ANY(%(lines)s) AND destination.usage = 'customer'
+                     WHERE line.id = ANY(%(lines)s)
+                       AND (destination.usage = 'customer'
+                            OR (destination.usage = 'supplier' AND source.usage IN ('internal', 'transit')))
+                       AND NOT EXISTS (SELECT 1 FROM stock_lot_recall_shipment shipment
+                                        WHERE shipment.recall_id = %(recall)s AND shipment.move_line_id = line.id)
                     """,
                     recall=self.id,
                     lines=list(move_line_ids),
@@ -146,8 +182,9 @@ class StockLotRecall(models.Model):
             )
         self.env["stock.lot.recall.shipment"].invalidate_model()
 
-    def _insert_scope_rows(self, model, rows, extra_columns=None):
-        """Replace this recall's lines of ``model`` with ``rows`` (dicts of SCOPE_COLUMNS) in one INSERT."""
+    def _insert_scope_rows(self, model, rows, extra_columns=None, replace=True):
+        """Replace this recall's lines of ``model`` with ``rows`` (dicts of SCOPE_COLUMNS) in one INSERT; with
+        ``replace=False``, add ``rows`` to them."""
         self.ensure_one()
         table = self.env[model]._table
         columns = SCOPE_COLUMNS[model]
@@ -157,7 +194,8 @@ class StockLotRecall(models.Model):
             extra_columns.update(
                 create_uid=SQL("%s", self.env.uid), create_date=now, write_uid=SQL("%s", self.env.uid), write_date=now
             )
-        self.env.cr.execute(SQL("DELETE FROM %s WHERE recall_id = %s", SQL.identifier(table), self.id))
+        if replace:
+            self.env.cr.execute(SQL("DELETE FROM %s WHERE recall_id = %s", SQL.identifier(table), self.id))
         if rows:
             self.env.cr.execute(
                 SQL(
@@ -277,10 +315,98 @@ class StockLotRecall(models.Model):
         return balances
 
     def action_compute_balance(self):
-        """Recompute the mass balance and recovery of every affected lot, as of now."""
+        """Recompute the mass balance and recovery of every affected lot, as of now: Recall Managers (and the
+        recall's own updates, in sudo), until the recall is closed or cancelled; then its balance is the
+        one it ended with."""
+        for recall in self:
+            if recall.state in ("closed", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Recall %(recall)s is closed or cancelled: its mass balance is the one it ended with.",
+                        recall=recall.name,
+                    )
+                )
+        if not self.env.su:
+            self._check_recall_manager()
         for recall in self:
             balances = recall._get_mass_balance(recall.affected_lot_ids.ids)
             recall._insert_scope_rows("stock.lot.recall.balance", balances)
             # The figures computed from the balance (effectiveness, recovered...) are read again too.
             recall.invalidate_recordset()
+        return True
+
+    # ------------------------------------------------------------------
+    # Extend Scope: after confirmation, the scope only grows
+    # ------------------------------------------------------------------
+
+    def action_open_extend_wizard(self):
+        self.ensure_one()
+        self._check_recall_manager()
+        self._check_open_real_recall("extend")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Extend the Scope of %(recall)s", recall=self.name),
+            "res_model": "stock.lot.recall.extend.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_recall_id": self.id},
+        }
+
+    def action_extend_scope(self, lots=None, supplier_lots=None, reason=None):
+        """Add seed ``lots`` and ``supplier_lots`` to a confirmed recall, for ``reason``: their downstream
+        scope is added to the recall's (nothing already in scope is removed), the new affected lots are put
+        on hold as Confirm does, and the chatter says what was added, by whom and why."""
+        self.ensure_one()
+        self._check_recall_manager()
+        # One extension at a time: a second one waits, then adds only what the first did not.
+        self.env.execute_query(SQL("SELECT id FROM stock_lot_recall WHERE id = %s FOR NO KEY UPDATE", self.id))
+        self.invalidate_recordset()
+        self._check_open_real_recall("extend")
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Say why the scope of %(recall)s is extended.", recall=self.name))
+        lots = (lots or self.env["stock.lot"]) - self.lot_ids
+        supplier_lots = (supplier_lots or self.env["stock.supplier.lot"]) - self.supplier_lot_ids
+        new_seeds = (lots | supplier_lots.lot_ids) - self.affected_lot_ids
+        if not new_seeds:
+            raise UserError(
+                self.env._(
+                    "These lots are already in the scope of %(recall)s: there is nothing to add.", recall=self.name
+                )
+            )
+        before_lots, before_customers = self.affected_lot_ids, self.customer_ids.commercial_partner_id
+        self._write_server(
+            {
+                "lot_ids": [Command.link(lot.id) for lot in lots],
+                "supplier_lot_ids": [Command.link(supplier_lot.id) for supplier_lot in supplier_lots],
+            }
+        )
+        self._check_seed_lots()
+        companies = self._get_scope_companies()
+        trace = self._get_seed_lots().with_context(allowed_company_ids=companies.ids).trace("downstream")
+        self._store_scope(trace, extend=True)
+        balances = self._get_mass_balance(self.affected_lot_ids.ids)
+        self._insert_scope_rows("stock.lot.recall.balance", balances)
+        self.invalidate_recordset()
+        added = self.affected_lot_ids - before_lots
+        self._hold_lots(
+            added,
+            {"completeness": self._get_completeness(balances)},
+            reason=self.env._("Scope of recall %(recall)s extended", recall=self.name),
+        )
+        new_customers = self.customer_ids.commercial_partner_id - before_customers
+        self._log_event(
+            Markup("%s<br/>%s")
+            % (
+                self.env._(
+                    "Scope extended with %(seeds)s: %(count)s lots added and put on hold (%(lots)s); new customers "
+                    "to notify: %(customers)s.",
+                    seeds=", ".join([*lots.mapped("name"), *supplier_lots.mapped("display_name")]),
+                    count=len(added),
+                    lots=", ".join(added.mapped("name")) or "-",
+                    customers=", ".join(new_customers.mapped("display_name")) or "-",
+                ),
+                self.env._("Why: %(reason)s", reason=reason),
+            )
+        )
         return True

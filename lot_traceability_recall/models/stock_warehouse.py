@@ -12,15 +12,21 @@ class StockWarehouse(models.Model):
     )
 
     def _get_recall_location(self):
-        """The warehouse's recall location, created on first use."""
+        """The warehouse's recall location, created on first use: by the recall manager who confirms the first
+        recall of the warehouse, who need not be an inventory administrator (hence sudo)."""
         self.ensure_one()
         if not self.recall_location_id:
-            self.recall_location_id = self.env["stock.location"].create(
-                {
-                    "name": self.env._("Recall"),
-                    "usage": "internal",
-                    "location_id": self.view_location_id.id,
-                    "company_id": self.company_id.id,
-                }
+            location = (
+                self.env["stock.location"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Recall"),
+                        "usage": "internal",
+                        "location_id": self.view_location_id.id,
+                        "company_id": self.company_id.id,
+                    }
+                )
             )
+            self.sudo().recall_location_id = location
         return self.recall_location_id

@@ -11,3 +11,6 @@ from . import test_gs1_resolver
 from . import test_complaints
 from . import test_incident_scope_recall
 from . import test_demo_history
+from . import test_recall_evidence
+from . import test_recall_complete
+from . import test_roles

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 
@@ -83,6 +83,35 @@ class TestComplaints(LotTraceabilityCommon):
         complaints = self._complain(days_ago=50) | self._complain()
         self.assertEqual(len(self._activities(complaints)), 1)
 
+    def test_alert_goes_to_the_qa_responsible_of_the_settings(self):
+        responsible = new_test_user(
+            self.env, "qa.responsible", groups="lot_traceability.group_qa_user,stock.group_stock_user"
+        )
+        settings = Form(self.env["res.config.settings"])
+        self.assertFalse(settings.lot_qa_responsible_id)
+        settings.lot_qa_responsible_id = responsible
+        settings.save().execute()
+        self.assertEqual(self.company.lot_qa_responsible_id, responsible)
+        complaints = self._complain() | self._complain() | self._complain()
+        self.assertEqual(self._activities(complaints).user_id, responsible, "the setting, before the product's")
+
+    def test_alert_without_a_qa_responsible_goes_to_a_qa_manager_never_to_odoobot(self):
+        # Products created during an installation have OdooBot (the superuser) as their responsible.
+        odoobot = self.env.ref("base.user_root")
+        self.milk.with_context(active_test=False).responsible_id = odoobot
+        complaints = self._complain() | self._complain() | self._complain()
+        user = self._activities(complaints).user_id
+        self.assertNotEqual(user, odoobot)
+        self.assertTrue(user.active and not user.share)
+        self.assertTrue(user.has_group("lot_traceability.group_qa_manager"))
+        self.assertIn(self.company, user.company_ids)
+
+    def test_qa_responsible_must_be_a_qa_user_of_the_company(self):
+        clerk = new_test_user(self.env, "stock.clerk", groups="stock.group_stock_user")
+        with self.assertRaisesRolledBack(ValidationError, "QA User"):
+            self.company.lot_qa_responsible_id = clerk
+        self.assertFalse(self.company.lot_qa_responsible_id)
+
     def test_settings_not_positive_refused(self):
         for field in ("lot_complaint_threshold", "lot_complaint_period_days"):
             settings = Form(self.env["res.config.settings"])
@@ -110,6 +139,17 @@ class TestComplaints(LotTraceabilityCommon):
             self.env["stock.lot.complaint"]._read_group([("id", "in", complaints.ids)], ["supplier_id"], ["__count"])
         )
         self.assertEqual(per_supplier, {self.supplier: 2, self.other_supplier: 1})
+
+    def test_product_and_supplier_are_the_lots_and_cannot_be_rewritten(self):
+        complaint = self._complain().with_user(self.qa_manager)
+        for vals in ({"product_id": self.sugar.id}, {"supplier_id": self.other_supplier.id}):
+            with self.assertRaisesRolledBack(UserError, "copied from lot"):
+                complaint.write(vals)
+        self.assertEqual((complaint.product_id, complaint.supplier_id), (self.milk, self.supplier))
+        per_supplier = dict(
+            self.env["stock.lot.complaint"]._read_group([("id", "=", complaint.id)], ["supplier_id"], ["__count"])
+        )
+        self.assertEqual(per_supplier, {self.supplier: 1}, "complaints per supplier count the lot's supplier")
 
     def test_delivery_not_of_the_lot_refused(self):
         other_delivery = self._deliver(self.milk, 20)

@@ -79,3 +79,20 @@ class TestDemoRecallHistory(DemoHistoryCase):
         )
         self.assertEqual(complaints.partner_id.name, "Fresh Market Stores")
         self.assertTrue(all(complaint.picking_id.date_done < complaint.create_date for complaint in complaints))
+
+    def test_the_open_recall_values_its_lots_at_the_unit_cost_of_the_expiry_risk(self):
+        recall = self.env["stock.lot.recall"].search(
+            [("state", "in", ("confirmed", "notified", "recovering")), ("is_mock", "=", False)]
+        )
+        self.assertEqual(len(recall), 1, "the demo's recall confirmed today")
+        risks = self.env["stock.lot.expiry.risk"].search([("lot_id", "in", recall.affected_lot_ids.ids)])
+        self.assertTrue(risks, "its lots still in stock are in the expiry risk")
+        costs = recall.affected_lot_ids._get_unit_cost()
+        for risk in risks:
+            self.assertAlmostEqual(risk.unit_cost, costs[risk.lot_id.id], msg=risk.lot_id.name)
+        yogurts = risks.filtered(lambda risk: risk.product_id.default_code == "FG-YOG-APPLE")
+        self.assertTrue(yogurts)
+        # Apple yogurt is valued per product at 0.42; its lots cost about 0.21 to make (their Costing tab).
+        self.assertEqual(set(yogurts.mapped("unit_cost")), {0.42})
+        expected = sum(line.quantity * costs[line.lot_id.id] for line in [*recall.shipment_ids, *recall.stock_ids])
+        self.assertAlmostEqual(recall.value_at_risk, expected, places=2)

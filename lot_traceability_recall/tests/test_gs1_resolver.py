@@ -2,6 +2,7 @@ from datetime import datetime
 
 from odoo import Command
 from odoo.addons.lot_traceability.tests.common import GTIN_MILK, GTIN_SUGAR, LotTraceabilityCommon
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 LINKSET = "application/linkset+json"
@@ -78,7 +79,7 @@ class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
         # The other lot of the same product is not recalled.
         self.assertIn("o_gs1_no_recall", self._get(self._page("MILK-OK")).text)
 
-    def test_draft_mock_and_closed_recalls_show_no_banner(self):
+    def test_draft_mock_and_cancelled_recalls_show_no_banner(self):
         self._recall(self.lot_recalled)  # draft: an investigation, not announced
         self.env["stock.lot.recall"]._run_mock_recall(self.lot_recalled)
         self.assertIn("o_gs1_no_recall", self._get(self._page("MILK-BAD")).text)
@@ -87,6 +88,36 @@ class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
         self.assertIn('o_gs1_recall"', self._get(self._page("MILK-BAD")).text)
         recall.action_cancel()
         self.assertIn("o_gs1_no_recall", self._get(self._page("MILK-BAD")).text)
+
+    def test_a_closed_recall_still_shows_on_the_page_and_in_the_linkset(self):
+        recall = self._recall(self.lot_recalled, fda_class="class_2")
+        recall.action_confirm()
+        recall.action_close(justification="Stores destroyed the units on site", lot_outcome="release")
+        self.assertEqual(recall.state, "closed")
+        text = self._get(self._page("MILK-BAD")).text
+        self.assertIn('o_gs1_recall"', text)
+        self.assertNotIn("not subject to any recall", text)
+        self.assertIn("This lot was recalled", text)
+        self.assertIn("o_gs1_recall_closed", text)
+        self.assertIn("The recall was closed on", text)
+        self.assertIn("Bring it back to the store for a refund.", text)
+        self.assertIn("Consumer line +1 800 555 0100", text)
+        status = self._get(self._page("MILK-BAD"), Accept=LINKSET).json()["linkset"][0][VOC + "recallStatus"][0]
+        self.assertIn("closed", status["title"])
+        self.assertIn("Bring it back to the store for a refund.", status["title"])
+        product_page = self._get(f"/01/{GTIN_MILK}").text
+        self.assertIn("Some lots of this product are recalled", product_page)
+        self.assertIn("MILK-BAD", product_page)
+        # An open recall of the same lot comes first.
+        self._recall(self.lot_recalled, fda_class="class_1").action_confirm()
+        text = self._get(self._page("MILK-BAD")).text
+        self.assertIn("This lot is recalled", text)
+        self.assertIn("Class I:", text)
+        self.assertNotIn("o_gs1_recall_closed", text)
+
+    def test_a_lot_never_recalled_says_so_in_the_linkset(self):
+        status = self._get(self._page("MILK-OK"), Accept=LINKSET).json()["linkset"][0][VOC + "recallStatus"][0]
+        self.assertIn("not recalled", status["title"])
 
     def test_product_page_without_lot_lists_the_recalled_lots(self):
         self.assertIn("No lot of this product is recalled", self._get(f"/01/{GTIN_MILK}").text)
@@ -136,6 +167,37 @@ class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
         response = self.url_open(uri)
         self.assertEqual(response.status_code, 200)
         self.assertIn("MILK-OK", response.text)
+
+    def _label(self, lot):
+        return self.env["report.lot_traceability.report_lot_gs1_label"]._get_report_values(lot.ids)["labels"][lot.id]
+
+    def test_the_label_of_a_publishing_company_leads_to_its_own_page(self):
+        # The resolver setting left as it is (GS1's): the company answers the scans, its labels point to it.
+        self.env["ir.config_parameter"].set_param("web.base.url", self.base_url())
+        self.env["ir.config_parameter"].set_param("lot_traceability.gs1_resolver", "https://id.gs1.org")
+        label = self._label(self.lot_ok)
+        expected = f"{self.base_url()}/01/{GTIN_MILK}/10/MILK-OK?17=400420"
+        self.assertEqual(label["uri"], expected)
+        self.assertEqual(label["qr"], self.lot_ok._get_gs1_qr_code(expected), "the QR image encodes that URL")
+        response = self.url_open(label["uri"])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("MILK-OK", response.text)
+        self.assertIn("Organic Whole Milk", response.text)
+        # A resolver of its own named in the settings (e.g. a proxy in front of Odoo) is kept.
+        self.env["ir.config_parameter"].set_param("lot_traceability.gs1_resolver", "https://id.dairy.example")
+        self.assertEqual(
+            self._label(self.lot_ok)["uri"], f"https://id.dairy.example/01/{GTIN_MILK}/10/MILK-OK?17=400420"
+        )
+
+    def test_the_label_of_a_company_that_does_not_publish_leads_to_gs1(self):
+        self.company.gs1_resolver_published = False
+        self.env["ir.config_parameter"].set_param("web.base.url", self.base_url())
+        gs1 = f"https://id.gs1.org/01/{GTIN_MILK}/10/MILK-OK?17=400420"
+        self.assertEqual(self._label(self.lot_ok)["uri"], gs1)
+        # This database's address would answer "not found" for a company that does not publish: GS1's instead.
+        self.env["ir.config_parameter"].set_param("lot_traceability.gs1_resolver", self.base_url())
+        self.assertEqual(self._label(self.lot_ok)["uri"], gs1)
+        self.assertEqual(self._get(self._page("MILK-OK")).status_code, 404)
 
     def test_dates_are_shown_in_the_public_users_time_zone(self):
         self.env.ref("base.public_user").tz = "Pacific/Auckland"  # 12:00 UTC is midnight the next day there
@@ -188,6 +250,15 @@ class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
         with self.assertQueryCount(3):
             values = resolver._get_gs1_resolver_values(GTIN_MILK, "MILK-OK")
         self.assertEqual([link["url"] for link in values["links"]], ["https://brand.example/milk"])
+
+    def test_the_values_refuse_arguments_of_the_wrong_type(self):
+        resolver = self.env["product.product"].with_user(self.env.ref("base.public_user"))
+        for gtin in ({"01": GTIN_MILK}, int(GTIN_MILK), None, "0950600013435X", [GTIN_MILK]):
+            with self.subTest(gtin=gtin), self.assertRaisesRegex(UserError, "14 digits"):
+                resolver._get_gs1_resolver_values(gtin, "MILK-OK")
+        for lot_name in ({"lot": "MILK-OK"}, ["MILK-OK"], 42):
+            with self.subTest(lot_name=lot_name), self.assertRaisesRegex(UserError, "as text"):
+                resolver._get_gs1_resolver_values(GTIN_MILK, lot_name)
 
     def test_publishing_or_not_applies_at_once_though_cached(self):
         self.assertEqual(self._get(self._page("MILK-OK")).status_code, 200)
@@ -253,6 +324,41 @@ class TestGs1Resolver(HttpCase, LotTraceabilityCommon):
                 response = self._get(f"{self._page('MILK-OK')}?linkType={link_type}")
                 self.assertEqual(response.status_code, 307)
                 self.assertEqual(response.headers["Location"], location)
+
+    def test_links_are_built_from_the_configured_address_never_the_host_header(self):
+        forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+        page = f"{self.base_url()}/01/{GTIN_MILK}/10/MILK-OK"
+        redirect = self._get(f"{self._page('MILK-OK')}?linkType=gs1:recallStatus", **forged)
+        self.assertEqual(redirect.status_code, 307)
+        self.assertEqual(redirect.headers["Location"], f"{page}#recall")
+        linkset = self._get(self._page("MILK-OK"), Accept=LINKSET, **forged)
+        self.assertEqual(linkset.json()["linkset"][0]["anchor"], page)
+        self.assertNotIn("evil.example", linkset.text)
+        self.assertNotIn("evil.example", linkset.headers["Link"])
+        html = self._get(self._page("MILK-OK"), **forged)
+        self.assertNotIn("evil.example", html.text)
+        self.assertNotIn("evil.example", html.headers["Link"])
+        description = self._get("/.well-known/gs1resolver", **forged).json()
+        self.assertEqual(description["resolverRoot"], self.base_url())
+        # A resolver of the company's own (Settings) is the address of every link.
+        self.env["ir.config_parameter"].set_param("lot_traceability.gs1_resolver", "https://id.dairy.example/")
+        redirect = self._get(f"{self._page('MILK-OK')}?linkType=gs1:nutritionalInfo", **forged)
+        self.assertEqual(redirect.headers["Location"], f"https://id.dairy.example/01/{GTIN_MILK}/10/MILK-OK")
+        description = self._get("/.well-known/gs1resolver", **forged).json()
+        self.assertEqual(description["resolverRoot"], "https://id.dairy.example")
+
+    def test_cached_answers_vary_on_the_headers_they_depend_on(self):
+        for response in (
+            self._get(self._page("MILK-OK")),
+            self._get(self._page("MILK-OK"), Accept=LINKSET),
+            self._get(f"/01/{GTIN_MILK}"),
+        ):
+            self.assertIn("public", response.headers["Cache-Control"])
+            vary = {value.strip() for value in response.headers["Vary"].split(",")}
+            self.assertTrue({"Accept", "Accept-Language"} <= vary, vary)
+        # A redirect depends on its URL only (the link type is in the query): the same for every visitor.
+        redirect = self._get(f"{self._page('MILK-OK')}?linkType=gs1:pip", **{"Accept-Language": "fr-FR"})
+        self.assertEqual(redirect.headers["Location"], f"{self.base_url()}/01/{GTIN_MILK}")
 
     def test_well_known_resolver_description(self):
         response = self._get("/.well-known/gs1resolver")

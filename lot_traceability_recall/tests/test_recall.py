@@ -84,6 +84,56 @@ class TestRecall(LotTraceabilityCommon):
         pending.action_assign()
         self.assertFalse(pending.move_line_ids, "a held lot is never reserved again")
 
+    def test_the_products_of_a_recall_are_its_lots_and_cannot_be_rewritten(self):
+        recall = self._launch(self.milk_lot, is_mock=True)
+        with self.assertRaisesRolledBack(UserError, "its actions"):
+            recall.write({"product_ids": [Command.set(self.sugar.ids)]})
+        self.assertEqual(recall.product_ids, self.milk)
+
+    def test_reservations_left_on_held_lots_are_released_by_the_recall_job(self):
+        recall = self._launch(self.milk_lot)
+        recall.action_confirm()
+        # What a reservation committed by another user while the recall was confirmed leaves behind: a held lot
+        # still reserved (here reserved by hand on an internal transfer, which no release gate refuses).
+        shelf = self.env["stock.location"].create({"name": "Shelf R", "location_id": self.stock_location.id})
+        transfer = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.int_type_id.id,
+                "location_id": self.stock_location.id,
+                "location_dest_id": shelf.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "Move yogurts",
+                            "product_id": self.yogurt.id,
+                            "product_uom_qty": 5,
+                            "location_id": self.stock_location.id,
+                            "location_dest_id": shelf.id,
+                        }
+                    )
+                ],
+            }
+        )
+        transfer.action_confirm()
+        self.env["stock.move.line"].create(
+            {
+                "move_id": transfer.move_ids.id,
+                "product_id": self.yogurt.id,
+                "lot_id": self.finished_lot.id,
+                "quantity": 5,
+                "location_id": self.stock_location.id,
+                "location_dest_id": shelf.id,
+            }
+        )
+        quant = self.finished_lot.quant_ids.filtered(lambda quant: quant.location_id == self.stock_location)
+        self.assertEqual(quant.reserved_quantity, 5)
+
+        self.env["stock.lot.recall"]._cron_release_held_reservations()
+
+        self.assertFalse(transfer.move_line_ids, "the reservation of the held lot was released")
+        self.assertEqual(quant.reserved_quantity, 0)
+        self.assertIn(recall.name, transfer.activity_ids.summary, "the transfer is flagged")
+
     def test_cancel_gives_the_lots_their_state_back(self):
         recall = self._launch(self.milk_lot)
         recall.action_confirm()

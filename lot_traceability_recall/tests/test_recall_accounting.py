@@ -153,20 +153,26 @@ class TestRecallAccounting(RecallRecoveryCommon):
     # Value at risk and write-off at the lots' own costs
     # ------------------------------------------------------------------
 
-    def test_value_at_risk_is_the_affected_quantity_at_each_lots_breakdown_cost(self):
-        breakdown = self.finished_lot._get_cost_breakdown()[self.finished_lot.id]
-        self.assertAlmostEqual(breakdown["unit_cost"], 0.40)
-        # 50 shipped and 50 in stock, at 0.40 (the milk lot is used up): not the 0.50 standard price.
+    def test_value_at_risk_is_at_the_unit_cost_the_expiry_risk_shows(self):
+        # One unit cost of a lot wherever stock is valued: Odoo's cost of the lot (valued per lot, standard price
+        # 0.50: what its layers book and a write-off books), in the recall as in the expiry risk. What the lot
+        # cost to make (0.40) is its Costing tab's, whose reconciliation names the difference.
+        self.assertAlmostEqual(self.finished_lot._get_unit_cost()[self.finished_lot.id], 0.50)
+        risk = self.env["stock.lot.expiry.risk"].search([("lot_id", "=", self.finished_lot.id)])
+        self.assertAlmostEqual(risk.unit_cost, 0.50)
         self.assertEqual(self.recall.shipped_qty + self.recall.on_hand_qty, 100)
-        self.assertAlmostEqual(self.recall.value_at_risk, 100 * 0.40)
+        self.assertAlmostEqual(self.recall.value_at_risk, 100 * 0.50)
+        self.assertAlmostEqual(self.finished_lot.costing_unit, 0.40)
+        self.assertEqual(self.finished_lot.costing_reconciliation, "standard_price")
+        self.assertAlmostEqual(self.finished_lot.costing_valuation_unit_cost, 0.50, msg="shown on the Costing tab")
 
-    def test_value_at_risk_falls_back_to_odoos_cost_when_the_breakdown_knows_none(self):
+    def test_a_lot_without_a_cost_of_its_own_is_at_its_products_cost(self):
         never_received = self.env["stock.lot"].create({"name": "MILK-NONE", "product_id": self.milk.id})
-        costs = (self.finished_lot | never_received)._get_recall_unit_cost()
-        self.assertAlmostEqual(costs[self.finished_lot.id], 0.40)
-        self.assertEqual(costs[never_received.id], 1.0, "no cost in the breakdown: the product's cost")
+        costs = (self.finished_lot | never_received)._get_unit_cost()
+        self.assertAlmostEqual(costs[self.finished_lot.id], 0.50)
+        self.assertEqual(costs[never_received.id], 1.0, "valued per product: the product's cost")
 
-    def test_the_write_off_values_a_lot_valued_product_at_its_own_cost(self):
+    def test_the_write_off_of_a_lot_valued_product_is_what_its_layers_booked_at_its_unit_cost(self):
         self.recall.action_confirm()
         self.recall.action_destroy()
 
@@ -175,7 +181,10 @@ class TestRecallAccounting(RecallRecoveryCommon):
         booked = -sum(scraps.move_ids.stock_valuation_layer_ids.mapped("value"))
         self.assertAlmostEqual(booked, 50 * 0.50, msg="Odoo's layers book the lot at the standard price")
         self.recall.invalidate_recordset(["write_off_value"])
-        self.assertAlmostEqual(self.recall.write_off_value, 50 * 0.40, msg="the lot's own cost, 0.40")
+        # The same unit cost as the value at risk (0.50), not the 0.40 the lot cost to make.
+        self.assertAlmostEqual(self.recall.write_off_value, booked)
+        unit_cost = self.finished_lot._get_unit_cost()[self.finished_lot.id]
+        self.assertAlmostEqual(self.recall.write_off_value, 50 * unit_cost)
 
     def test_the_write_off_of_a_product_not_valued_per_lot_is_what_its_layers_booked(self):
         self.yogurt.lot_valuated = False

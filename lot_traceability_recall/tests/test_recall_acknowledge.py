@@ -9,6 +9,8 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from .common import send_queued_recall_notices
+
 
 class RecallAcknowledgeCommon(LotTraceabilityCommon):
     """Fresh Market Stores received 30 yogurts made from a recalled milk lot and got the recall notice."""
@@ -32,6 +34,7 @@ class RecallAcknowledgeCommon(LotTraceabilityCommon):
         self.recall.action_compute_scope()
         self.recall.action_confirm()
         self.recall.action_notify()
+        send_queued_recall_notices(self.env)
         self.notification = self.recall.notification_ids
         self.notification.ensure_one()
 
@@ -56,14 +59,14 @@ class TestRecallAcknowledgeRules(RecallAcknowledgeCommon):
                 self.notification._acknowledge("Ana Ruiz", quantity)
         self.assertNothingWritten()
 
-    def test_a_quantity_far_above_what_was_delivered_is_refused(self):
-        # 30 delivered: up to 1000 times that is accepted (units miscounted), beyond is a typing error.
-        for quantity in (30_001, 1e9 + 1, 1e12):
-            with self.subTest(quantity=quantity), self.assertRaisesRolledBack(UserError, "far more than"):
+    def test_a_quantity_above_what_was_delivered_is_refused(self):
+        # 30 delivered: a customer cannot still hold more (issue 21: 1000 times that used to be accepted).
+        for quantity in (30.01, 31, 30_000, 1e9 + 1, 1e12):
+            with self.subTest(quantity=quantity), self.assertRaisesRolledBack(UserError, "more than was delivered"):
                 self.notification._acknowledge("Ana Ruiz", quantity)
         self.assertNothingWritten()
-        self.notification._acknowledge("Ana Ruiz", 30_000)
-        self.assertEqual(self.notification.customer_quantity_on_hand, 30_000)
+        self.notification._acknowledge("Ana Ruiz", 30)
+        self.assertEqual(self.notification.customer_quantity_on_hand, 30)
 
     def test_a_negative_quantity_is_refused_and_minus_zero_is_zero(self):
         with self.assertRaisesRolledBack(UserError, "quantity you still hold"):
@@ -233,10 +236,20 @@ class TestRecallAcknowledgePage(HttpCase, RecallAcknowledgeCommon):
         self.assertNothingWritten()
 
     def test_absurd_quantities_reshow_the_form(self):
-        for quantity, message in (("-1", "quantity you still hold"), ("30001", "far more than"), ("1e10", "far more")):
+        for quantity, message in (("-1", "quantity you still hold"), ("30001", "more than was"), ("1e10", "more than")):
             with self.subTest(quantity=quantity):
                 self.assertFormError(self._post(quantity=quantity), message)
         self.assertNothingWritten()
+
+    def test_a_quantity_above_what_was_shipped_is_refused_on_the_page(self):
+        for quantity in ("31", "30,5", "30.01"):
+            with self.subTest(quantity=quantity):
+                response = self._post(quantity=quantity)
+                self.assertFormError(response, "more than was delivered to you (30.00 in all)")
+        self.assertNothingWritten()
+        self.assertIn("Thank you", self._post(quantity="30").text)
+        self.notification.invalidate_recordset()
+        self.assertEqual(self.notification.customer_quantity_on_hand, 30)
 
     def test_acknowledging_stores_name_quantity_and_note_and_shows_them(self):
         self.assertIn('<textarea id="note"', self._open().text)

@@ -126,3 +126,33 @@ class TestDeliveringWhileRecalled(RecallConcurrencyCommon):
             finally:
                 lot._write_qc_state("released", reason="end of test")
                 recalling.commit()
+
+
+@tagged("post_install", "-at_install")
+class TestRecallWhileReserving(RecallConcurrencyCommon):
+    def test_confirming_while_deliveries_reserve_the_lot_holds_it(self):
+        lot = self.env["stock.lot"].browse(self.lot_id)
+        recall = self.env["stock.lot.recall"].create({"reason": "race", "lot_ids": [Command.set(lot.ids)]})
+        recall.action_compute_scope()
+        with Registry(get_db_name()).cursor() as reserving:
+            # Another user's delivery reserves the lot and commits: Odoo writes the lot's quant, which the
+            # recall's own release of the reservations it sees writes too.
+            env = api.Environment(reserving, SUPERUSER_ID, {})
+            warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+            product, customer = (
+                env["product.product"].browse(self.product_id),
+                env["res.partner"].browse(self.customer_id),
+            )
+            delivery = self._create_delivery(env, warehouse, product, customer)
+            self.assertEqual(delivery.move_line_ids.lot_id.id, self.lot_id)
+            self.picking_ids.append(delivery.id)
+            reserving.commit()
+        # Before, PostgreSQL refused the confirmation (serialization failure), and again on each of Odoo's retries.
+        recall.action_confirm()
+        self.env.flush_all()
+        self.assertEqual(recall.state, "confirmed")
+        self.assertEqual(lot.qc_state, "on_hold")
+        self.assertEqual(recall.hold_ids.lot_id, lot)
+        # The reservations it could not release at once are released by the recall job, triggered now.
+        cron = self.env.ref("lot_traceability_recall.ir_cron_release_held_reservations")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))

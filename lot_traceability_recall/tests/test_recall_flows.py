@@ -2,6 +2,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from .common import send_queued_recall_notices
 from .test_recall_recovery import RecallRecoveryCommon
 
 
@@ -37,6 +38,7 @@ class TestRecallFlows(RecallRecoveryCommon):
         self.recall.reminder_days = 5
         self.recall.action_confirm()
         self.recall.action_notify()
+        send_queued_recall_notices(self.env)
         notification, other = self.recall.notification_ids.sorted(lambda n: n.partner_id != self.customer)
         activity = notification.activity_ids
         self.assertEqual(len(activity), 1)

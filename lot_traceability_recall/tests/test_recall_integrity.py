@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 
@@ -109,3 +109,58 @@ class TestRecallIntegrity(LotTraceabilityCommon):
         returned.move_ids.picked = True
         returned.button_validate()
         self.assertEqual(self.delivery.move_ids.returned_move_ids, returned.move_ids)
+
+    def test_a_delivery_through_the_vendors_location_is_a_shipment_of_the_recall(self):
+        store = self.env["res.partner"].create({"name": "Corner Store", "email": "store@corner.example"})
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.delivery_type.id,
+                "partner_id": store.id,
+                "location_id": self.stock_location.id,
+                "location_dest_id": self.supplier_location.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "yogurt",
+                            "product_id": self.yogurt.id,
+                            "product_uom_qty": 10,
+                            "location_id": self.stock_location.id,
+                            "location_dest_id": self.supplier_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        picking.move_ids.picked = True
+        picking.button_validate()
+        recall = self._launch()
+        self.assertEqual(recall.customer_ids, self.customer | store)
+        self.assertEqual(
+            sum(recall.shipment_ids.filtered(lambda line: line.partner_id == store).mapped("quantity")), 10
+        )
+
+    def test_every_recall_wizard_is_its_creators_alone(self):
+        manager = new_test_user(
+            self.env, "recall.manager.own", groups="lot_traceability_recall.group_recall_manager,stock.group_stock_user"
+        )
+        other = new_test_user(
+            self.env,
+            "recall.manager.other",
+            groups="lot_traceability_recall.group_recall_manager,stock.group_stock_user",
+        )
+        launch = (
+            self.env["stock.lot.recall.wizard"]
+            .with_user(manager)
+            .create({"lot_ids": [Command.set(self.milk_lot.ids)], "reason": "Listeria found in the milk"})
+        )
+        recall = self._launch()
+        recall.action_confirm()
+        close = self.env["stock.lot.recall.close.wizard"].with_user(manager).create({"recall_id": recall.id})
+        for wizard in (launch, close):
+            with self.subTest(model=wizard._name):
+                self.assertEqual(wizard.with_user(manager).read(["id"])[0]["id"], wizard.id)
+                self.assertFalse(self.env[wizard._name].with_user(other).search([("id", "=", wizard.id)]))
+                with self.assertRaises(AccessError):
+                    wizard.with_user(other).read(["id"])

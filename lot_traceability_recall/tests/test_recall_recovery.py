@@ -2,6 +2,8 @@ from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
 from odoo.exceptions import AccessDenied, AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from .common import send_queued_recall_notices
+
 
 class RecallRecoveryCommon(LotTraceabilityCommon):
     """A recall of yogurts made from one milk lot: 30 shipped to one customer, 20 to another, 50 in stock."""
@@ -121,6 +123,7 @@ class TestRecallRecovery(RecallRecoveryCommon):
     def test_acknowledgement_is_tracked_on_the_case(self):
         self.recall.action_confirm()
         self.recall.action_notify()
+        send_queued_recall_notices(self.env)
         notification = self.recall.notification_ids.filtered(lambda n: n.partner_id == self.customer)
         with self.assertRaisesRolledBack(UserError, "quantity you still hold"):
             notification._acknowledge("Ana Ruiz", -3)
@@ -216,6 +219,35 @@ class TestRecallRecovery(RecallRecoveryCommon):
         reasons = self.finished_lot.audit_ids.mapped("reason")
         self.assertTrue(any("confirmed" in (reason or "") for reason in reasons), reasons)
         self.assertTrue(any("Reject signed by" in (reason or "") for reason in reasons), reasons)
+
+    def test_the_close_signature_locks_out_after_wrong_passwords_like_a_login(self):
+        manager = new_test_user(
+            self.env, "recall.throttled", groups="lot_traceability_recall.group_recall_manager,stock.group_stock_user"
+        )
+        manager.password = "recall.throttled.password"
+        # The count lives in the server's memory, as Odoo's login count does: it outlives the test's transaction.
+        self.addCleanup(
+            lambda: getattr(self.env.registry, "_lot_traceability_signing_failures", {}).pop(manager.id, None)
+        )
+        self.recall.action_confirm()
+        action = self.recall.with_user(manager).action_open_close_wizard()
+
+        def close(password):
+            wizard = Form(self.env[action["res_model"]].with_user(manager).with_context(**action["context"]))
+            wizard.justification = "Destroyed on site"
+            wizard.password = password
+            wizard.save().with_context(lot_recall_close_password=password).action_close()
+
+        # Odoo's login settings as base installs them: 10 failures in a row, then 60 s after each further one.
+        self.env["ir.config_parameter"].sudo().set_param("base.login_cooldown_after", 10)
+        self.env["ir.config_parameter"].sudo().set_param("base.login_cooldown_duration", 60)
+        for _attempt in range(10):
+            with self.assertRaisesRolledBack(AccessDenied, "."):
+                close("wrong")
+        with self.assertRaisesRolledBack(AccessDenied, "Too many wrong passwords: try again in 1 minute"):
+            close("recall.throttled.password")
+        self.assertEqual(self.recall.state, "confirmed")
+        self.assertEqual(set(self.recall.affected_lot_ids.mapped("qc_state")), {"on_hold"})
 
     def test_full_recovery_destruction_and_write_off(self):
         self.recall.action_confirm()

@@ -3,6 +3,8 @@ import re
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
+from .common import send_queued_recall_notices
+
 
 @tagged("post_install", "-at_install")
 class TestRecallTour(HttpCase):
@@ -112,6 +114,7 @@ class TestRecallTour(HttpCase):
         recall.action_compute_scope()
         recall.action_confirm()
         recall.action_notify()
+        send_queued_recall_notices(self.env)
         notification = recall.notification_ids
         url = notification._get_acknowledge_url().removeprefix(notification.get_base_url())
 

@@ -37,6 +37,17 @@ class StockLotRecallCloseWizard(models.TransientModel):
         default="reject",
         required=True,
     )
+    open_return_ids = fields.Many2many(
+        "stock.picking",
+        compute="_compute_open_return_ids",
+        string="Open Returns",
+        help="Returns of the recall not validated nor cancelled yet.",
+    )
+    open_returns = fields.Selection(
+        [("cancel", "Cancel them"), ("keep", "Keep them open")],
+        "Open Returns Become",
+        help="Cancel the open returns, or keep them open to validate what still comes back after the closing.",
+    )
     justification = fields.Text(help="Required when shipped units are still unaccounted for.")
     meaning = fields.Char(
         help="What you mean by signing the rejection, stored in each lot's signature chain with your printed "
@@ -50,6 +61,11 @@ class StockLotRecallCloseWizard(models.TransientModel):
     def _compute_held_qty(self):
         for wizard in self:
             wizard.held_qty = sum(wizard.recall_id._get_held_quants().mapped("quantity"))
+
+    @api.depends("recall_id")
+    def _compute_open_return_ids(self):
+        for wizard in self:
+            wizard.open_return_ids = wizard.recall_id._get_open_returns()
 
     @api.depends("recall_id", "destroy_remaining")
     def _compute_quant_to_destroy_ids(self):
@@ -74,5 +90,6 @@ class StockLotRecallCloseWizard(models.TransientModel):
             destroy_remaining=wizard.destroy_remaining,
             meaning=wizard.meaning,
             password=password,
+            open_returns=wizard.open_returns,
         )
         return {"type": "ir.actions.act_window_close"}

@@ -38,7 +38,7 @@ class StockLotRecallWizard(models.TransientModel):
             if open_recalls:
                 raise UserError(
                     self.env._(
-                        "Lots %(lots)s are already in open recall %(recalls)s: add to that recall instead.",
+                        "Lots %(lots)s are already in open recall %(recalls)s: extend that recall's scope instead.",
                         lots=", ".join((open_recalls.lot_ids & seeds).mapped("name")),
                         recalls=", ".join(open_recalls.mapped("name")),
                     )

@@ -1,6 +1,8 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.addons.lot_traceability.models.stock_lot_trace import MAX_TRACE_LOTS
+from odoo.addons.lot_traceability.tools.arguments import check_ids
 from odoo.addons.lot_traceability_recall.models.stock_lot_recall import OPEN_RECALL_STATES
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -18,6 +20,7 @@ SEARCH_LIMIT = 20
 # other one (internal, delivered, returned by a customer, consumed, scrapped, lost) where it went. A
 # dropship (supplier to customer) is both.
 ENTRY_USAGES = ("supplier", "production", "inventory")
+SEARCH_MAX_LIMIT = 1000
 
 
 class StockLot(models.Model):
@@ -41,13 +44,14 @@ class StockLot(models.Model):
             and ``moves``: ``{"upstream": [move, ...], "downstream": [move, ...]}`` (see
             :meth:`_get_genealogy_moves`)
         """
-        if active_model not in GENEALOGY_SOURCES:
+        if not isinstance(active_model, str) or active_model not in GENEALOGY_SOURCES:
             raise UserError(
                 self.env._(
                     "The genealogy opens from a lot, a supplier lot or a recall, not from %(model)s.",
                     model=active_model,
                 )
             )
+        active_ids = check_ids(self.env, active_ids, self.env._("the records to trace"), limit=MAX_TRACE_LOTS)
         records = self.env[active_model].browse(active_ids).exists()
         records.check_access("read")
         lots = GENEALOGY_SOURCES[active_model](records)
@@ -79,6 +83,7 @@ class StockLot(models.Model):
 
         :return: dict ``lot id -> [node, ...]`` (keys as strings, as JSON sends them)
         """
+        lot_ids = check_ids(self.env, lot_ids, self.env._("the lots to unfold"), limit=MAX_TRACE_LOTS)
         self._check_genealogy_direction(direction)
         lots = self.browse(lot_ids).exists()
         lots.check_access("read")
@@ -109,6 +114,13 @@ class StockLot(models.Model):
         :return: list of dicts ``direction``, ``path`` (lot ids from a root to the lot found)
             and ``node``, at most ``limit`` of them, nearest first
         """
+        root_ids = check_ids(self.env, root_ids, self.env._("the lots to search from"), limit=MAX_TRACE_LOTS)
+        if term and not isinstance(term, str):
+            raise UserError(self.env._("Search the genealogy for a text, such as a lot number or a product."))
+        if type(limit) is not int or not 0 < limit <= SEARCH_MAX_LIMIT:
+            raise UserError(
+                self.env._("The search limit must be a whole number from 1 to %(maximum)s.", maximum=SEARCH_MAX_LIMIT)
+            )
         term = (term or "").strip()
         roots = self.browse(root_ids).exists()
         roots.check_access("read")
@@ -158,7 +170,7 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
 
     def _check_genealogy_direction(self, direction):
-        if direction not in GENEALOGY_DIRECTIONS:
+        if not isinstance(direction, str) or direction not in GENEALOGY_DIRECTIONS:
             raise UserError(
                 self.env._(
                     "Unknown genealogy direction '%(direction)s': use upstream or downstream.",

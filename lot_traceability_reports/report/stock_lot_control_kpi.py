@@ -28,21 +28,6 @@ EVENT_TYPES = SQL(
 # Row ids are <source id> * 8 + <slot>: unique across the branches of the view, stable between queries.
 ID_SLOTS = 8
 
-# The unit cost of a lot in the company ``company``: the lot's own cost when its product is valued per lot,
-# else the product's cost (both company-dependent, stored as jsonb per company id); 0 when none is set.
-# The aliases product and template must be in the query.
-UNIT_COST = """COALESCE(
-    CASE WHEN template.lot_valuated THEN (%(lot_cost)s ->> %(company)s::text)::numeric END,
-    (product.standard_price ->> %(company)s::text)::numeric,
-    0
-)"""
-
-
-def unit_cost(company, lot_cost=None):
-    """SQL of the current unit cost of a lot (see UNIT_COST) in the company given by the SQL ``company``;
-    ``lot_cost`` is the SQL of the lot's ``standard_price`` column (default: ``lot.standard_price``)."""
-    return SQL(UNIT_COST, company=company, lot_cost=lot_cost or SQL("lot.standard_price"))
-
 
 def date_bounds(column, date_from=None, date_to=None):
     """``AND column >= date_from AND column < date_to`` for the bounds given (UTC datetimes), else nothing."""
@@ -397,7 +382,7 @@ class StockLotControlKpi(models.Model):
             """,
             slots=ID_SLOTS,
             now=now,
-            cost=unit_cost(SQL("warehouse.company_id")),
+            cost=self.env["stock.lot"]._get_unit_cost_sql(SQL("warehouse.company_id")),
             bounds=date_bounds(SQL("lot.alert_date"), date_from, date_to),
         )
 
@@ -421,7 +406,7 @@ class StockLotControlKpi(models.Model):
              WHERE line.state = 'done' %(bounds)s
             """,
             slots=ID_SLOTS,
-            cost=unit_cost(SQL("line.company_id")),
+            cost=self.env["stock.lot"]._get_unit_cost_sql(SQL("line.company_id")),
             inventory_locations=tuple(inventory_location_ids)
             if inventory_location_ids
             else SQL("(SELECT inventory.id FROM stock_location inventory WHERE inventory.usage = 'inventory')"),
@@ -466,7 +451,7 @@ class StockLotControlKpi(models.Model):
               JOIN product_template template ON template.id = product.product_tmpl_id
              GROUP BY 1, 2, 3
             """,
-            cost=unit_cost(SQL("warehouse.company_id")),
+            cost=self.env["stock.lot"]._get_unit_cost_sql(SQL("warehouse.company_id")),
             period=period,
             where=where or SQL(),
         )

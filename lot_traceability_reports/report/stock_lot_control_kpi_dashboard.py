@@ -16,6 +16,8 @@ TREND_MONTHS = 12
 VALUED_KPIS = ("near_date_recovery", "shrinkage")
 # KPIs measured per company only: a warehouse filter leaves them as they are.
 COMPANY_KPIS = ("mock_recall", "recall_response")
+# A figure with nothing to measure is shown so, beside the card's sentence saying why: never as a 0.
+NO_FIGURE = "-"
 
 
 # ----------------------------------------------------------------------
@@ -560,17 +562,17 @@ class StockLotControlKpi(models.Model):
         return formatLang(self.env, value, digits=digits, rounding_method="HALF-UP")
 
     def _format_percent(self, value):
-        return "" if value is None else self.env._("%(value)s %%", value=self._format_number(value, 1))
+        return NO_FIGURE if value is None else self.env._("%(value)s %%", value=self._format_number(value, 1))
 
     def _format_hours(self, value):
-        return "" if value is None else self.env._("%(value)s h", value=self._format_number(value, 1))
+        return NO_FIGURE if value is None else self.env._("%(value)s h", value=self._format_number(value, 1))
 
     def _format_days(self, value):
-        return "" if value is None else self.env._("%(value)s days", value=self._format_number(value, 1))
+        return NO_FIGURE if value is None else self.env._("%(value)s days", value=self._format_number(value, 1))
 
     def _format_duration_ms(self, value):
         if value is None:
-            return ""
+            return NO_FIGURE
         if value >= 1000:
             return self.env._("%(value)s s", value=self._format_number(value / 1000.0, 2))
         return self.env._("%(value)s ms", value=self._format_number(value, 0))
@@ -580,7 +582,9 @@ class StockLotControlKpi(models.Model):
 
     @staticmethod
     def _figure(figures, bucket, key, default=0):
-        return figures.get(bucket, {}).get(key) or default
+        """The figure ``key`` of ``bucket``, ``default`` when nothing was measured (a measured 0 stays 0)."""
+        value = figures.get(bucket, {}).get(key)
+        return default if value is None else value
 
     def _get_inventory_accuracy_card(self, scope, figures, inventory_values, pending_count):
         good, counted = self._figure(figures, "period", "numerator"), self._figure(figures, "period", "denominator")
@@ -694,8 +698,28 @@ class StockLotControlKpi(models.Model):
     def _get_recall_response_card(self, scope, figures, inventory_values, pending_count):
         period = figures.get("period", {})
         recalls = period.get("count") or 0
+        notices = period.get("denominator") or 0
+        # Without any notice, either they are still to be sent or no customer received the recalled lots.
+        to_notify = (
+            recalls
+            and not notices
+            and self.env["stock.lot.recall"].search_count(
+                [*self._get_recall_period_domain(scope), ("shipment_ids", "!=", False)], limit=1
+            )
+        )
         details = []
-        if recalls:
+        if recalls and not notices:
+            details.append(
+                self.env._(
+                    "Recalls confirmed: %(recalls)s; no notice sent yet", recalls=self._format_number(recalls, 0)
+                )
+                if to_notify
+                else self.env._(
+                    "Recalls confirmed: %(recalls)s, none of them shipped to a customer",
+                    recalls=self._format_number(recalls, 0),
+                )
+            )
+        elif recalls:
             details.append(
                 self.env._(
                     "Recalls confirmed: %(recalls)s; notices acknowledged: %(acknowledged)s of %(notices)s",
@@ -727,7 +751,9 @@ class StockLotControlKpi(models.Model):
             self._format_hours,
             "lower",
             details,
-            self.env._("Notices of the recalls of this period not all sent yet")
+            self.env._("No customer to notify for the recalls of this period")
+            if recalls and not notices and not to_notify
+            else self.env._("Notices of the recalls of this period not all sent yet")
             if recalls
             else self.env._("No recall confirmed in this period"),
         )
@@ -806,7 +832,9 @@ class StockLotControlKpi(models.Model):
             self._format_percent,
             "lower",
             details,
-            self.env._("No lot in stock in this period"),
+            self.env._("No lot in stock at the start or the end of this period to measure the write-offs against")
+            if lines
+            else self.env._("No lot in stock in this period"),
         )
 
     def _get_release_card(self, scope, figures, inventory_values, pending_count):
@@ -823,10 +851,8 @@ class StockLotControlKpi(models.Model):
             lambda bucket: self._figure(figures, bucket, "days_to_release", None),
             self._format_days,
             "lower",
-            [
-                self.env._("Lots pending release now: %(count)s", count=self._format_number(pending_count, 0)),
-                self.env._("Lots released in this period: %(count)s", count=self._format_number(released, 0)),
-            ],
+            # The lots pending release now are the card's secondary figure, not repeated here.
+            [self.env._("Lots released in this period: %(count)s", count=self._format_number(released, 0))],
             self.env._("No lot released in this period"),
         )
         card["secondary"] = {
@@ -911,12 +937,15 @@ class StockLotControlKpi(models.Model):
             ],
         )
 
-    def _action_open_recalls(self, scope):
-        domain = [
+    def _get_recall_period_domain(self, scope):
+        return [
             ("is_mock", "=", False),
             ("company_id", "in", scope["companies"].ids),
             *self._period_domain("date_confirmed", scope),
         ]
+
+    def _action_open_recalls(self, scope):
+        domain = self._get_recall_period_domain(scope)
         return self._card_action(scope, self.env._("Recalls Confirmed"), "stock.lot.recall", domain)
 
     def _action_open_near_date_lots(self, scope):

@@ -27,7 +27,7 @@ class StockLotExpiryReport(models.Model):
         "stock.lot": ["expiration_date", "removal_date", "qc_state", "standard_price"],
         "stock.location": ["usage", "warehouse_id"],
         "product.product": ["product_tmpl_id", "standard_price"],
-        "product.template": ["uom_id"],
+        "product.template": ["uom_id", "lot_valuated"],
     }
 
     company_id = fields.Many2one("res.company", readonly=True)
@@ -71,18 +71,15 @@ class StockLotExpiryReport(models.Model):
                    END AS bucket,
                    COALESCE(lot.removal_date <= now() AT TIME ZONE 'UTC', FALSE) AS is_past_removal,
                    quant.quantity,
-                   quant.quantity * COALESCE(
-                       (lot.standard_price ->> quant.company_id::text)::numeric,
-                       (product.standard_price ->> quant.company_id::text)::numeric,
-                       0
-                   ) AS value
+                   quant.quantity * %(unit_cost)s AS value
               FROM stock_quant quant
               JOIN stock_location location ON location.id = quant.location_id AND location.usage = 'internal'
               JOIN stock_lot lot ON lot.id = quant.lot_id
               JOIN product_product product ON product.id = quant.product_id
               JOIN product_template template ON template.id = product.product_tmpl_id
              WHERE quant.quantity != 0
-            """
+            """,
+            unit_cost=self.env["stock.lot"]._get_unit_cost_sql(SQL("quant.company_id")),
         )
 
     def init(self):

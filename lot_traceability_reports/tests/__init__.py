@@ -14,5 +14,6 @@ from . import test_access_review
 from . import test_demo_history
 from . import test_lots_before_install
 from . import test_genealogy_moves
+from . import test_roles
 from . import test_export_cron
 from . import test_uninstall

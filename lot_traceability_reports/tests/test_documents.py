@@ -48,6 +48,20 @@ class TestLotDocuments(LotTraceabilityCommon):
         ):
             self.assertIn(text, html)
 
+    def test_a_limit_set_for_the_lot_and_a_check_added_by_hand_are_said_on_the_certificate(self):
+        self._receive(self.milk, 10, lot_name="MILK-COA-LIMIT")
+        lot = self.env["stock.lot"].search([("name", "=", "MILK-COA-LIMIT")])
+        lot.qc_check_ids.with_user(self.qa_manager).change_limits({"max_value": 7.2}, "Customer contract allows 7.2")
+        added = (
+            self.env["stock.lot.qc.check"]
+            .with_user(self.qa_manager)
+            .create({"lot_id": lot.id, "name": "Aflatoxin M1", "max_value": 0.05, "mandatory": False})
+        )
+        html = self._html("lot_traceability_reports.report_lot_coa", lot)
+        self.assertIn("Set for this lot: Customer contract allows 7.2", html)
+        self.assertIn("Added for this lot", html)
+        self.assertIn(added.name, html)
+
     def test_a_lot_without_checks_or_signature_says_so(self):
         self._receive(self.sugar, 5, lot_name="SUGAR-COA")
         lot = self.env["stock.lot"].search([("name", "=", "SUGAR-COA")])

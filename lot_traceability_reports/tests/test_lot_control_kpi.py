@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
+from odoo.addons.lot_traceability_recall.tests.common import send_queued_recall_notices
 from odoo.tests import new_test_user, tagged
 
 KPI_MEASURES = [
@@ -129,6 +130,7 @@ class TestLotControlKpiRecall(LotControlKpiCommon):
         domain = [("recall_id", "=", recall.id)]
         with freeze_time("2026-03-10 11:00:00"):
             recall.action_notify()
+            send_queued_recall_notices(self.env)  # the mail queue sends them: now they are sent
         figures = self._kpi("recall_response", domain)
         self.assertAlmostEqual(figures["hours_to_notify"], 2)
         self.assertFalse(figures["hours_to_acknowledge"], "not everyone acknowledged yet")

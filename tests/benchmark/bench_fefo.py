@@ -44,9 +44,8 @@ def create_product_with_quants(env, quant_count):
             RETURNING id, expiration_date, removal_date
         )
         INSERT INTO stock_quant (product_id, location_id, lot_id, quantity, reserved_quantity, in_date, company_id,
-                                 expiration_date, removal_date, lot_qc_state, create_uid, create_date, write_uid,
-                                 write_date)
-        SELECT %(product)s, %(location)s, id, 100, 0, now(), %(company)s, expiration_date, removal_date, 'released',
+                                 expiration_date, removal_date, create_uid, create_date, write_uid, write_date)
+        SELECT %(product)s, %(location)s, id, 100, 0, now(), %(company)s, expiration_date, removal_date,
                1, now(), 1, now()
           FROM lots
         """,

@@ -87,9 +87,9 @@ def ensure_fan_out_lot(env):
         SELECT line_id, move_id, picking_id, %(product)s, %(uom)s, quantity, quantity, location_id, location_dest_id,
                %(lot)s, 'done', date, %(company)s, 'RECALLBENCH/' || idx, true, %(uid)s, now(), %(uid)s, now()
           FROM fan_line;
-        INSERT INTO stock_quant (product_id, location_id, lot_id, lot_qc_state, quantity, reserved_quantity, in_date,
+        INSERT INTO stock_quant (product_id, location_id, lot_id, quantity, reserved_quantity, in_date,
                                  company_id, create_uid, create_date, write_uid, write_date)
-        VALUES (%(product)s, %(stock)s, %(lot)s, 'released', 10, 0, now() - interval '30 days', %(company)s,
+        VALUES (%(product)s, %(stock)s, %(lot)s, 10, 0, now() - interval '30 days', %(company)s,
                 %(uid)s, now(), %(uid)s, now());
         DROP TABLE fan_line;
         ANALYZE stock_move_line;

@@ -283,9 +283,9 @@ def generate(env, lines):
           JOIN bench_line component ON component.mo_id = finished.mo_id AND component.kind = 'raw'
          WHERE finished.kind = 'finished';
         -- Quants: the sum of done lines per product, lot and internal location.
-        INSERT INTO stock_quant (product_id, location_id, lot_id, lot_qc_state, quantity, reserved_quantity, in_date,
+        INSERT INTO stock_quant (product_id, location_id, lot_id, quantity, reserved_quantity, in_date,
                                  company_id, create_uid, create_date, write_uid, write_date)
-        SELECT product_id, location, lot_id, CASE WHEN lot_id IS NOT NULL THEN 'released' END, sum(quantity), 0,
+        SELECT product_id, location, lot_id, sum(quantity), 0,
                min(date), %(company)s, %(uid)s, now(), %(uid)s, now()
           FROM (SELECT product_id, location_dest_id AS location, lot_id, quantity, date FROM bench_line
                  WHERE location_dest_id = %(stock)s
