@@ -1,6 +1,5 @@
-from odoo.tests import TransactionCase, tagged
-
 from odoo.addons.lot_traceability.hooks import uninstall_hook
+from odoo.tests import TransactionCase, tagged
 
 # The indexes lot_traceability creates by hand (Odoo 18 has none of these names).
 OUR_INDEXES = {

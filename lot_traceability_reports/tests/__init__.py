@@ -17,3 +17,4 @@ from . import test_genealogy_moves
 from . import test_roles
 from . import test_export_cron
 from . import test_uninstall
+from . import test_planner_settings

@@ -1,6 +1,5 @@
-from odoo.tests import TransactionCase, tagged
-
 from odoo.addons.lot_traceability_reports.hooks import uninstall_hook
+from odoo.tests import TransactionCase, tagged
 
 
 @tagged("post_install", "-at_install")

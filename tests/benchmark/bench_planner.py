@@ -1,0 +1,199 @@
+"""Planner settings side by side: each query our code runs with a PostgreSQL planner setting, timed with it and
+without it, alternating, on the same database in the same run (nothing is committed).
+
+One line per site, the evidence README's "Planner settings" keeps for each setting:
+    planner site=<site> setting=<name> rows=<done move lines> with_ms=<median> without_ms=<median> ratio=<without/with>
+
+Sites: the trace functions (SET options of their definition), the FSMA 204 export's read-only transaction (jit,
+work_mem, cursor_tuple_fraction), a lot's cost breakdown, the two costing analyses, the Lot Control dashboard and
+a step of the genealogy (jit, set around their queries).
+"""
+
+import argparse
+import statistics
+import time
+from contextlib import nullcontext
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
+
+
+def timed(function, runs):
+    timings = []
+    for _run in range(runs):
+        started = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def side_by_side(cr, name, with_setting, without_setting, runs):
+    """Alternate runs with and without the setting (after one warm-up of each); medians in ms."""
+    for switch in (with_setting, without_setting):
+        switch()
+    with_ms, without_ms = [], []
+    for _round in range(runs):
+        with_ms += timed(with_setting, 1)
+        without_ms += timed(without_setting, 1)
+    return statistics.median(with_ms), statistics.median(without_ms)
+
+
+def report(site, setting, rows, with_ms, without_ms):
+    print(
+        f"planner site={site} setting={setting} rows={rows} with_ms={with_ms:.1f} without_ms={without_ms:.1f} "
+        f"ratio={without_ms / with_ms:.2f}",
+        flush=True,
+    )
+
+
+def fetch_all(cr, query, settings):
+    """The export's read: a server-side cursor fetched to the end in batches, under ``settings``."""
+    cr.execute("SAVEPOINT planner")
+    for name, value in settings.items():
+        cr.execute("SELECT set_config(%s, %s, true)", [name, value])
+    cr.execute(SQL("DECLARE planner_cursor NO SCROLL CURSOR FOR %s", query))
+    while True:
+        cr.execute("FETCH FORWARD 5000 FROM planner_cursor")
+        if not cr.fetchall():
+            break
+    cr.execute("ROLLBACK TO SAVEPOINT planner")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sites", default="trace,export,costing,analyses,dashboard,genealogy")
+    args = parser.parse_args()
+    sites = set(args.sites.split(","))
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        cr.execute("SELECT count(*) FROM stock_move_line WHERE state = 'done'")
+        rows = cr.fetchone()[0]
+        cr.execute("SHOW jit")
+        print(f"planner database={args.database} rows={rows} jit={cr.fetchone()[0]} runs={args.runs}", flush=True)
+        lots = env["stock.lot"]
+
+        if "trace" in sites:
+            from odoo.addons.lot_traceability.models.stock_lot_trace import TRACE_FUNCTION
+
+            names = [TRACE_FUNCTION % direction for direction in ("upstream", "downstream")]
+            for kind, pattern in (("finished", "F-%"), ("hub", "R-%-HUB")):
+                candidates = lots.search([("name", "=like", pattern)], order="name")
+                lot = candidates[len(candidates) // 2]
+                for setting, options in (
+                    ("jit", ("jit",)),
+                    ("no_hash_merge_join", ("enable_hashjoin", "enable_mergejoin")),
+                ):
+
+                    def trace(lot=lot):
+                        lot.trace("both")
+
+                    def alter(reset, options=options):
+                        for name in names:
+                            for option in options:
+                                value = (
+                                    SQL("RESET %s", SQL.identifier(option))
+                                    if reset
+                                    else SQL("SET %s = off", SQL.identifier(option))
+                                )
+                                cr.execute(SQL("ALTER FUNCTION %s(int[], int[]) %s", SQL.identifier(name), value))
+
+                    def with_setting(trace=trace, alter=alter):
+                        alter(reset=False)
+                        for _i in range(20):
+                            trace()
+
+                    def without_setting(trace=trace, alter=alter):
+                        alter(reset=True)
+                        for _i in range(20):
+                            trace()
+
+                    cr.execute("SAVEPOINT planner_trace")
+                    with_ms, without_ms = side_by_side(cr, kind, with_setting, without_setting, args.runs)
+                    cr.execute("ROLLBACK TO SAVEPOINT planner_trace")
+                    report(f"trace_{kind}_x20", setting, rows, with_ms, without_ms)
+
+        if "export" in sites:
+            Export = env["lot.traceability.export"]
+            job = Export.create({"ftl_only": False})
+            params = job._prepare_export_params()
+            query = Export._get_event_query(params)
+            base = {"jit": "off", "work_mem": "64MB", "cursor_tuple_fraction": "1.0"}
+            defaults = {"jit": "on", "work_mem": "4MB", "cursor_tuple_fraction": "0.1"}
+            for setting in ("jit", "work_mem", "cursor_tuple_fraction"):
+                without = dict(base, **{setting: defaults[setting]})
+                with_ms, without_ms = side_by_side(
+                    cr,
+                    setting,
+                    lambda: fetch_all(cr, query, base),
+                    lambda without=without: fetch_all(cr, query, without),
+                    max(2, args.runs // 2),
+                )
+                report("export_fsma204_all_events", setting, rows, with_ms, without_ms)
+
+        def jit_site(site, function, module=None, runs=args.runs):
+            """``function`` as our code runs it (JIT off around its queries) and with the helper made a
+            no-op in ``module`` (JIT as the server has it)."""
+
+            def with_setting():
+                function()
+
+            def without_setting():
+                saved = module.planner_setting
+                module.planner_setting = lambda *args: nullcontext()
+                try:
+                    function()
+                finally:
+                    module.planner_setting = saved
+
+            cr.execute("SELECT set_config('jit', 'on', true)")
+            with_ms, without_ms = side_by_side(cr, site, with_setting, without_setting, runs)
+            report(site, "jit", rows, with_ms, without_ms)
+
+        if "costing" in sites:
+            from odoo.addons.lot_traceability.models import stock_lot_cost
+
+            every_lot = lots.search([])
+            jit_site(f"cost_breakdown_{len(every_lot)}_lots", every_lot._get_cost_breakdown, stock_lot_cost, runs=3)
+
+        if "analyses" in sites:
+            from odoo.addons.lot_traceability.report import stock_lot_margin_report
+
+            for model in ("stock.lot.cost.reconciliation", "stock.lot.margin.report"):
+                jit_site(
+                    f"analysis_{model.replace('.', '_')}_count",
+                    lambda model=model: env[model].search_count([]),
+                    stock_lot_margin_report,
+                    runs=3,
+                )
+
+        if "dashboard" in sites:
+            from odoo.addons.lot_traceability_reports.report import stock_lot_control_kpi_dashboard
+
+            Kpi = env["stock.lot.control.kpi"]
+            for period in ("this_month", "this_year"):
+                jit_site(
+                    f"dashboard_{period}",
+                    lambda period=period: Kpi.get_lot_control_dashboard(period=period),
+                    stock_lot_control_kpi_dashboard,
+                )
+
+        if "genealogy" in sites:
+            from odoo.addons.lot_traceability_reports.models import stock_lot_genealogy
+
+            raw = lots.search([("name", "=like", "R-_______")], order="name", limit=1000)
+            jit_site(
+                f"genealogy_step_{len(raw)}_lots",
+                lambda: lots.get_genealogy_children(raw.ids, "downstream"),
+                stock_lot_genealogy,
+            )
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
