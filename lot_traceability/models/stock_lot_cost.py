@@ -263,8 +263,7 @@ class StockLot(models.Model):
         rest: a purchase or receipt of the lot, value corrections of its moves)."""
         self.ensure_one()
         self._flush_for_costing()
-        with planner_setting(self.env.cr, "jit", "off"):
-            rows = self.env.execute_query_dict(self._get_costing_sql(SQL("SELECT %s", self.id), tree=True))
+        rows = self.env.execute_query_dict(self._get_costing_sql(SQL("SELECT %s", self.id), tree=True))
         # Roll each node's own costs up from its sub-tree (rows of one query, summed here).
         nodes = {
             tuple(row["path"]): dict(

@@ -46,7 +46,6 @@ class StockLotMarginReport(models.Model):
     """Revenue, cost of goods sold and margin per lot and customer invoice line."""
 
     _name = "stock.lot.margin.report"
-    _inherit = ["lot.traceability.costing.analysis"]
     _description = "Lot Margin Analysis"
     _auto = False
     _rec_name = "lot_id"

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.addons.lot_traceability.tools.planner import planner_setting
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date, formatLang
 
@@ -110,9 +109,8 @@ class StockLotControlKpi(models.Model):
                     self.env._("Unknown lot control KPI: %(kpis)s.", kpis=", ".join(sorted(map(str, unknown))))
                 )
             scope["kpis"] = [kpi for kpi in scope["kpis"] if kpi in kpis]
-        with self._without_jit():
-            figures = self._get_dashboard_figures(scope) if scope["kpis"] else {}
-            inventory_values = self._get_dashboard_inventory_values(scope) if "shrinkage" in scope["kpis"] else {}
+        figures = self._get_dashboard_figures(scope) if scope["kpis"] else {}
+        inventory_values = self._get_dashboard_inventory_values(scope) if "shrinkage" in scope["kpis"] else {}
         pending_count = (
             self.env["stock.lot"].search_count(self._get_pending_lot_domain(scope)) if "release" in scope["kpis"] else 0
         )
@@ -475,12 +473,6 @@ class StockLotControlKpi(models.Model):
             total += flows.get(index, 0.0)
             values[instant] = total
         return values
-
-    def _without_jit(self):
-        # PostgreSQL's JIT compiles the few hundred expressions of these queries as soon as their estimated
-        # cost passes jit_above_cost: 0.3-0.4 s measured at 1M move lines, more than it ever saves here. For
-        # these queries only (README, "Planner settings").
-        return planner_setting(self.env.cr, "jit", "off")
 
     def _to_company_currency(self, company_id, amount, scope):
         company = self.env["res.company"].browse(company_id)
@@ -893,14 +885,13 @@ class StockLotControlKpi(models.Model):
         ``scope``), for the cards whose records no domain can select."""
         start, stop = scope["buckets"]["period"]
         self.env.flush_all()
-        with self._without_jit():
-            rows = self.env.execute_query(
-                SQL(
-                    "SELECT DISTINCT events.res_id FROM %s WHERE TRUE %s",
-                    self._get_dashboard_event_sql(scope, [kpi], start, stop),
-                    condition or SQL(),
-                )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT DISTINCT events.res_id FROM %s WHERE TRUE %s",
+                self._get_dashboard_event_sql(scope, [kpi], start, stop),
+                condition or SQL(),
             )
+        )
         return [res_id for (res_id,) in rows]
 
     def _action_open_inventory_counts(self, scope):
