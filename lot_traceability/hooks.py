@@ -2,10 +2,20 @@ import logging
 import time
 
 from odoo.tools import SQL
+from odoo.tools.sql import drop_index
 
 from .models.stock_lot_trace import TRACE_FUNCTION
 
 _logger = logging.getLogger(__name__)
+
+# The indexes this addon creates by hand (stock.quant, stock.move.line and stock.lot ``init``), by table: none is
+# Odoo's.
+INDEXES = {
+    "stock_lot": ("stock_lot_unreleased_product_index",),
+    "stock_quant": ("stock_quant_fefo_order_index", "stock_quant_fifo_order_index", "stock_quant_negative_index"),
+    "stock_move_line": ("stock_move_line_lot_id_partial_index",),
+    "stock_move": ("stock_move_unbuild_id_partial_index",),
+}
 
 
 def post_init_hook(env):
@@ -17,8 +27,12 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Drop the trace functions the addon created in the database (see stock.lot._create_trace_functions), and give
-    Inventory > Reporting back to inventory managers only (views/lot_traceability_menus.xml opened it)."""
+    """Leave nothing of the addon in the database: drop the trace functions (see
+    stock.lot._create_trace_functions) and the indexes it created by hand (Odoo drops only those of fields), and
+    give Inventory > Reporting back to inventory managers only (views/lot_traceability_menus.xml opened it)."""
+    for table, indexes in INDEXES.items():
+        for index in indexes:
+            drop_index(env.cr, index, table)
     for direction in ("upstream", "downstream", "on_hand"):
         env.cr.execute(SQL("DROP FUNCTION IF EXISTS %s(int[], int[])", SQL.identifier(TRACE_FUNCTION % direction)))
     reporting = env.ref("stock.menu_warehouse_report", raise_if_not_found=False)

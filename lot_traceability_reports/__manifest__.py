@@ -49,6 +49,7 @@
     "demo": [
         "demo/lot_traceability_reports_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
 from ..tools.arguments import check_ids
+from ..tools.planner import planner_setting
 
 # Who sees what a lot cost: accountants (read-only auditors included) and billing users.
 # Everyone else sees the quantities only.
@@ -159,14 +160,12 @@ class StockLot(models.Model):
         if not self.ids:
             return {}
         self._flush_for_costing()
-        # JIT off: the recursive query's cost estimate would trigger seconds of LLVM compilation
-        # (7 s for 10,000 lots) for a query that runs in about one.
-        rows = self.env.execute_query_dict(
-            SQL(
-                "SET LOCAL jit = off; %s",
-                self._get_cost_breakdown_query(lot_ids=self.ids, with_sales=True, with_names=False),
+        # JIT off for this query: its cost estimate triggers LLVM compilation that takes longer than
+        # the query (README, "Planner settings").
+        with planner_setting(self.env.cr, "jit", "off"):
+            rows = self.env.execute_query_dict(
+                self._get_cost_breakdown_query(lot_ids=self.ids, with_sales=True, with_names=False)
             )
-        )
         return self._prepare_cost_breakdowns(rows)
 
     @api.model
@@ -263,9 +262,7 @@ class StockLot(models.Model):
         rest: a purchase or receipt of the lot, value corrections of its moves)."""
         self.ensure_one()
         self._flush_for_costing()
-        rows = self.env.execute_query_dict(
-            SQL("SET LOCAL jit = off; %s", self._get_costing_sql(SQL("SELECT %s", self.id), tree=True))
-        )
+        rows = self.env.execute_query_dict(self._get_costing_sql(SQL("SELECT %s", self.id), tree=True))
         # Roll each node's own costs up from its sub-tree (rows of one query, summed here).
         nodes = {
             tuple(row["path"]): dict(

@@ -8,7 +8,6 @@ from odoo.tools import SQL
 ODOO_DELIVERY_LOOKUP = "lot_traceability_odoo_delivery_lookup"
 
 
-# A file per concern (trace engine, genealogy, delivery lookup) rather than one large stock_lot.py.
 class StockLot(models.Model):
     """Odoo's delivery lookup of lots (the lot form's Transfers button, ``delivery_ids``,
     ``delivery_count``, ``last_delivery_partner_id``) answered by the trace engine's walk."""

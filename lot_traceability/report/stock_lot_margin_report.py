@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.stock_lot_cost import RECONCILIATION_STATES
+from ..tools.planner import planner_setting
 
 # What the analyses read: flushed before the view is queried.
 COSTING_DEPENDS = {
@@ -16,11 +17,29 @@ COSTING_DEPENDS = {
 }
 
 
-def _costing_without_jit(env):
-    """The analyses run the recursive costing query over every lot: its cost estimate makes
-    PostgreSQL compile it with JIT, which takes longer than the query itself (8 to 14 s instead of
-    3.5 s for 54,000 lots). Off for the rest of the transaction, as stock.lot._get_cost_breakdown does."""
-    env.cr.execute(SQL("SET LOCAL jit = off"))
+class LotCostingAnalysis(models.AbstractModel):
+    """An analysis whose every read (list, count, group, record) runs the recursive costing query over
+    every lot. Its cost estimate makes PostgreSQL compile it with JIT, which takes longer than the query
+    itself (README, "Planner settings"): JIT is off while the analysis's own queries run, and only then
+    (the ORM runs them where the rows are fetched, counted or grouped, not in ``_search``)."""
+
+    _name = "lot.traceability.costing.analysis"
+    _description = "Lot Costing Analysis"
+
+    def _fetch_query(self, query, fields):
+        with planner_setting(self.env.cr, "jit", "off"):
+            return super()._fetch_query(query, fields)
+
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        with planner_setting(self.env.cr, "jit", "off"):
+            return super()._read_group(
+                domain, groupby, aggregates, having=having, offset=offset, limit=limit, order=order
+            )
+
+    @api.model
+    def search_count(self, domain, limit=None):
+        with planner_setting(self.env.cr, "jit", "off"):
+            return super().search_count(domain, limit=limit)
 
 
 class StockLotMarginReport(models.Model):
@@ -52,11 +71,6 @@ class StockLotMarginReport(models.Model):
     cogs = fields.Monetary("Cost of Goods Sold", readonly=True, help="Quantity sold x unit cost of the lot.")
     margin = fields.Monetary(readonly=True)
     margin_percent = fields.Float("Margin (%)", aggregator="avg", readonly=True)
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None):
-        _costing_without_jit(self.env)
-        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @property
     def _table_query(self):
@@ -95,6 +109,7 @@ class StockLotCostReconciliation(models.Model):
     """Each lot's cost against the valuation layers Odoo booked for it; differences with their why."""
 
     _name = "stock.lot.cost.reconciliation"
+    _inherit = ["lot.traceability.costing.analysis"]
     _description = "Lot Cost Reconciliation"
     _auto = False
     _rec_name = "lot_id"
@@ -125,13 +140,6 @@ class StockLotCostReconciliation(models.Model):
         readonly=True,
     )
     lot_valuated = fields.Boolean("Valued per Lot", readonly=True)
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None):
-        # Every lot is costed each time the analysis is read (listed, counted, grouped): about
-        # 3.5 s per 54,000 lots on the benchmark database, see README's Accountant's guide.
-        _costing_without_jit(self.env)
-        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @property
     def _table_query(self):

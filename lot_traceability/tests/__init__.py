@@ -26,3 +26,4 @@ from . import test_hold_concurrency
 from . import test_qc_history
 from . import test_gs1_parsing
 from . import test_lot_numbering_tools
+from . import test_uninstall

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from psycopg2.errors import LockNotAvailable, SerializationFailure
 
-from odoo import api, fields, models, modules
+from odoo import api, fields, models, sql_db
 from odoo.addons.lot_traceability.tools.server_write import is_server_write, server_write
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -36,7 +36,7 @@ DEFAULT_SYNC_LIMIT = 2000
 BATCH_SIZE = 5000  # rows fetched from the server-side cursor at a time
 PROGRESS_EVERY = 2.0  # seconds between two committed progress updates
 STALE_RUNNING = timedelta(hours=2)  # a running job without progress for this long lost its worker
-# Written by the export itself (who asked, its run, its file), never by a user: the retention cron
+# Written by the export itself (who asked, its run, its file), never by a user: the daily vacuum
 # deletes the file of an old done job, the job runs as its requester.
 SERVER_FIELDS = {
     "state",
@@ -70,11 +70,13 @@ FILTER_FIELDS = {
 class LotTraceabilityExport(models.Model):
     """A file a regulator, a partner or an accountant asked for, written in the background.
 
-    The UI queues a job; the ``ir.cron`` "Run Traceability Exports" (triggered at once) calls
-    :meth:`action_run`, which reads every row in a read-only transaction (on the replica when
-    ``db_replica_host`` is set), streams them from a server-side cursor into the file, reports the
-    rows written through short committed transactions and attaches the file. Each export type
-    plugs in as a method ``_export_<type>(params, path, progress)``.
+    The UI queues a job and triggers the ``ir.cron`` "Run Traceability Exports", which runs the queue
+    one job a batch (:meth:`_cron_run_exports`); small jobs run at once in the user's request
+    (:meth:`action_run`). A job reads every row in a read-only transaction (on the replica when
+    ``db_replica_host`` is set), streams them from a server-side cursor into the file and attaches it;
+    run by the cron, it reports the rows written through short committed transactions. Old files are
+    removed by Odoo's daily vacuum (:meth:`_gc_exports`). Each export type plugs in as a method
+    ``_export_<type>(params, path, progress)``.
     """
 
     _name = "lot.traceability.export"
@@ -277,11 +279,18 @@ class LotTraceabilityExport(models.Model):
         return True
 
     def _run_now(self):
-        """Run this job in the current transaction, under its row lock."""
+        """Run this job in the current transaction, under its row lock: a user's direct run (or server code
+        such as the benchmark). Nobody sees the job before that transaction ends, so no progress is written
+        meanwhile, and nothing here commits."""
         self.ensure_one()
         self._lock_for_run()
         with server_write("lot.traceability.export"):
-            self._run_one()
+            run = self._start_run()
+            try:
+                self._write_file(run)
+                self._finish_run(run)
+            finally:
+                self._remove_file(run)
 
     def _lock_for_run(self):
         """Lock the job's row at once and read its state again: a job the cron or another user is running
@@ -326,9 +335,11 @@ class LotTraceabilityExport(models.Model):
                     )
                 )
 
-    def _run_one(self):
+    def _start_run(self):
+        """Set the job running and read what it exports. Returns the run, a dict that
+        :meth:`_write_file` and :meth:`_finish_run` complete: the job, its requester, when it started,
+        the export's parameters or, when the requester may no longer export them, the error."""
         self.ensure_one()
-        commit = self.env.context.get("lot_traceability_export_commit")
         self.write(
             {
                 "state": "running",
@@ -339,62 +350,91 @@ class LotTraceabilityExport(models.Model):
                 "warning_message": False,
             }
         )
-        if commit:
-            # Only from the cron: the job row is not locked while it runs, so that progress is
-            # written (and seen) from other transactions.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        started = time.monotonic()
         extension, mimetype = EXPORT_FILES[self.export_type]
-        handle, path = tempfile.mkstemp(prefix="lot_traceability_export_", suffix=f".{extension}")
+        run = {
+            "job_id": self.id,
+            "user_id": self.user_id.id,
+            "started": time.monotonic(),
+            "extension": extension,
+            "mimetype": mimetype,
+            "path": None,
+            "error": None,
+        }
+        try:
+            # a requester who lost access to the companies or the data fails the job
+            run["params"] = self._prepare_export_params()
+        except Exception as error:  # any failure is stored on the job, which can be retried
+            run["error"] = error
+        return run
+
+    def _write_file(self, run, progress=None):
+        """Write the job's file into a temporary file, reading in a read-only transaction of its own
+        (:meth:`_read_only_env`). What came of it goes into ``run``: the file, its rows, warnings and where
+        they were read, or the error. Never raises: a failure is the job's (:meth:`_finish_run`).
+
+        :param progress: a callable ``progress(rows)`` told the rows written so far, or None
+        """
+        self.ensure_one()
+        if run["error"]:
+            return run
+        params = run["params"]
+        handle, run["path"] = tempfile.mkstemp(prefix="lot_traceability_export_", suffix=f".{run['extension']}")
         os.close(handle)
         try:
-            # (in the try: a requester who lost access to the companies or the data fails the job)
-            params = self._prepare_export_params()
-            with self._read_only_env() as (env, read_source):
+            with self._read_only_env(params["user_id"]) as (env, read_source):
                 exporter = env["lot.traceability.export"].with_context(lang=params["lang"])
-                result = getattr(exporter, f"_export_{self.export_type}")(params, path, self._get_progress_writer())
+                result = getattr(exporter, f"_export_{params['export_type']}")(
+                    params, run["path"], progress or (lambda rows: None)
+                )
             if not result["rows"]:
                 raise UserError(self._get_no_rows_message())
-            if commit:
-                # The progress was committed on this job's row by other transactions since this one
-                # took its snapshot: writing the row now would fail to serialize. Nothing was
-                # written here since the last commit; start afresh.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            with self.env.cr.savepoint():
-                attachment = self._attach_file(path, mimetype, extension)
-                self.write(
-                    {
-                        "state": "done",
-                        "attachment_id": attachment.id,
-                        "rows_written": result["rows"],
-                        "read_source": read_source,
-                        "date_done": fields.Datetime.now(),
-                        "duration": time.monotonic() - started,
-                        "warning_message": "\n".join(result.get("warnings", [])) or False,
-                    }
-                )
-                self._notify_requester()
+            run.update(rows=result["rows"], warnings=result.get("warnings", []), read_source=read_source)
         except Exception as error:  # any failure is stored on the job, which can be retried
-            if commit:
-                self.env.cr.rollback()
-            else:
-                self.env.invalidate_all()
-            if not isinstance(error, UserError | ValidationError):
-                _logger.exception("Traceability export %s failed", self.name)
-            self.write(
-                {
-                    "state": "failed",
-                    "error_message": str(error.args[0]) if error.args else repr(error),
-                    "date_done": fields.Datetime.now(),
-                    "duration": time.monotonic() - started,
-                    "attachment_id": False,
-                }
-            )
-            self._notify_requester()
-        finally:
-            os.unlink(path)
-        if commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+            run["error"] = error
+        return run
+
+    def _finish_run(self, run):
+        """Record on the job what came of its run: done with its file attached, or failed with its error and
+        no file (never a half-written file marked done); the requester is notified either way."""
+        self.ensure_one()
+        error = run["error"]
+        if not error:
+            try:
+                with self.env.cr.savepoint():
+                    attachment = self._attach_file(run["path"], run["mimetype"], run["extension"])
+                    self.write(
+                        {
+                            "state": "done",
+                            "attachment_id": attachment.id,
+                            "rows_written": run["rows"],
+                            "read_source": run["read_source"],
+                            "date_done": fields.Datetime.now(),
+                            "duration": time.monotonic() - run["started"],
+                            "warning_message": "\n".join(run["warnings"]) or False,
+                        }
+                    )
+                    self._notify_requester()
+                return
+            except Exception as failure:  # any failure is stored on the job, which can be retried
+                error = failure
+        self.env.invalidate_all()
+        if not isinstance(error, UserError | ValidationError):
+            _logger.error("Traceability export %s failed", self.name, exc_info=error)
+        self.write(
+            {
+                "state": "failed",
+                "error_message": str(error.args[0]) if error.args else repr(error),
+                "date_done": fields.Datetime.now(),
+                "duration": time.monotonic() - run["started"],
+                "attachment_id": False,
+            }
+        )
+        self._notify_requester()
+
+    @api.model
+    def _remove_file(self, run):
+        if run.get("path") and os.path.exists(run["path"]):
+            os.unlink(run["path"])
 
     def _prepare_export_params(self):
         """Everything an export reads from the job, as plain values: the export itself runs on
@@ -438,15 +478,13 @@ class LotTraceabilityExport(models.Model):
         }
 
     @contextmanager
-    def _read_only_env(self):
-        """An environment on a read-only transaction: on the replica when ``db_replica_host`` is
-        configured (Odoo's readonly cursor), else on the primary with ``SET TRANSACTION READ ONLY``.
-        Yields ``(env, read_source)``."""
+    def _read_only_env(self, uid=None):
+        """An environment of ``uid`` (default: the job's requester) on a read-only transaction: on the
+        replica when ``db_replica_host`` is configured (Odoo's readonly cursor), else on the primary with
+        ``SET TRANSACTION READ ONLY``. Yields ``(env, read_source)``."""
         self.env.flush_all()
         with self.env.registry.cursor(readonly=True) as cr:
             cr.execute("SET TRANSACTION READ ONLY")
-            # the export's sort of every event stays in memory rather than spilling to disk
-            cr.execute("SET LOCAL work_mem = '64MB'")
             # Compiling an export's plan (hundreds of expressions, estimated costly because it reads
             # every event) took longer than running it: 4.3 of 6.8 s for 100,000 FSMA rows.
             cr.execute("SET LOCAL jit = off")
@@ -454,33 +492,35 @@ class LotTraceabilityExport(models.Model):
             in_recovery, read_only = cr.fetchone()
             if read_only != "on":  # never export from a transaction that could write
                 raise UserError(self.env._("The export could not open a read-only transaction."))
-            env = api.Environment(cr, self.user_id.id or self.env.uid, dict(self.env.context))
+            env = api.Environment(cr, uid or self.user_id.id or self.env.uid, dict(self.env.context))
             yield env, "replica" if in_recovery else "primary"
 
-    def _get_progress_writer(self):
-        """A callable ``progress(rows)`` writing the rows done through a short transaction of its
-        own, at most every few seconds, so that the job's form shows them while it runs.
+    @api.model
+    def _get_progress_writer(self, job_id):
+        """A callable ``progress(rows)`` writing the rows done on a job the cron set running, at most
+        every few seconds, through a short transaction of its own, so that the job's form shows them
+        while it runs.
 
-        Skipped while the job row is locked by the transaction that runs it (a run started from the
-        UI in the same request) or not committed yet; the final count is written at the end anyway.
-        In test mode every cursor shares one transaction: progress is kept until the end.
+        On a connection of its own (never a test's shared cursor): in a test, the job the test created
+        is not committed, so there is nothing to update. A job row someone else holds locked at that
+        moment is skipped rather than waited for: the next count, or the final one, is written instead.
         """
-        job_id, registry = self.id, self.env.registry
+        connection = sql_db.db_connect(self.env.cr.dbname)
         last = {"at": time.monotonic()}
 
-        def progress(rows, force=False):
+        def progress(rows):
             now = time.monotonic()
-            if registry.in_test_mode() or (not force and now - last["at"] < PROGRESS_EVERY):
+            if now - last["at"] < PROGRESS_EVERY:
                 return
             last["at"] = now
-            with registry.cursor() as cr:
+            with connection.cursor() as cr:
                 cr.execute(
                     SQL(
                         """
                         UPDATE lot_traceability_export
                            SET rows_written = %(rows)s, progress_date = now() AT TIME ZONE 'UTC'
                          WHERE id = (SELECT id FROM lot_traceability_export
-                                      WHERE id = %(id)s AND state = 'running' FOR UPDATE SKIP LOCKED)
+                                      WHERE id = %(id)s AND state = 'running' FOR NO KEY UPDATE SKIP LOCKED)
                         """,
                         rows=rows,
                         id=job_id,
@@ -572,28 +612,48 @@ class LotTraceabilityExport(models.Model):
 
     @api.model
     def _cron_run_exports(self):
-        """Run the queued jobs one by one, each in its own transactions (cron "Run Traceability
-        Exports", triggered when a job is queued)."""
-        cron = self.env["ir.cron"]
-        done = 0
-        while export := self._claim_next_job():
-            # Commit between steps, except inside a test (its transaction is rolled back at the end).
-            commit = not (
-                modules.module.current_test
-                or self.env.registry.in_test_mode()
-                or getattr(threading.current_thread(), "testing", False)
-            )
-            export.with_user(export.user_id).with_context(lot_traceability_export_commit=commit).sudo()._run_one()
-            done += 1
-            remaining = self.search_count([("state", "=", "queued")])
-            cron._notify_progress(done=done, remaining=remaining)
+        """Cron "Run Traceability Exports" (triggered when a job is queued): run the oldest queued job.
+
+        Odoo's cron does the rest: this runs one job and says how many are left
+        (``ir.cron._notify_progress``), and the cron calls it again at once while some are, committing in
+        between (ten jobs a run, then again as soon as the other crons had their turn). Odoo never runs one
+        cron in two workers at once, so jobs run one after the other; a job a user is running directly (its
+        row is locked) is skipped (:meth:`_claim_next_job`).
+
+        Besides the read-only transaction it reads from, a job needs two transactions of its own, opened
+        here: the first sets it running and commits, so that its requester sees it run and its progress can
+        be written on its row by short transactions while the file is written; the second records the file
+        or the error, on a snapshot taken after that progress (writing the row from a transaction begun
+        before would fail to serialize). In a test, the registry's cursors are views on the test's
+        transaction: the same code runs there.
+        """
+        self.env.flush_all()
+        registry = self.env.registry
+        with registry.cursor() as cr:
+            export = self.with_env(self.env(cr=cr))._claim_next_job()
+            if not export:
+                return
+            run = export.with_user(export.user_id).sudo()._start_run()
+        try:
+            export = self.browse(run["job_id"]).with_user(run["user_id"]).sudo()
+            export._write_file(run, self._get_progress_writer(run["job_id"]))
+            with registry.cursor() as cr:
+                export = export.with_env(export.env(cr=cr))
+                export._finish_run(run)
+                remaining = export.search_count([("state", "=", "queued")])
+        finally:
+            self._remove_file(run)
+        # the job was written by transactions of its own: drop what this one may have read of it
+        self.env.invalidate_all()
+        self.env["ir.cron"]._notify_progress(done=1, remaining=remaining)
 
     @api.model
     def _claim_next_job(self):
         """The oldest queued job, its row locked until the transaction that sets it running commits
-        (:meth:`_run_one`), or an empty recordset. Jobs locked by another run (a cron worker, a user's
-        direct run) are skipped, and a job another worker started since this transaction began is left
-        to it."""
+        (:meth:`_cron_run_exports`), or an empty recordset. Odoo's cron lock keeps two workers from
+        running the cron at once; what it cannot see is a user's direct run, which holds the job's row
+        (:meth:`_lock_for_run`): such a job is skipped, never waited for nor run twice, and a job a user
+        ran since this transaction began is left as it is."""
         self.flush_model(["state"])
         try:
             with self.env.cr.savepoint(flush=False):
@@ -610,15 +670,18 @@ class LotTraceabilityExport(models.Model):
             return self.browse()
         return self.browse(row[0]) if row else self.browse()
 
-    @api.model
-    def _cron_cleanup_exports(self):
-        """Remove the files of exports finished more than the retention period ago (setting), and
-        fail jobs whose worker stopped while running."""
+    @api.autovacuum
+    def _gc_exports(self):
+        """Odoo's daily vacuum: remove the files of exports finished more than the retention period ago
+        (setting; the job stays), and fail jobs whose worker stopped while running."""
         days = int(self.env["ir.config_parameter"].sudo().get_param(PARAM_RETENTION_DAYS, DEFAULT_RETENTION_DAYS))
         now = fields.Datetime.now()
         old = self.search(
-            [("state", "=", "done"), ("date_done", "<", now - timedelta(days=days)), ("attachment_id", "!=", False)]
+            [("state", "=", "done"), ("date_done", "<", now - timedelta(days=days)), ("attachment_id", "!=", False)],
+            limit=models.GC_UNLINK_LIMIT,
         )
+        if len(old) == models.GC_UNLINK_LIMIT:  # the rest on the vacuum's next run, soon
+            self.env.ref("base.autovacuum_job")._trigger()
         attachments = old.attachment_id
         with server_write("lot.traceability.export"):
             old.write({"attachment_id": False, "file_removed_date": now})
@@ -690,8 +753,6 @@ class LotTraceabilityExport(models.Model):
     @api.model
     def _fetch_batches(self, query, batch_size):
         name = SQL.identifier(f"lot_traceability_export_{os.getpid()}_{id(query)}")
-        # Every row is fetched: plan for all of them, not for the first 10 % as cursors do by default.
-        self.env.cr.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         self.env.cr.execute(SQL("DECLARE %s NO SCROLL CURSOR FOR %s", name, query))
         while True:
             self.env.cr.execute(SQL("FETCH FORWARD %s FROM %s", batch_size, name))

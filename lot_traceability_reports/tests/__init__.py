@@ -18,3 +18,6 @@ from . import test_roles
 from . import test_house_rules
 from . import test_supplier_to_customer
 from . import test_js_unit
+from . import test_export_cron
+from . import test_uninstall
+from . import test_planner_settings

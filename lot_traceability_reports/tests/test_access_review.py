@@ -171,7 +171,7 @@ class TestExportAccess(ExportCommon):
             with self.assertRaisesRegex(UserError, "written by the export"):
                 job.write(vals)
         # Without it, the retention cron would have deleted the other user's file.
-        self.env["lot.traceability.export"]._cron_cleanup_exports()
+        self.env["lot.traceability.export"]._gc_exports()
         self.assertTrue(their_file.exists())
         # The user's own run still records its state and file.
         job.action_run()

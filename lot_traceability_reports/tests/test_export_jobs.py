@@ -218,7 +218,7 @@ class TestExportJobs(ExportCommon):
         old.date_done = fields.Datetime.now() - timedelta(days=11)
         attachment = old.attachment_id
 
-        self.env["lot.traceability.export"]._cron_cleanup_exports()
+        self.env["lot.traceability.export"]._gc_exports()
 
         self.assertFalse(attachment.exists())
         self.assertFalse(old.attachment_id)

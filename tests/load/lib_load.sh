@@ -3,30 +3,15 @@
 
 free_port() { "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# Odoo's prefork server always starts its gevent (longpolling) process. When pkg_resources cannot resolve
-# gevent's own requirements (an old setuptools does not read the normalized names zope_interface-*.dist-info
-# and zope_event-*.dist-info of current wheels), that process dies at import and is respawned at once,
-# over and over, burning a CPU of this 2-CPU machine during the load. Then give the processes of this run
-# (only them: PYTHONPATH of the calling script) the two distributions' metadata under their dotted names.
-# Usage: gevent_metadata_workaround <work directory of the run>
-gevent_metadata_workaround() {
-    local check='import pkg_resources; pkg_resources.require("gevent")'
-    "$VENV/bin/python" -W ignore -c "$check" 2>/dev/null && return 0
-    local meta_dir="$1/dist-metadata"
-    "$VENV/bin/python" - "$meta_dir" <<'PY'
-import importlib.metadata
-import pathlib
-import sys
-
-for name in ("zope.interface", "zope.event"):
-    version = importlib.metadata.version(name)
-    info = pathlib.Path(sys.argv[1]) / f"{name}-{version}.dist-info"
-    info.mkdir(parents=True, exist_ok=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
-PY
-    export PYTHONPATH="$meta_dir${PYTHONPATH:+:$PYTHONPATH}"
-    "$VENV/bin/python" -W ignore -c "$check" || die "gevent's requirements do not resolve in $VENV"
-    log "gevent's requirements did not resolve (old setuptools, normalized dist-info names): metadata in $meta_dir."
+# Odoo's prefork server always starts its gevent (websocket) process, which imports pkg_resources: with a
+# setuptools too old to read the normalized dist-info names of current wheels (zope_interface-*.dist-info,
+# zope_event-*.dist-info), gevent's requirements do not resolve, that process dies at import and is respawned
+# over and over, burning a CPU of this 2-CPU machine during the load. setup/install gives the virtualenv a
+# setuptools that reads them; refuse to measure without it.
+# Usage: check_gevent_requirements
+check_gevent_requirements() {
+    "$VENV/bin/python" -W ignore -c 'import pkg_resources; pkg_resources.require("gevent")' \
+        || die "gevent's requirements do not resolve in $VENV (setuptools too old): run setup/install"
 }
 
 # Usage: stop_process <pid>  (TERM, then KILL after 20 s; only the process given)
