@@ -391,12 +391,14 @@ class StockLot(models.Model):
                 continue  # a purchased lot: its material is its own, nothing to add up
             # What the lot's material holds besides its component lots, named, so that the rows under a lot add
             # up to its material cost.
+            # Formatted outside the translated call: the .pot extraction (babel) cannot read an f-string argument.
+            counted = f"{round(node['counted_quantity'], 6):g}"
             for label, amount in (
                 (self.env._("Components consumed without a lot"), node["untracked_cost"]),
                 (
                     self.env._(
                         "Found by inventory counts: %(quantity)s %(unit)s",
-                        quantity=f"{round(node['counted_quantity'], 6):g}",
+                        quantity=counted,
                         unit=units.get(node["lot_id"], ""),
                     ),
                     node["counted_cost"],

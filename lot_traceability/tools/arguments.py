@@ -33,12 +33,14 @@ def check_ids(env, ids, noun, limit=None):
         ids = list(ids._ids)
     is_sequence = isinstance(ids, list | tuple)
     if is_sequence and limit is not None and len(ids) > limit:  # before looking at each id: the answer comes at once
+        # Formatted outside the translated call: the .pot extraction (babel) cannot read an f-string argument.
+        limit_shown, count_shown = f"{limit:,}", f"{len(ids):,}"
         raise UserError(
             env._(
                 "At most %(limit)s of %(noun)s can be given at once; %(count)s were given. Split the request.",
-                limit=f"{limit:,}",
+                limit=limit_shown,
                 noun=noun,
-                count=f"{len(ids):,}",
+                count=count_shown,
             )
         )
     if not is_sequence or not all(is_record_id(value) for value in ids):

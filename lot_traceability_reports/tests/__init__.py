@@ -21,3 +21,4 @@ from . import test_js_unit
 from . import test_export_cron
 from . import test_uninstall
 from . import test_planner_settings
+from . import test_translation_extraction
