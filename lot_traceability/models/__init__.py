@@ -14,6 +14,7 @@ from . import stock_quant
 from . import stock_move
 from . import stock_warehouse
 from . import stock_lot
+from . import stock_lot_fefo
 from . import stock_lot_trace
 from . import stock_lot_genealogy
 from . import stock_lot_delivery

@@ -60,36 +60,12 @@ class StockMove(models.Model):
         )
 
     def _get_lot_rule_violations(self, lots, date=None):
-        """Why each of ``lots`` may not be picked for this move.
+        """Why each of ``lots`` may not be picked for this move (stock.lot._get_delivery_refusals).
 
         :param date: when the rules are evaluated: the move's date (reservation), or now (validation)
-        :return: dict ``lot id -> (rule, explanation)``, rule in ``qc``, ``expired``, ``removal``,
-            ``shelf_life``; lots that may be picked have no key
         """
         self.ensure_one()
-        reasons = {}
-        unreleased = lots._get_unreleased()
-        states = dict(self.env["stock.lot"]._fields["qc_state"]._description_selection(self.env))
-        date = date or self.date
-        partner = self._get_shelf_life_partner()
-        min_expiration = partner and partner._get_min_expiration_date(self.product_id, date)
-        for lot in lots:
-            if lot in unreleased:
-                reasons[lot.id] = ("qc", self.env._("QC state is %(state)s", state=states[lot.qc_state]))
-            elif lot.expiration_date and lot.expiration_date <= date:
-                reasons[lot.id] = ("expired", self.env._("expired"))
-            elif lot.removal_date and lot.removal_date <= date:
-                reasons[lot.id] = ("removal", self.env._("past its removal date"))
-            elif min_expiration and lot.expiration_date and lot.expiration_date < min_expiration:
-                reasons[lot.id] = (
-                    "shelf_life",
-                    self.env._(
-                        "too short-dated for %(partner)s (needs %(days)s days of shelf life)",
-                        partner=partner.commercial_partner_id.display_name,
-                        days=round(partner._get_min_shelf_life_days(self.product_id)),
-                    ),
-                )
-        return reasons
+        return lots._get_delivery_refusals(self._get_shelf_life_partner(), date or self.date)
 
     def action_explain_reservation(self):
         """Why these lots? Every candidate lot in the source location, picked or skipped, and why."""
