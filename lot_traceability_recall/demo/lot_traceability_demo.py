@@ -12,6 +12,8 @@ class LotTraceabilityDemo(models.AbstractModel):
         """A mock recall drill of a milk supplier lot, a real recall of a puree supplier lot left in draft with
         its scope computed, ready for the demo user to confirm and notify, and a confirmed recall of another
         puree lot, whose lots show the recall banner on the public GS1 resolver page."""
+        # The demo's recalls of today are the administrator's, like those of its history (not OdooBot's).
+        admin = self.env.ref("base.user_admin")
         supplier_lots = {
             supplier_lot.name: supplier_lot
             for supplier_lot in self.env["stock.supplier.lot"].search(
@@ -24,11 +26,13 @@ class LotTraceabilityDemo(models.AbstractModel):
                     "is_mock": True,
                     "supplier_lot_ids": [Command.set(supplier_lots["AD-24117"].ids)],
                     "reason": "Quarterly mock recall drill: raw milk lot back to every customer.",
+                    "responsible_id": admin.id,
                 },
                 {
                     "supplier_lot_ids": [Command.set(supplier_lots["SV/B-7781"].ids)],
                     "reason": "Sunvale Orchards reports possible glass fragments in puree batch B-7781.",
                     "fda_class": "class_2",
+                    "responsible_id": admin.id,
                 },
             ]
         )
@@ -38,6 +42,7 @@ class LotTraceabilityDemo(models.AbstractModel):
                 "supplier_lot_ids": [Command.set(supplier_lots["SV/B-7790"].ids)],
                 "reason": "Sunvale Orchards found undeclared sulphites in puree batch B-7790.",
                 "fda_class": "class_2",
+                "responsible_id": admin.id,
                 "customer_instructions": (
                     "<p>Do not eat the apple yogurts of the lots listed. Bring them back to your store for a full "
                     "refund.</p>"

@@ -12,6 +12,37 @@ class StockLot(models.Model):
         compute="_compute_complaint_count", string="Complaints", groups="stock.group_stock_user"
     )
 
+    recall_count = fields.Integer(
+        compute="_compute_recall_ids",
+        string="Recalls",
+        groups="stock.group_stock_user",
+        help="Recalls and mock recalls (drills) whose scope holds this lot, cancelled ones left out.",
+    )
+    open_recall_ids = fields.Many2many(
+        "stock.lot.recall",
+        compute="_compute_recall_ids",
+        string="Open Recalls",
+        groups="stock.group_stock_user",
+        help="Real recalls of this lot not closed yet: confirmed, notified or recovering.",
+    )
+
+    def _compute_recall_ids(self):
+        recalls = self.env["stock.lot.recall"].search(
+            [("affected_lot_ids", "in", self.ids), ("state", "!=", "cancelled")]
+        )
+        for lot in self:
+            lot_recalls = recalls.filtered(lambda recall, lot=lot: lot in recall.affected_lot_ids)
+            lot.recall_count = len(lot_recalls)
+            lot.open_recall_ids = lot_recalls.filtered(
+                lambda recall: not recall.is_mock and recall.state in OPEN_RECALL_STATES
+            )
+
+    def action_view_recalls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("lot_traceability_recall.action_stock_lot_recall")
+        action.update(domain=[("affected_lot_ids", "in", self.ids), ("state", "!=", "cancelled")], context={})
+        return action
+
     def _compute_complaint_count(self):
         counts = dict(
             self.env["stock.lot.complaint"]._read_group([("lot_id", "in", self.ids)], ["lot_id"], ["__count"])

@@ -139,6 +139,25 @@ class TestRecall(LotTraceabilityCommon):
         self.assertEqual(recall.state, "cancelled")
         self.assertEqual(set(recall.affected_lot_ids.mapped("qc_state")), {"released"})
 
+    def test_the_lot_form_says_which_open_recall_holds_it_and_opens_its_recalls(self):
+        drill = self._launch(self.milk_lot, is_mock=True)
+        recall = self._launch(self.milk_lot)
+        self.assertFalse(self.finished_lot.open_recall_ids, "a draft recall holds nothing yet")
+        self.assertEqual(self.finished_lot.recall_count, 2, "the drill and the draft")
+
+        recall.action_confirm()
+        self.finished_lot.invalidate_recordset(["open_recall_ids", "recall_count"])
+
+        stock_user = new_test_user(self.env, "recall_banner_user", groups="stock.group_stock_user")
+        lot_form = Form(self.finished_lot.with_user(stock_user))
+        self.assertEqual(lot_form.open_recall_ids[:], recall, "the banner names the real open recall, not the drill")
+        action = self.finished_lot.action_view_recalls()
+        self.assertEqual(self.env["stock.lot.recall"].search(action["domain"]), drill | recall)
+        recall.action_cancel()
+        self.finished_lot.invalidate_recordset(["open_recall_ids", "recall_count"])
+        self.assertFalse(self.finished_lot.open_recall_ids)
+        self.assertEqual(self.finished_lot.recall_count, 1, "a cancelled recall is left out")
+
     def test_confirming_twice_is_refused(self):
         recall = self._launch(self.milk_lot)
         recall.action_confirm()
