@@ -176,3 +176,13 @@ class TestDemoHistory(DemoHistoryCase):
         under = [row for row in rows if row[0] == 1]
         self.assertAlmostEqual(sum(row[3] for row in under), 318.27, places=2, msg=under)
         self.assertIn(("Found by inventory counts: 6 Units", 2.52), [(row[1], row[3]) for row in under])
+
+    def test_the_demo_is_done_by_people_not_by_odoobot(self):
+        """Checks, recalls and signatures of the demo name the administrator, who walks the guides, never OdooBot
+        (the user demo data is loaded as)."""
+        admin = self.env.ref("base.user_admin")
+        checks = self.env["stock.lot.qc.check"].search([("performed_by_id", "!=", False)])
+        self.assertTrue(checks)
+        self.assertEqual(checks.performed_by_id, admin)
+        ready = self.env["stock.lot"].search([("supplier_lot_id.name", "=", "AD-P2201")])
+        self.assertTrue(ready.qc_check_ids.filtered("performed_by_id"), "the lot the QA guide signs is measured")

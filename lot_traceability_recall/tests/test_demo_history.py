@@ -96,3 +96,10 @@ class TestDemoRecallHistory(DemoHistoryCase):
         self.assertEqual(set(yogurts.mapped("unit_cost")), {0.42})
         expected = sum(line.quantity * costs[line.lot_id.id] for line in [*recall.shipment_ids, *recall.stock_ids])
         self.assertAlmostEqual(recall.value_at_risk, expected, places=2)
+
+    def test_every_demo_recall_is_the_administrators(self):
+        """The recalls of the demo, of its history and of today, name the administrator (who walks the guides) as
+        responsible, never OdooBot (the user demo data is loaded as)."""
+        recalls = self.env["stock.lot.recall"].search([])
+        self.assertGreaterEqual(len(recalls), 6)
+        self.assertEqual(recalls.responsible_id, self.env.ref("base.user_admin"))
