@@ -30,6 +30,9 @@
         "report/report_lot_recall.xml",
         "report/stock_lot_expiry_report_views.xml",
         "report/stock_lot_control_kpi_views.xml",
+        "report/report_customer_documents.xml",
+        "views/res_config_settings_customer_documents_views.xml",
+        "views/portal_templates.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -48,6 +51,7 @@
     },
     "demo": [
         "demo/lot_traceability_reports_demo.xml",
+        "demo/lot_traceability_customer_portal_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "installable": True,

@@ -246,6 +246,10 @@ class StockLotRecall(models.Model):
                                 "location_dest_id": destination.id,
                                 "origin_returned_move_id": move.id,
                                 "procure_method": "make_to_stock",
+                                # As Odoo's return with "Update quantities on SO": the sale line's delivered
+                                # quantity drops, so that its credit note (sale_stock) names the returned lots.
+                                "sale_line_id": move.sale_line_id.id,
+                                "to_refund": bool(move.sale_line_id),
                             }
                         )
                         for move, lot_lines in moves.items()

@@ -11,3 +11,5 @@ from . import stock_lot_genealogy
 from . import lot_traceability_export_costing
 from . import lot_traceability_export_recall
 from . import stock_picking
+from . import account_move
+from . import stock_lot_customer

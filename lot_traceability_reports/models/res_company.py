@@ -29,3 +29,11 @@ class ResCompany(models.Model):
                         length=company.lot_traceability_gs1_prefix_length,
                     )
                 )
+
+    lot_dates_on_customer_documents = fields.Boolean(
+        "Lot Dates on Customer Documents",
+        default=True,
+        help="Invoices and delivery slips of this company print, beside each lot, its expiration date (use by) "
+        "or, for a product without one, its best-before date. Whether lots are printed at all is Odoo's "
+        "option (Display Lots & Serial Numbers on Invoices / on Delivery Slips).",
+    )

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .lot_traceability_export import DEFAULT_RETENTION_DAYS, DEFAULT_SYNC_LIMIT
 
@@ -22,3 +22,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.lot_traceability_gs1_prefix_length", readonly=False
     )
     lot_traceability_gln = fields.Char(related="company_id.lot_traceability_gln", readonly=False)
+    lot_dates_on_customer_documents = fields.Boolean(
+        related="company_id.lot_dates_on_customer_documents", readonly=False
+    )
+
+    @api.onchange("lot_dates_on_customer_documents")
+    def _onchange_lot_dates_on_customer_documents(self):
+        # The dates go beside the lots: printing them turns on Odoo's options that print the lots (global groups).
+        if self.lot_dates_on_customer_documents:
+            self.group_lot_on_invoice = True
+            self.group_lot_on_delivery_slip = True

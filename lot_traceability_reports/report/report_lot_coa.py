@@ -26,4 +26,11 @@ class ReportLotCertificateOfAnalysis(models.AbstractModel):
                 "chain_length": len(chain),
                 "chain_broken_at": broken.sequence if broken else False,
             }
-        return {"doc_ids": docids, "doc_model": "stock.lot", "docs": lots, "coa": values}
+        return {
+            "doc_ids": docids,
+            "doc_model": "stock.lot",
+            "docs": lots,
+            "coa": values,
+            # The copy a customer downloads from the portal names no supplier.
+            "customer_copy": bool(data and data.get("customer_copy")),
+        }
