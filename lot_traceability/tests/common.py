@@ -12,6 +12,8 @@ GTIN_MILK = "09506000134352"
 GTIN_SUGAR = "09506000134376"
 
 
+# Not on Odoo's TestStockCommon/TestMrpCommon: they switch deliveries to manual reservation (our FEFO tests reserve as
+# Odoo does by default), rename and re-round the kg unit, force USD and add products and BoMs our tests never use.
 class LotTraceabilityCommon(TransactionCase):
     """Suppliers, a customer, lot-tracked raw materials with expiry, a finished good and its BoM."""
 
