@@ -44,7 +44,7 @@ class StockLot(models.Model):
         """``(start lot id, [picking id, ...])`` per lot of these lots with a delivery, see
         :meth:`_find_delivery_ids_by_lot`. The delivered lines are Odoo's domain (a join; the ORM's query,
         with its record rules, when a module extends it); the lots reached come from the trace engine's step
-        (``_get_linked_line_ids_query``, its manufacturing links), each carrying the lot it started from."""
+        (``_get_lot_step_query``, its manufacturing links), each carrying the lot it started from."""
         company_ids = self.env.companies.ids
         if type(self)._get_outgoing_domain is OdooStockLot._get_outgoing_domain:
             # Odoo's domain (an outgoing operation, or consumed by a manufacturing order: walked, not delivered),
@@ -74,24 +74,14 @@ class StockLot(models.Model):
                   FROM stock_lot lot
                  WHERE lot.id = ANY(%(lot_ids)s)
                 UNION
-                SELECT delivered_lot.start_id, next_line.lot_id
-                  FROM delivered_lot
-                  JOIN stock_move_line line
-                    ON line.lot_id = delivered_lot.lot_id
-                   AND line.state = 'done'
-                   AND line.company_id = ANY(%(company_ids)s)
-                  JOIN LATERAL (%(linked_line_ids)s) linked ON TRUE
-                  JOIN stock_move_line next_line
-                    ON next_line.id = linked.line_id
-                   AND next_line.state = 'done'
-                   AND next_line.lot_id IS NOT NULL
-                   AND next_line.company_id = ANY(%(company_ids)s)
+                %(step)s
             )
             %(delivered)s
             """,
             lot_ids=self.ids,
-            company_ids=company_ids,
-            linked_line_ids=self._get_linked_line_ids_query("downstream", SQL("line"), unbuild=False),
+            step=self._get_lot_step_query(
+                "downstream", "delivered_lot", company_ids, carried=("start_id",), unbuild=False
+            ),
             delivered=delivered,
         )
 

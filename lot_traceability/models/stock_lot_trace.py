@@ -170,6 +170,7 @@ class StockLot(models.Model):
         """The recursive query of one direction: lots reached, their done lines, the partners
         those lines delivered to and received from. ``lot_ids`` and ``company_ids`` are SQL
         arrays, by default these lots and the user's companies."""
+        company_ids = SQL("%s::int[]", self.env.companies.ids) if company_ids is None else company_ids
         return SQL(
             """
             WITH RECURSIVE traced_lot(lot_id) AS (
@@ -178,18 +179,7 @@ class StockLot(models.Model):
                  WHERE lot.id = ANY(%(lot_ids)s)
                    AND (lot.company_id IS NULL OR lot.company_id = ANY(%(company_ids)s))
                 UNION
-                SELECT next_line.lot_id
-                  FROM traced_lot
-                  JOIN stock_move_line line
-                    ON line.lot_id = traced_lot.lot_id
-                   AND line.state = 'done'
-                   AND line.company_id = ANY(%(company_ids)s)
-                  JOIN LATERAL (%(linked_line_ids)s) linked ON TRUE
-                  JOIN stock_move_line next_line
-                    ON next_line.id = linked.line_id
-                   AND next_line.state = 'done'
-                   AND next_line.lot_id IS NOT NULL
-                   AND next_line.company_id = ANY(%(company_ids)s)
+                %(step)s
             ),
             walked_line AS (
                 SELECT line.id, line.location_id, line.location_dest_id, line.picking_id, line.move_id
@@ -222,8 +212,38 @@ class StockLot(models.Model):
                    (SELECT array_agg(DISTINCT partner_id) FROM partner_line WHERE received AND partner_id IS NOT NULL)
             """,
             lot_ids=SQL("%s::int[]", self.ids) if lot_ids is None else lot_ids,
-            company_ids=SQL("%s::int[]", self.env.companies.ids) if company_ids is None else company_ids,
-            linked_line_ids=self._get_linked_line_ids_query(direction, SQL("line")),
+            company_ids=company_ids,
+            step=self._get_lot_step_query(direction, "traced_lot", company_ids),
+        )
+
+    @api.model
+    def _get_lot_step_query(self, direction, walked, company_ids, carried=(), unbuild=True):
+        """The recursive step of a walk of the lot graph in ``direction``: the lots (``next_line.lot_id``) one
+        step from the lots of ``walked`` (the name of the walk's recursive CTE, with a ``lot_id`` column),
+        through their done lines and the done lines linked to them (``_get_linked_line_ids_query``, with or
+        without ``unbuild``), of the companies ``company_ids`` (an SQL array, or a list of ids). ``carried``
+        names columns of ``walked`` each row carries on, before the lot (e.g. the lot a walk started from).
+        The trace engine and Odoo's delivery lookup (``_find_delivery_ids_by_lot``) walk with it."""
+        return SQL(
+            """
+                SELECT %(columns)s
+                  FROM %(walked)s
+                  JOIN stock_move_line line
+                    ON line.lot_id = %(walked_lot_id)s
+                   AND line.state = 'done'
+                   AND line.company_id = ANY(%(company_ids)s)
+                  JOIN LATERAL (%(linked_line_ids)s) linked ON TRUE
+                  JOIN stock_move_line next_line
+                    ON next_line.id = linked.line_id
+                   AND next_line.state = 'done'
+                   AND next_line.lot_id IS NOT NULL
+                   AND next_line.company_id = ANY(%(company_ids)s)
+            """,
+            columns=SQL(", ").join([*(SQL.identifier(walked, column) for column in carried), SQL("next_line.lot_id")]),
+            walked=SQL.identifier(walked),
+            walked_lot_id=SQL.identifier(walked, "lot_id"),
+            company_ids=company_ids,
+            linked_line_ids=self._get_linked_line_ids_query(direction, SQL("line"), unbuild=unbuild),
         )
 
     @api.model

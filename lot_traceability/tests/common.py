@@ -2,8 +2,10 @@ from contextlib import contextmanager
 from datetime import date
 from unittest import SkipTest
 
-from odoo import Command
-from odoo.tests import Form, TransactionCase
+from odoo import SUPERUSER_ID, Command, api
+from odoo.modules.registry import Registry
+from odoo.tests import Form, TransactionCase, get_db_name
+from odoo.tools import SQL
 
 from ..tools import stock_flows
 
@@ -12,6 +14,8 @@ GTIN_MILK = "09506000134352"
 GTIN_SUGAR = "09506000134376"
 
 
+# Not on Odoo's TestStockCommon/TestMrpCommon: they switch deliveries to manual reservation (our FEFO tests reserve as
+# Odoo does by default), rename and re-round the kg unit, force USD and add products and BoMs our tests never use.
 class LotTraceabilityCommon(TransactionCase):
     """Suppliers, a customer, lot-tracked raw materials with expiry, a finished good and its BoM."""
 
@@ -199,6 +203,100 @@ class LotTraceabilityCommon(TransactionCase):
         user = user or self.qa_manager
         password = password or user.login.ljust(8, "x")
         return lot.with_user(user).qc_sign(decision, reason or f"I {decision} this lot", password, **kwargs)
+
+
+class CommittedLotCommon(TransactionCase):
+    """A lot of a product of its own, committed on a connection of its own before the test's transaction starts, so
+    that another connection (another user) sees and locks it, as it would in production; it and all that was
+    committed about it are deleted after the class. One test per class when a test commits a change to the lot:
+    the class's older snapshot could no longer lock it."""
+
+    committed_product = {"name": "Race milk"}  # the product's values, besides storable and tracked by lot
+    committed_lot_name = "MILK-RACE"
+    customer_id = None  # a customer the class commits, deleted with the rest
+
+    @classmethod
+    def setUpClass(cls):
+        with Registry(get_db_name()).cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            product = env["product.product"].create({"is_storable": True, "tracking": "lot", **cls.committed_product})
+            lot = env["stock.lot"].create({"name": cls.committed_lot_name, "product_id": product.id})
+            cls.product_id, cls.template_id, cls.lot_id = product.id, product.product_tmpl_id.id, lot.id
+            cls._commit_history(env, lot)
+        cls.addClassCleanup(cls._delete_committed_records)
+        super().setUpClass()
+
+    @classmethod
+    def _commit_history(cls, env, lot):
+        """What the class commits about ``lot`` with it (checks, stock, deliveries): nothing here."""
+
+    @classmethod
+    def _delete_committed_records(cls):
+        with Registry(get_db_name()).cursor() as cr:
+            cr.execute("SELECT DISTINCT picking_id FROM stock_move WHERE product_id = %s", [cls.product_id])
+            picking_ids = [row[0] for row in cr.fetchall()]
+            for table in ("stock_valuation_layer", "stock_move_line", "stock_move", "stock_quant"):
+                cr.execute(SQL("DELETE FROM %s WHERE product_id = %s", SQL.identifier(table), cls.product_id))
+            cr.execute("DELETE FROM stock_picking WHERE id = ANY(%s)", [picking_ids])
+            cr.execute("DELETE FROM mail_message WHERE model = 'stock.picking' AND res_id = ANY(%s)", [picking_ids])
+            # Signatures are never deleted through the ORM.
+            cr.execute("DELETE FROM stock_lot_qc_signature WHERE lot_id = %s", [cls.lot_id])
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["stock.lot"].browse(cls.lot_id).unlink()
+            env["product.template"].browse(cls.template_id).unlink()
+            env["res.partner"].browse(cls.customer_id or []).unlink()
+
+
+class CommittedDeliveryCommon(CommittedLotCommon):
+    """The committed lot in stock, received from a supplier, shipped once when ``shipped_qty`` says so, and a
+    delivery of it reserved by Odoo and picked (``delivery_id``): what is left is to validate it."""
+
+    received_qty = 20
+    shipped_qty = 0
+    reserved_qty = 4
+
+    @classmethod
+    def _commit_history(cls, env, lot):
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        customer = env["res.partner"].create({"name": "Race customer", "email": "race@example.com"})
+        cls.warehouse_id, cls.customer_id = warehouse.id, customer.id
+        receipt = stock_flows.create_pickings(
+            env,
+            [
+                stock_flows.prepare_picking_vals(
+                    warehouse.in_type_id,
+                    False,
+                    [(lot.product_id, cls.received_qty)],
+                    env.ref("stock.stock_location_suppliers"),
+                    warehouse.lot_stock_id,
+                )
+            ],
+        )
+        receipt.move_ids.move_line_ids.write({"lot_id": lot.id, "quantity": cls.received_qty, "picked": True})
+        receipt.button_validate()
+        if cls.shipped_qty:
+            cls._create_delivery(env, cls.shipped_qty).button_validate()
+        cls.delivery_id = cls._create_delivery(env, cls.reserved_qty).id
+
+    @classmethod
+    def _create_delivery(cls, env, quantity):
+        """A delivery of ``quantity`` units of the lot, reserved by Odoo and picked: what is left is to validate it."""
+        warehouse = env["stock.warehouse"].browse(cls.warehouse_id)
+        picking = stock_flows.create_pickings(
+            env,
+            [
+                stock_flows.prepare_picking_vals(
+                    warehouse.out_type_id,
+                    env["res.partner"].browse(cls.customer_id),
+                    [(env["product.product"].browse(cls.product_id), quantity)],
+                    warehouse.lot_stock_id,
+                    env.ref("stock.stock_location_customers"),
+                )
+            ],
+            assign=True,
+        )
+        picking.move_ids.picked = True
+        return picking
 
 
 class DemoHistoryCase(TransactionCase):

@@ -3,14 +3,15 @@ import time
 
 from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
-from odoo.tests import TransactionCase, get_db_name, new_test_user, tagged
-from odoo.tools import SQL
+from odoo.tests import get_db_name, new_test_user, tagged
+
+from .common import CommittedDeliveryCommon
 
 
-class HoldConcurrencyCommon(TransactionCase):
+class HoldConcurrencyCommon(CommittedDeliveryCommon):
     """The busiest lot: committed in stock, shipped once already, and a delivery of it reserved and picked.
 
     Another connection (another user) works on it while the test's transaction, whose snapshot is older,
@@ -18,92 +19,16 @@ class HoldConcurrencyCommon(TransactionCase):
     lot leaves the class's older snapshot unable to lock it.
     """
 
+    # Shipped once: the lot is in stock and at a customer, as a busy lot is (Odoo's stock.lot location_id no
+    # longer changes with each delivery).
+    shipped_qty = 2
+
     @classmethod
     def setUpClass(cls):
-        with Registry(get_db_name()).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
-            product = env["product.product"].create({"name": "Race milk", "is_storable": True, "tracking": "lot"})
-            lot = env["stock.lot"].create({"name": "MILK-RACE", "product_id": product.id})
-            customer = env["res.partner"].create({"name": "Race customer", "email": "race@example.com"})
-            cls.product_id, cls.lot_id, cls.customer_id = product.id, lot.id, customer.id
-            cls.warehouse_id = warehouse.id
-            suppliers = env.ref("stock.stock_location_suppliers")
-            receipt = env["stock.picking"].create(
-                {
-                    "picking_type_id": warehouse.in_type_id.id,
-                    "location_id": suppliers.id,
-                    "location_dest_id": warehouse.lot_stock_id.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": product.name,
-                                "product_id": product.id,
-                                "product_uom_qty": 20,
-                                "location_id": suppliers.id,
-                                "location_dest_id": warehouse.lot_stock_id.id,
-                            }
-                        )
-                    ],
-                }
-            )
-            receipt.action_confirm()
-            receipt.move_ids.move_line_ids.write({"lot_id": lot.id, "quantity": 20, "picked": True})
-            receipt.button_validate()
-            # Shipped once: the lot is in stock and at a customer, as a busy lot is (Odoo's stock.lot
-            # location_id no longer changes with each delivery).
-            cls._create_delivery(env, 2).button_validate()
-            cls.delivery_id = cls._create_delivery(env, 4).id
-        cls.addClassCleanup(cls._delete_committed_records)
         super().setUpClass()
         cls.qa_manager = new_test_user(
             cls.env, "qa.racing", groups="lot_traceability.group_qa_manager,stock.group_stock_user", name="Rita Race"
         )
-
-    @classmethod
-    def _create_delivery(cls, env, quantity):
-        """A delivery of ``quantity`` units of the lot, reserved by Odoo and picked: what is left is to validate it."""
-        warehouse = env["stock.warehouse"].browse(cls.warehouse_id)
-        customers = env.ref("stock.stock_location_customers")
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.out_type_id.id,
-                "partner_id": cls.customer_id,
-                "location_id": warehouse.lot_stock_id.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "Race delivery",
-                            "product_id": cls.product_id,
-                            "product_uom_qty": quantity,
-                            "location_id": warehouse.lot_stock_id.id,
-                            "location_dest_id": customers.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.action_assign()
-        picking.move_ids.picked = True
-        return picking
-
-    @classmethod
-    def _delete_committed_records(cls):
-        with Registry(get_db_name()).cursor() as cr:
-            cr.execute("SELECT DISTINCT picking_id FROM stock_move WHERE product_id = %s", [cls.product_id])
-            picking_ids = [row[0] for row in cr.fetchall()]
-            for table in ("stock_valuation_layer", "stock_move_line", "stock_move", "stock_quant"):
-                cr.execute(SQL("DELETE FROM %s WHERE product_id = %s", SQL.identifier(table), cls.product_id))
-            cr.execute("DELETE FROM stock_picking WHERE id = ANY(%s)", [picking_ids])
-            cr.execute("DELETE FROM mail_message WHERE model = 'stock.picking' AND res_id = ANY(%s)", [picking_ids])
-            # Signatures are never deleted through the ORM.
-            cr.execute("DELETE FROM stock_lot_qc_signature WHERE lot_id = %s", [cls.lot_id])
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["stock.lot"].browse(cls.lot_id).unlink()
-            env["product.product"].browse(cls.product_id).product_tmpl_id.unlink()
-            env["res.partner"].browse(cls.customer_id).unlink()
 
     def _lot_as_signer(self):
         lot = self.env["stock.lot"].browse(self.lot_id).with_user(self.qa_manager)

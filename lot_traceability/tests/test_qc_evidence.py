@@ -8,13 +8,13 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.registry import Registry
-from odoo.tests import Form, TransactionCase, get_db_name, new_test_user, tagged
+from odoo.tests import Form, get_db_name, new_test_user, tagged
 
 from ..tools.server_write import server_write
-from .common import LotTraceabilityCommon
+from .common import CommittedLotCommon, LotTraceabilityCommon
 
 
 class QcEvidenceCommon(LotTraceabilityCommon):
@@ -367,33 +367,25 @@ class TestSignatureSnapshot(QcEvidenceCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCheckWhileSigning(TransactionCase):
+class TestCheckWhileSigning(CommittedLotCommon):
     """A result recorded while a QA Manager signs the same lot never slips in after the signature."""
+
+    committed_product = {"name": "Concurrent QC milk", "qc_release_required": True}
+    committed_lot_name = "MILK-QC-RACE"
+
+    @classmethod
+    def _commit_history(cls, env, lot):
+        with server_write("stock.lot.qc.check.spec"):
+            cls.check_id = (
+                env["stock.lot.qc.check"]
+                .create({"lot_id": lot.id, "name": "pH", "min_value": 6.4, "max_value": 6.8})
+                .id
+            )
 
     @classmethod
     def setUpClass(cls):
-        # Committed first, so that another connection (the signer) sees and locks the lot.
-        with Registry(get_db_name()).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            product = env["product.product"].create(
-                {"name": "Concurrent QC milk", "is_storable": True, "tracking": "lot", "qc_release_required": True}
-            )
-            lot = env["stock.lot"].create({"name": "MILK-QC-RACE", "product_id": product.id})
-            with server_write("stock.lot.qc.check.spec"):
-                check = env["stock.lot.qc.check"].create(
-                    {"lot_id": lot.id, "name": "pH", "min_value": 6.4, "max_value": 6.8}
-                )
-            cls.lot_id, cls.check_id, cls.template_id = lot.id, check.id, product.product_tmpl_id.id
-        cls.addClassCleanup(cls._delete_committed_records)
         super().setUpClass()
         cls.qa_user = new_test_user(cls.env, "qa.race", groups="lot_traceability.group_qa_manager")
-
-    @classmethod
-    def _delete_committed_records(cls):
-        with Registry(get_db_name()).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["stock.lot"].browse(cls.lot_id).unlink()
-            env["product.template"].browse(cls.template_id).unlink()
 
     def test_a_result_entered_while_the_lot_is_being_signed_is_refused_at_once(self):
         check = self.env["stock.lot.qc.check"].browse(self.check_id).with_user(self.qa_user)

@@ -1,11 +1,10 @@
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
 from odoo.modules.registry import Registry
-from odoo.tests import Form, TransactionCase, get_db_name, new_test_user, tagged
+from odoo.tests import Form, get_db_name, new_test_user, tagged
 
-from .common import LotTraceabilityCommon
+from .common import CommittedLotCommon, LotTraceabilityCommon
 
 
 @tagged("post_install", "-at_install")
@@ -220,30 +219,16 @@ class TestQcRelease(LotTraceabilityCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestQcConcurrentSigning(TransactionCase):
+class TestQcConcurrentSigning(CommittedLotCommon):
     """Two QA managers sign the same lot at once: one wins, the other gets a clear error."""
+
+    committed_product = {"name": "Concurrent milk", "qc_release_required": True}
+    committed_lot_name = "MILK-CONCURRENT"
 
     @classmethod
     def setUpClass(cls):
-        # The lot is committed before the test transaction starts, so that another connection
-        # (the other signer) sees and locks it, as it would in production.
-        with Registry(get_db_name()).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            product = env["product.product"].create(
-                {"name": "Concurrent milk", "is_storable": True, "tracking": "lot", "qc_release_required": True}
-            )
-            cls.lot_id = env["stock.lot"].create({"name": "MILK-CONCURRENT", "product_id": product.id}).id
-            cls.template_id = product.product_tmpl_id.id
-        cls.addClassCleanup(cls._delete_committed_records)
         super().setUpClass()
         cls.qa_manager = new_test_user(cls.env, "qa.concurrent", groups="lot_traceability.group_qa_manager")
-
-    @classmethod
-    def _delete_committed_records(cls):
-        with Registry(get_db_name()).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["stock.lot"].browse(cls.lot_id).unlink()
-            env["product.template"].browse(cls.template_id).unlink()
 
     def test_the_second_signer_gets_a_clear_error_and_the_chain_does_not_fork(self):
         lot = self.env["stock.lot"].browse(self.lot_id).with_user(self.qa_manager)

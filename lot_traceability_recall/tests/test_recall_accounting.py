@@ -16,8 +16,7 @@ class TestRecallAccounting(RecallRecoveryCommon):
     """
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_before_history(cls):
         cls.env.user.groups_id += cls.env.ref("account.group_account_manager")
         cls.milk.standard_price = 1.0
         cls.sugar.standard_price = 2.0

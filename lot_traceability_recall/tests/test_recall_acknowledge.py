@@ -20,23 +20,21 @@ class RecallAcknowledgeCommon(LotTraceabilityCommon):
         super().setUpClass()
         cls.env.user.groups_id += cls.env.ref("lot_traceability_recall.group_recall_manager")
         cls.customer.email = "quality@freshmarket.example"
-
-    def setUp(self):
-        super().setUp()
-        self._receive(self.milk, 20, lot_name="MILK-ACK")
-        self._receive(self.sugar, 20, lot_name="SUGAR-ACK")
-        milk_lot = self.env["stock.lot"].search([("name", "=", "MILK-ACK")])
-        self._produce(100)
-        self._deliver(self.yogurt, 30, self.customer)
-        self.recall = self.env["stock.lot.recall"].create(
+        fixture = cls._fixture_builder()
+        fixture._receive(cls.milk, 20, lot_name="MILK-ACK")
+        fixture._receive(cls.sugar, 20, lot_name="SUGAR-ACK")
+        milk_lot = cls.env["stock.lot"].search([("name", "=", "MILK-ACK")])
+        fixture._produce(100)
+        fixture._deliver(cls.yogurt, 30, cls.customer)
+        cls.recall = cls.env["stock.lot.recall"].create(
             {"reason": "Listeria found in the milk", "lot_ids": [Command.set(milk_lot.ids)]}
         )
-        self.recall.action_compute_scope()
-        self.recall.action_confirm()
-        self.recall.action_notify()
-        send_queued_recall_notices(self.env)
-        self.notification = self.recall.notification_ids
-        self.notification.ensure_one()
+        cls.recall.action_compute_scope()
+        cls.recall.action_confirm()
+        cls.recall.action_notify()
+        send_queued_recall_notices(cls.env)
+        cls.notification = cls.recall.notification_ids
+        cls.notification.ensure_one()
 
     def assertNothingWritten(self):
         self.notification.invalidate_recordset()

@@ -16,8 +16,7 @@ class TestRecallNeverHalfHappens(RecallRecoveryCommon):
     an answer cannot claim more than was shipped, closing says what is still open."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_before_history(cls):
         cls.manager_without_email = new_test_user(
             cls.env,
             "recall.no.email",

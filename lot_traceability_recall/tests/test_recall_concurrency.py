@@ -1,92 +1,19 @@
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api
+from odoo.addons.lot_traceability.tests.common import CommittedDeliveryCommon
 from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
-from odoo.tests import TransactionCase, get_db_name, tagged
-from odoo.tools import SQL
+from odoo.tests import get_db_name, tagged
 
 
-class RecallConcurrencyCommon(TransactionCase):
+class RecallConcurrencyCommon(CommittedDeliveryCommon):
     """A committed lot in stock and a reserved delivery of it. One test per class: a test that commits
     a change to the lot leaves the class's older snapshot unable to reference it."""
 
-    @classmethod
-    def setUpClass(cls):
-        # The lot and its receipt are committed before the test transaction starts, so that another
-        # connection (the other user) sees and locks the lot, as it would in production.
-        with Registry(get_db_name()).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
-            product = env["product.product"].create({"name": "Race yogurt", "is_storable": True, "tracking": "lot"})
-            lot = env["stock.lot"].create({"name": "YOG-RACE", "product_id": product.id})
-            receipt = env["stock.picking"].create(
-                {
-                    "picking_type_id": warehouse.in_type_id.id,
-                    "location_id": env.ref("stock.stock_location_suppliers").id,
-                    "location_dest_id": warehouse.lot_stock_id.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": product.name,
-                                "product_id": product.id,
-                                "product_uom_qty": 10,
-                                "location_id": env.ref("stock.stock_location_suppliers").id,
-                                "location_dest_id": warehouse.lot_stock_id.id,
-                            }
-                        )
-                    ],
-                }
-            )
-            receipt.action_confirm()
-            receipt.move_ids.move_line_ids.write({"lot_id": lot.id, "quantity": 10, "picked": True})
-            receipt.button_validate()
-            customer = env["res.partner"].create({"name": "Race customer", "email": "race@example.com"})
-            delivery = cls._create_delivery(env, warehouse, product, customer)
-            cls.product_id, cls.lot_id, cls.customer_id = product.id, lot.id, customer.id
-            cls.picking_ids = (receipt | delivery).ids
-            cls.delivery_id = delivery.id
-        cls.addClassCleanup(cls._delete_committed_records)
-        super().setUpClass()
-
-    @classmethod
-    def _delete_committed_records(cls):
-        with Registry(get_db_name()).cursor() as cr:
-            for table in ("stock_valuation_layer", "stock_move_line", "stock_move", "stock_quant"):
-                cr.execute(SQL("DELETE FROM %s WHERE product_id = %s", SQL.identifier(table), cls.product_id))
-            cr.execute("DELETE FROM stock_picking WHERE id = ANY(%s)", [cls.picking_ids])
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["stock.lot"].browse(cls.lot_id).unlink()
-            env["product.product"].browse(cls.product_id).product_tmpl_id.unlink()
-            env["res.partner"].browse(cls.customer_id).unlink()
-
-    @classmethod
-    def _create_delivery(cls, env, warehouse, product, customer):
-        """A delivery of 4 units, reserved and picked: what is left is to validate it."""
-        customers = env.ref("stock.stock_location_customers")
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.out_type_id.id,
-                "partner_id": customer.id,
-                "location_id": warehouse.lot_stock_id.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "Race delivery",
-                            "product_id": product.id,
-                            "product_uom_qty": 4,
-                            "location_id": warehouse.lot_stock_id.id,
-                            "location_dest_id": customers.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.action_assign()
-        picking.move_ids.picked = True
-        return picking
+    committed_product = {"name": "Race yogurt"}
+    committed_lot_name = "YOG-RACE"
+    received_qty = 10
 
 
 @tagged("post_install", "-at_install")
@@ -137,15 +64,8 @@ class TestRecallWhileReserving(RecallConcurrencyCommon):
         with Registry(get_db_name()).cursor() as reserving:
             # Another user's delivery reserves the lot and commits: Odoo writes the lot's quant, which the
             # recall's own release of the reservations it sees writes too.
-            env = api.Environment(reserving, SUPERUSER_ID, {})
-            warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
-            product, customer = (
-                env["product.product"].browse(self.product_id),
-                env["res.partner"].browse(self.customer_id),
-            )
-            delivery = self._create_delivery(env, warehouse, product, customer)
+            delivery = self._create_delivery(api.Environment(reserving, SUPERUSER_ID, {}), 4)
             self.assertEqual(delivery.move_line_ids.lot_id.id, self.lot_id)
-            self.picking_ids.append(delivery.id)
             reserving.commit()
         # Before, PostgreSQL refused the confirmation (serialization failure), and again on each of Odoo's retries.
         recall.action_confirm()

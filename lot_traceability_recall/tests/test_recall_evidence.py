@@ -11,8 +11,7 @@ class TestRecallEvidence(RecallRecoveryCommon):
     written by recall managers while it is a draft, and afterwards only grow through a logged Extend Scope."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_before_history(cls):
         cls.qa_user = new_test_user(cls.env, "qa.evidence", groups="lot_traceability.group_qa_user")
         cls.manager = new_test_user(
             cls.env,
@@ -23,13 +22,15 @@ class TestRecallEvidence(RecallRecoveryCommon):
             {"name": "City Bakery", "is_company": True, "email": "quality@citybakery.example"}
         )
 
-    def setUp(self):
-        super().setUp()
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         # Another milk lot: 6 of its 10 litres shipped straight to a third customer, 4 left in stock.
-        self._receive(self.milk, 10, lot_name="MILK-2")
-        self.milk_lot_2 = self.env["stock.lot"].search([("name", "=", "MILK-2")])
-        self.delivery_3 = self._deliver(self.milk, 6, self.customer_3)
-        self.assertEqual(self.delivery_3.move_line_ids.lot_id, self.milk_lot_2)
+        fixture = cls._fixture_builder()
+        fixture._receive(cls.milk, 10, lot_name="MILK-2")
+        cls.milk_lot_2 = cls.env["stock.lot"].search([("name", "=", "MILK-2")])
+        cls.delivery_3 = fixture._deliver(cls.milk, 6, cls.customer_3)
+        fixture.assertEqual(cls.delivery_3.move_line_ids.lot_id, cls.milk_lot_2)
 
     def _notified(self):
         self.recall.action_confirm()

@@ -20,20 +20,24 @@ class RecallRecoveryCommon(LotTraceabilityCommon):
         cls.yogurt.standard_price = 0.5
         cls.password = "recall.manager.password"
         cls.env.user.password = cls.password
-
-    def setUp(self):
-        super().setUp()
-        self._receive(self.milk, 20, lot_name="MILK-R")
-        self._receive(self.sugar, 20, lot_name="SUGAR-R")
-        self.milk_lot = self.env["stock.lot"].search([("name", "=", "MILK-R")])
-        self.finished_lot = self._produce(100).lot_producing_id
-        self.delivery_1 = self._deliver(self.yogurt, 30, self.customer)
-        self.delivery_2 = self._deliver(self.yogurt, 20, self.customer_2)
+        cls._setup_before_history()
+        fixture = cls._fixture_builder()
+        fixture._receive(cls.milk, 20, lot_name="MILK-R")
+        fixture._receive(cls.sugar, 20, lot_name="SUGAR-R")
+        cls.milk_lot = cls.env["stock.lot"].search([("name", "=", "MILK-R")])
+        cls.finished_lot = fixture._produce(100).lot_producing_id
+        cls.delivery_1 = fixture._deliver(cls.yogurt, 30, cls.customer)
+        cls.delivery_2 = fixture._deliver(cls.yogurt, 20, cls.customer_2)
         wizard = Form(
-            self.env["stock.lot.recall.wizard"].with_context(active_model="stock.lot", active_ids=self.milk_lot.ids)
+            cls.env["stock.lot.recall.wizard"].with_context(active_model="stock.lot", active_ids=cls.milk_lot.ids)
         )
         wizard.reason = "Listeria found in the milk"
-        self.recall = self.env["stock.lot.recall"].browse(wizard.save().action_launch()["res_id"])
+        cls.recall = cls.env["stock.lot.recall"].browse(wizard.save().action_launch()["res_id"])
+
+    @classmethod
+    def _setup_before_history(cls):
+        """What a class sets before the history above is made (costs it values, users who exist when the
+        recall is launched): each test is rolled back to that history, made once for the class."""
 
     def _balance(self, lot):
         return self.recall.balance_ids.filtered(lambda balance: balance.lot_id == lot)

@@ -10,20 +10,21 @@ from .common import send_queued_recall_notices
 class TestRecallTour(HttpCase):
     """In a browser: launch a recall from a lot form, review the scope, confirm it."""
 
-    def setUp(self):
-        super().setUp()
-        env = self.env
-        self.admin = env.ref("base.user_admin")
-        self.admin.groups_id += env.ref("lot_traceability_recall.group_recall_manager") + env.ref(
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.admin = env.ref("base.user_admin")
+        cls.admin.groups_id += env.ref("lot_traceability_recall.group_recall_manager") + env.ref(
             "stock.group_production_lot"
         )
-        warehouse = env["stock.warehouse"].search([("company_id", "=", self.admin.company_id.id)], limit=1)
+        warehouse = env["stock.warehouse"].search([("company_id", "=", cls.admin.company_id.id)], limit=1)
         stock = warehouse.lot_stock_id
         milk = env["product.product"].create({"name": "Tour milk", "is_storable": True, "tracking": "lot"})
         yogurt = env["product.product"].create({"name": "Tour yogurt", "is_storable": True, "tracking": "lot"})
-        self.milk_lot = env["stock.lot"].create({"name": "MILK-TOUR", "product_id": milk.id})
+        cls.milk_lot = env["stock.lot"].create({"name": "MILK-TOUR", "product_id": milk.id})
         yogurt_lot = env["stock.lot"].create({"name": "YOG-TOUR", "product_id": yogurt.id})
-        env["stock.quant"]._update_available_quantity(milk, stock, 10, lot_id=self.milk_lot)
+        env["stock.quant"]._update_available_quantity(milk, stock, 10, lot_id=cls.milk_lot)
         production = env["mrp.production"].create(
             {
                 "product_id": yogurt.id,
