@@ -53,6 +53,7 @@
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",
+        "demo/sale_order_lot_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
