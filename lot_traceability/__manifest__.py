@@ -48,9 +48,12 @@
         "report/stock_lot_expiry_risk_views.xml",
         "wizard/stock_lot_incident_scope_views.xml",
         "views/stock_lot_cost_views.xml",
+        "wizard/sale_order_line_lot_choice_views.xml",
+        "views/sale_order_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",
+        "demo/sale_order_lot_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -28,3 +28,7 @@ from . import stock_lot_gs1
 from . import stock_picking
 from . import mrp_production
 from . import stock_lot_incident
+from . import stock_move_restrict_lot
+from . import stock_rule
+from . import sale_order_line
+from . import sale_order

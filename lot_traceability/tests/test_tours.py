@@ -1,7 +1,7 @@
-from datetime import date
+from datetime import date, timedelta
 
-from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import GTIN_MILK
 
@@ -96,3 +96,60 @@ class TestRoleGuideTours(HttpCase):
         self.assertEqual(lot.qc_state, "released")
         self.assertEqual(lot.qc_signature_ids.mapped("meaning"), ["Approved for release"])
         self.assertEqual(lot.qc_signature_ids.signer_id, self.admin)
+
+
+@tagged("post_install", "-at_install")
+class TestSaleLotTour(HttpCase):
+    """The README's salesperson guide, "Choosing the lot on a sales order", followed in a browser."""
+
+    def test_salesperson_chooses_the_lot_in_the_dialog_and_confirms(self):
+        env = self.env
+        salesperson = new_test_user(
+            env,
+            "tour_salesperson",
+            password="tour_salesperson",
+            groups="sales_team.group_sale_salesman,stock.group_production_lot",
+            email="tour.sales@example.com",
+        )
+        warehouse = env["stock.warehouse"].search([("company_id", "=", salesperson.company_id.id)], limit=1)
+        customer = env["res.partner"].create({"name": "Tour Grocers", "is_company": True})
+        yogurt = env["product.product"].create(
+            {
+                "name": "Tour Yogurt",
+                "is_storable": True,
+                "tracking": "lot",
+                "use_expiration_date": True,
+                "expiration_time": 30,
+                "removal_time": 5,
+                "list_price": 1.5,
+            }
+        )
+        now = fields.Datetime.now()
+        for name, days, state in (
+            ("YOG-TOUR-A", 20, "released"),
+            ("YOG-TOUR-B", 25, "released"),
+            ("YOG-TOUR-HELD", 28, "on_hold"),
+        ):
+            lot = env["stock.lot"].create(
+                {"name": name, "product_id": yogurt.id, "expiration_date": now + timedelta(days=days)}
+            )
+            env["stock.quant"]._update_available_quantity(yogurt, warehouse.lot_stock_id, 50, lot_id=lot)
+            if state != "released":
+                lot._write_qc_state(state, "tour fixture")
+        order = env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "user_id": salesperson.id,
+                "order_line": [Command.create({"product_id": yogurt.id, "product_uom_qty": 12})],
+            }
+        )
+
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
+            "lot_traceability_sale_lot_tour",
+            login="tour_salesperson",
+            timeout=120,
+        )
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.order_line.lot_id.name, "YOG-TOUR-B")
+        self.assertEqual(order.picking_ids.move_line_ids.lot_id.name, "YOG-TOUR-B", "the delivery reserved the lot")
