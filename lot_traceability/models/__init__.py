@@ -28,3 +28,4 @@ from . import stock_lot_gs1
 from . import stock_picking
 from . import mrp_production
 from . import stock_lot_incident
+from . import res_partner_lot_spec

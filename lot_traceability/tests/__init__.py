@@ -27,3 +27,4 @@ from . import test_qc_history
 from . import test_gs1_parsing
 from . import test_lot_numbering_tools
 from . import test_uninstall
+from . import test_customer_lot_spec
