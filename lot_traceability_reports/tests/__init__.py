@@ -22,3 +22,4 @@ from . import test_export_cron
 from . import test_uninstall
 from . import test_planner_settings
 from . import test_translation_extraction
+from . import test_customer_coa
