@@ -1,7 +1,6 @@
 from odoo import Command
-from odoo.tests import new_test_user, tagged
-
 from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
+from odoo.tests import new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
