@@ -52,6 +52,7 @@
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",
+        "demo/res_partner_lot_spec_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
