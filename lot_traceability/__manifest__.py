@@ -30,6 +30,7 @@
         "wizard/stock_lot_qc_check_limits_wizard_views.xml",
         "wizard/stock_lot_fefo_explanation_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_lot_spec_views.xml",
         "views/stock_lot_views.xml",
         "views/stock_move_line_views.xml",
         "views/stock_move_line_gs1_views.xml",
@@ -54,6 +55,7 @@
     "demo": [
         "demo/lot_traceability_demo.xml",
         "demo/sale_order_lot_demo.xml",
+        "demo/res_partner_lot_spec_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,1 +1,2 @@
 from . import lot_traceability_demo
+from . import res_partner_lot_spec_demo

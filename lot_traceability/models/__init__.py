@@ -32,3 +32,4 @@ from . import stock_move_restrict_lot
 from . import stock_rule
 from . import sale_order_line
 from . import sale_order
+from . import res_partner_lot_spec

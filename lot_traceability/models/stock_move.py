@@ -26,12 +26,20 @@ class StockMove(models.Model):
     def _get_fefo_context(self):
         """What automatic reservation must respect for this move (read by stock.quant._get_gather_domain)."""
         self.ensure_one()
-        if not self.product_id.use_expiration_date:
-            return {}
-        context = {"lot_traceability_move_date": self.date}
+        context = {}
+        if self.product_id.tracking == "none" and not self.product_id.use_expiration_date:
+            return context
         partner = self._get_shelf_life_partner()
-        if partner:
-            context["lot_traceability_min_expiration"] = partner._get_min_expiration_date(self.product_id, self.date)
+        if self.product_id.use_expiration_date:
+            context["lot_traceability_move_date"] = self.date
+            if partner:
+                context["lot_traceability_min_expiration"] = partner._get_min_expiration_date(
+                    self.product_id, self.date
+                )
+        # The customer's lot specification (res.partner.lot.spec): only lots that meet it.
+        if partner and self.product_id.tracking != "none" and partner._get_lot_specs(self.product_id, self.company_id):
+            context["lot_traceability_spec_partner_id"] = partner.commercial_partner_id.id
+            context["lot_traceability_spec_company_id"] = self.company_id.id
         return context
 
     def _get_shelf_life_partner(self):

@@ -438,6 +438,17 @@ class StockMoveLine(models.Model):
             reasons = move._get_lot_rule_violations(lines.lot_id, date=now)
             for line in lines:
                 rule, reason = reasons.get(line.lot_id.id, (None, None))
+                if rule == "spec":
+                    # The customer's own specification: never overridden on a delivery. Those who agree a
+                    # lot with the customer change the specification (res.partner.lot.spec) instead.
+                    raise UserError(
+                        self.env._(
+                            "Lot %(lot)s does not meet the lot specification of the customer: %(reason)s. Pick "
+                            "another lot; a customer's specification is never overridden on a delivery.",
+                            lot=line.lot_id.name,
+                            reason=reason,
+                        )
+                    )
                 # QC states are never overridable (checked before). Expired lots are treated like lots past
                 # their removal date: product_expiry only warns, here they need a reason and the right.
                 if rule not in ("expired", "removal", "shelf_life"):

@@ -50,6 +50,17 @@ class StockQuant(models.Model):
         min_expiration = self.env.context.get("lot_traceability_min_expiration")
         if min_expiration:
             domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("expiration_date", ">=", min_expiration)]])
+        # The customer's lot specification (batch determination): only lots meeting every requirement that
+        # applies, one sub-select of the product's lots in the quants' query.
+        spec_partner_id = self.env.context.get("lot_traceability_spec_partner_id")
+        if spec_partner_id:
+            company = self.env["res.company"].browse(self.env.context.get("lot_traceability_spec_company_id"))
+            specs = self.env["res.partner"].browse(spec_partner_id)._get_lot_specs(product_id, company)
+            lot_domain = expression.AND(
+                [[("product_id", "=", product_id.id)], *(spec._get_lot_domain() for spec in specs)]
+            )
+            meeting = self.env["stock.lot"].sudo()._search(lot_domain)
+            domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("lot_id", "in", meeting)]])
         return domain
 
     def init(self):

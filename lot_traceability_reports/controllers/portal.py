@@ -160,7 +160,12 @@ class LotCustomerPortal(CustomerPortal):
             raise BadRequest(request.env._("The certificate is available as pdf or html."))
         # sudo, as Odoo's portal prints its documents: the lot was checked above to be this customer's
         report_action = request.env["ir.actions.report"].sudo().with_company(lot.company_id)
-        data = {"report_type": report_type, "customer_copy": True}
+        # The customer's copy: no supplier, and the customer's own limits beside the results (lot specification).
+        data = {
+            "report_type": report_type,
+            "customer_copy": True,
+            "partner_id": self._get_lot_portal_customer().id,
+        }
         if report_type == "pdf":
             content = report_action._render_qweb_pdf(COA_REPORT, lot.ids, data=data)[0]
             filename = re.sub(r"\W+", "_", f"CoA {lot.name}") + ".pdf"

@@ -36,7 +36,9 @@ class StockPicking(models.Model):
         self.ensure_one()
         lots = self._get_coa_lots()
         report = self.env.ref("lot_traceability_reports.action_report_lot_coa")
-        pdf, _format = self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, lots.ids)
+        # For this customer: its own limits beside the results (res.partner.lot.spec).
+        reports = self.env["ir.actions.report"].sudo().with_context(lot_traceability_coa_partner_id=self.partner_id.id)
+        pdf, _format = reports._render_qweb_pdf(report, lots.ids)
         return self.env["ir.attachment"].create(
             {
                 "name": self.env._("Certificates of Analysis - %(delivery)s.pdf", delivery=self.name),
