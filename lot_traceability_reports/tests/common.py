@@ -1,7 +1,9 @@
 import io
 import json
+from datetime import UTC, datetime
 
 import openpyxl
+import pytz
 
 from odoo import Command
 from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
@@ -42,6 +44,13 @@ class ExportCommon(LotTraceabilityCommon):
         cls.delivery_2 = fixture._deliver(cls.yogurt, 20, cls.customer_2)
 
     # ------------------------------------------------------------------
+
+    def _company_date(self, when=None):
+        """The calendar day of ``when`` (UTC, default now) in the company's time zone (Europe/Brussels), the zone
+        in which exports read their period and write their dates: after 22:00 or 23:00 UTC it is already
+        tomorrow there."""
+        when = when or datetime.now(UTC).replace(tzinfo=None)
+        return pytz.utc.localize(when).astimezone(pytz.timezone(self.company.partner_id.tz)).date()
 
     def _notified_recall(self):
         """A recall of the milk lot, confirmed and notified to both customers, by a recall manager."""

@@ -91,7 +91,11 @@ class TestExportEpcis(ExportCommon):
         self.assertEqual(made["outputQuantityList"], [{"epcClass": yogurt_class, "quantity": 100}])
         self.assertEqual(made["bizTransactionList"][0]["type"], "prodorder")
         self.assertEqual(made["ilmd"]["cbvmda:lotNumber"], self.yogurt_lot.name)
-        self.assertEqual(made["ilmd"]["cbvmda:itemExpirationDate"], self.yogurt_lot.expiration_date.date().isoformat())
+        self.assertEqual(
+            made["ilmd"]["cbvmda:itemExpirationDate"],
+            self._company_date(self.yogurt_lot.expiration_date).isoformat(),
+            "the day of the expiration in the company's time zone",
+        )
         self.assertEqual(shipped["disposition"], "in_transit")
         self.assertEqual(shipped["bizTransactionList"][0]["type"], "desadv")
         for event in events:

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from odoo.tests import Form, tagged
 
@@ -13,8 +13,8 @@ class TestExportFsma204(ExportCommon):
         export = self._export(
             active_model="stock.lot",
             active_ids=self.yogurt_lot.ids,
-            date_from=date.today() - timedelta(days=730),
-            date_to=date.today(),
+            date_from=self._company_date() - timedelta(days=730),
+            date_to=self._company_date(),
         )
 
         self.assertEqual(export.state, "done", export.error_message)
@@ -106,7 +106,7 @@ class TestExportFsma204(ExportCommon):
 
     def test_filters_by_product_and_period(self):
         self.delivery_2.move_line_ids.date = datetime.now() - timedelta(days=400)
-        export = self._export(product_ids=self.yogurt, date_from=date.today() - timedelta(days=30))
+        export = self._export(product_ids=self.yogurt, date_from=self._company_date() - timedelta(days=30))
 
         _header, rows = self._read_fsma_rows(export)
         self.assertEqual(
