@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -42,7 +42,9 @@ class TestRecallFlows(RecallRecoveryCommon):
         notification, other = self.recall.notification_ids.sorted(lambda n: n.partner_id != self.customer)
         activity = notification.activity_ids
         self.assertEqual(len(activity), 1)
-        self.assertEqual((activity.date_deadline - activity.create_date.date()).days, 5)
+        # Days counted from the day the activity was made in the user's time zone, as Odoo dates activities.
+        created_on = fields.Date.context_today(activity, timestamp=activity.create_date)
+        self.assertEqual((activity.date_deadline - created_on).days, 5)
 
         self.recall.action_remind_unanswered()
         self.assertTrue(notification.date_reminded)
