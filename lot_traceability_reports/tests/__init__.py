@@ -24,3 +24,4 @@ from . import test_planner_settings
 from . import test_translation_extraction
 from . import test_customer_documents
 from . import test_customer_portal
+from . import test_customer_portal_attack
