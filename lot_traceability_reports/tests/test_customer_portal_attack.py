@@ -179,6 +179,50 @@ class TestCustomerPortalHoldsAgainstOtherCustomers(HttpCase, LotTraceabilityComm
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["lot_recall_notice_count"]})
         self.assertEqual(counters["lot_recall_notice_count"], 1)
 
+    def test_a_lot_of_another_company_of_the_database_shows_only_their_delivery(self):
+        company_b = self.env["res.company"].create({"name": "Alpine Foods Export"})
+        self.env.user.company_ids += company_b
+        warehouse_b = self.env["stock.warehouse"].search([("company_id", "=", company_b.id)], limit=1)
+        env_b = self.env(context=dict(self.env.context, allowed_company_ids=[company_b.id]))
+        lot_b = env_b["stock.lot"].create({"name": "MILK-B", "product_id": self.milk.id, "company_id": company_b.id})
+        env_b["stock.quant"]._update_available_quantity(self.milk, warehouse_b.lot_stock_id, 5, lot_id=lot_b)
+        deliveries = {}
+        for partner, quantity in ((self.customer, 2), (self.customer_2, 3)):
+            picking = env_b["stock.picking"].create(
+                {
+                    "picking_type_id": warehouse_b.out_type_id.id,
+                    "partner_id": partner.id,
+                    "location_id": warehouse_b.lot_stock_id.id,
+                    "location_dest_id": self.customer_location.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": self.milk.name,
+                                "product_id": self.milk.id,
+                                "product_uom_qty": quantity,
+                                "product_uom": self.milk.uom_id.id,
+                                "location_id": warehouse_b.lot_stock_id.id,
+                                "location_dest_id": self.customer_location.id,
+                            }
+                        )
+                    ],
+                }
+            )
+            picking.action_confirm()
+            picking.action_assign()
+            picking.move_ids.picked = True
+            picking.button_validate()
+            self.assertEqual((picking.state, picking.move_line_ids.lot_id), ("done", lot_b))
+            deliveries[partner] = picking
+        page = self.url_open(f"/my/lots/{lot_b.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(deliveries[self.customer].name, page.text)
+        self.assertNotIn(deliveries[self.customer_2].name, page.text)
+        certificate = self.url_open(f"/my/lots/{lot_b.id}/certificate?report_type=html")
+        self.assertEqual(certificate.status_code, 200)
+        self.assertIn("MILK-B", certificate.text)
+        self.assertIn("Alpine Foods Export", certificate.text, "the certificate of the lot's own company")
+
     # ------------------------------------------------------------------
     # Quantities that match the database
     # ------------------------------------------------------------------
