@@ -179,3 +179,43 @@ class TestLotsOnCustomerDocuments(LotTraceabilityCommon):
         credit_note = self._invoice(self.order)
         self.assertEqual(credit_note.move_type, "out_refund")
         self.assertEqual(credit_note.invoice_line_ids.quantity, 6.0, "the 2 + 4 units of lot A, each credited once")
+
+    def test_a_recall_return_lowers_only_the_order_line_that_delivered_the_recalled_lot(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create({"product_id": self.milk.id, "product_uom_qty": quantity, "price_unit": 2.0})
+                    for quantity in (3, 2)
+                ],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.move_line_ids.unlink()
+        line_a, line_b = order.order_line
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "picking_id": picking.id,
+                    "product_id": self.milk.id,
+                    "lot_id": lot.id,
+                    "quantity": move.product_uom_qty,
+                    "location_id": picking.location_id.id,
+                    "location_dest_id": picking.location_dest_id.id,
+                }
+                for move, lot in ((line_a.move_ids, self.lot_a), (line_b.move_ids, self.lot_b))
+            ]
+        )
+        picking.move_ids.picked = True
+        picking.button_validate()
+        recall = self.env["stock.lot.recall"].create({"reason": "Listeria", "lot_ids": [Command.set(self.lot_b.ids)]})
+        recall.action_confirm()
+        recall.action_notify()
+        recall.action_create_returns()
+        returned = recall.return_picking_ids.filtered(lambda return_: return_.return_id == picking)
+        self.assertEqual(returned.move_ids.sale_line_id, line_b)
+        returned.move_ids.picked = True
+        returned.button_validate()
+        self.assertEqual((line_a.qty_delivered, line_b.qty_delivered), (3.0, 0.0))
