@@ -152,20 +152,28 @@ class StockLotRecall(models.Model):
         return self.recall_location_id
 
     def _get_quantities_to_return(self):
-        """{(delivery move, lot): quantity} to take back: shipped in scope and not yet in one of this recall's
-        returns, and for a customer who acknowledged, no more than what they said they still hold (taken
-        from their latest deliveries first)."""
+        """{(delivery move, lot): quantity} to take back: shipped in scope and not yet in a return of that
+        delivery (one of this recall's, or any other: Odoo's return of what the customer sent back, which
+        its credit note already counted), and for a customer who acknowledged, no more than what they said
+        they still hold after this recall's returns (taken from their latest deliveries first)."""
         self.ensure_one()
         to_return = defaultdict(float)
         for shipment in self.shipment_ids:
             to_return[shipment.move_line_id.move_id, shipment.lot_id] += shipment.quantity
-        returning = self.return_picking_ids.filtered(lambda picking: picking.state != "cancel").move_line_ids
+        own_returns = self.return_picking_ids.filtered(lambda picking: picking.state != "cancel")
+        returning = self.env["stock.move.line"].search(
+            [
+                ("move_id.origin_returned_move_id", "in", [move.id for move, _lot in to_return]),
+                ("move_id.state", "!=", "cancel"),
+            ]
+        )
         returning_by_customer = defaultdict(float)
         for line in returning:
             key = line.move_id.origin_returned_move_id, line.lot_id
             if key in to_return:
                 to_return[key] -= line.quantity_product_uom
-                returning_by_customer[self._get_move_customer(key[0])] += line.quantity_product_uom
+                if line.picking_id in own_returns:
+                    returning_by_customer[self._get_move_customer(key[0])] += line.quantity_product_uom
         declared = {
             notification.partner_id.commercial_partner_id: notification.customer_quantity_on_hand
             for notification in self.notification_ids

@@ -1,4 +1,5 @@
 import re
+from collections import defaultdict
 
 from werkzeug.exceptions import BadRequest
 
@@ -76,9 +77,29 @@ class LotCustomerPortal(CustomerPortal):
         lines = self._get_delivered_lot_lines(self._get_lot_portal_customer(), [("lot_id", "=", lot_id)], limit=1)
         return lines.lot_id or None
 
+    def _get_returned_quantities(self, lines):
+        """{delivered line id: quantity of its lot that came back from the customer by a done return of its
+        delivery (Odoo's return or a recall's), in the line's unit}. A delivery's lot on several lines has its
+        returns on the first of them."""
+        returns = (
+            request.env["stock.move.line"]
+            .sudo()
+            .search([("state", "=", "done"), ("move_id.origin_returned_move_id", "in", lines.move_id.ids)])
+        )
+        returned = defaultdict(float)
+        for line in returns:
+            returned[line.move_id.origin_returned_move_id.id, line.lot_id.id] += line.quantity_product_uom
+        result = {}
+        for line in lines:
+            quantity = returned.pop((line.move_id.id, line.lot_id.id), 0.0)
+            if quantity:
+                result[line.id] = line.product_id.uom_id._compute_quantity(quantity, line.product_uom_id)
+        return result
+
     def _get_recall_notices(self, customer, lots=None):
-        """The recall notices sent to this customer (the notices of a recall of ``lots`` when given)."""
-        domain = [("partner_id", "=", customer.id)]
+        """The recall notices sent to this customer or to a company under it, as the delivered lots are (the
+        notices of a recall of ``lots`` when given)."""
+        domain = [("partner_id", "child_of", customer.id)]
         if lots is not None:
             domain.append(("recall_id.shipment_ids.lot_id", "in", lots.ids))
         return request.env["stock.lot.recall.notification"].sudo().search(domain, order="id desc")
@@ -122,6 +143,7 @@ class LotCustomerPortal(CustomerPortal):
                 "page_name": "lots",
                 "lines": lines,
                 "lot_dates": lines.lot_id._get_customer_date_values(),
+                "returned": self._get_returned_quantities(lines),
                 "pager": pager,
                 "search": search,
                 "default_url": "/my/lots",
@@ -136,6 +158,7 @@ class LotCustomerPortal(CustomerPortal):
         if not lot:
             return request.not_found()
         customer = self._get_lot_portal_customer()
+        lines = self._get_delivered_lot_lines(customer, [("lot_id", "=", lot.id)])
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -143,7 +166,8 @@ class LotCustomerPortal(CustomerPortal):
                 "lot": lot,
                 "lot_dates": lot._get_customer_date_values().get(lot.id),
                 "gtin": lot.product_id._get_gs1_gtin(),
-                "lines": self._get_delivered_lot_lines(customer, [("lot_id", "=", lot.id)]),
+                "lines": lines,
+                "returned": self._get_returned_quantities(lines),
                 "notices": self._get_recall_notices(customer, lot),
             }
         )

@@ -25,3 +25,4 @@ from . import test_translation_extraction
 from . import test_customer_documents
 from . import test_customer_portal
 from . import test_customer_coa
+from . import test_customer_portal_attack

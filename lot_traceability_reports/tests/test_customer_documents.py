@@ -150,3 +150,72 @@ class TestLotsOnCustomerDocuments(LotTraceabilityCommon):
         self.assertIn("MILK-DOC-A", table)
         self.assertNotIn("MILK-DOC-B", table)
         self.assertRegex(table, r"Use by\s*<span class=\"o_lot_date\">03/14/2031</span>")
+
+    def test_a_recall_return_takes_back_only_what_an_earlier_return_left_at_the_customer(self):
+        # The customer already sent 2 units of lot A back through Odoo's return ("Update quantities on SO").
+        earlier = self._return(self.delivery, 2)
+        self.assertEqual(earlier.move_line_ids.lot_id, self.lot_a)
+        self.assertTrue(earlier.move_ids.to_refund)
+        self.assertEqual(self.order.order_line.qty_delivered, 8.0)
+        recall = self.env["stock.lot.recall"].create({"reason": "Listeria", "lot_ids": [Command.set(self.lot_a.ids)]})
+        recall.action_confirm()
+        recall.action_notify()
+
+        recall.action_create_returns()
+
+        returned = recall.return_picking_ids
+        self.assertEqual(
+            [(line.lot_id, line.quantity) for line in returned.move_line_ids],
+            [(self.lot_a, 4.0)],
+            "the 4 units of lot A still at the customer, not the 6 delivered",
+        )
+        returned.move_ids.picked = True
+        returned.button_validate()
+        self.assertEqual(self.order.order_line.qty_delivered, 4.0, "only lot B is still delivered")
+        customer_quants = self.env["stock.quant"].search(
+            [("lot_id", "=", self.lot_a.id), ("location_id", "=", self.customer_location.id)]
+        )
+        self.assertEqual(sum(customer_quants.mapped("quantity")), 0.0, "no negative stock at the customer")
+        credit_note = self._invoice(self.order)
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.invoice_line_ids.quantity, 6.0, "the 2 + 4 units of lot A, each credited once")
+
+    def test_a_recall_return_lowers_only_the_order_line_that_delivered_the_recalled_lot(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create({"product_id": self.milk.id, "product_uom_qty": quantity, "price_unit": 2.0})
+                    for quantity in (3, 2)
+                ],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.move_line_ids.unlink()
+        line_a, line_b = order.order_line
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "picking_id": picking.id,
+                    "product_id": self.milk.id,
+                    "lot_id": lot.id,
+                    "quantity": move.product_uom_qty,
+                    "location_id": picking.location_id.id,
+                    "location_dest_id": picking.location_dest_id.id,
+                }
+                for move, lot in ((line_a.move_ids, self.lot_a), (line_b.move_ids, self.lot_b))
+            ]
+        )
+        picking.move_ids.picked = True
+        picking.button_validate()
+        recall = self.env["stock.lot.recall"].create({"reason": "Listeria", "lot_ids": [Command.set(self.lot_b.ids)]})
+        recall.action_confirm()
+        recall.action_notify()
+        recall.action_create_returns()
+        returned = recall.return_picking_ids.filtered(lambda return_: return_.return_id == picking)
+        self.assertEqual(returned.move_ids.sale_line_id, line_b)
+        returned.move_ids.picked = True
+        returned.button_validate()
+        self.assertEqual((line_a.qty_delivered, line_b.qty_delivered), (3.0, 0.0))
