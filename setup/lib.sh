@@ -90,8 +90,46 @@ copy_db() {
 
 join_by_comma() { local IFS=,; echo "$*"; }
 
+# Brings the given addons up to date in a database whatever it holds: installs those that are missing
+# and updates every addon of ours that is installed (Odoo's -i alone leaves an installed addon as it
+# was, and -u alone skips one that is not installed: a benchmark run after another on the same
+# database would then find a model missing, or an addon's tables older than its code).
+install_or_update() {
+    local db="$1"; shift
+    local installed addon missing=() present=() args=()
+    installed="$(psql -d "$db" -tAc "SELECT name FROM ir_module_module WHERE state = 'installed'")"
+    for addon in "$@"; do
+        if ! grep -qx "$addon" <<<"$installed"; then missing+=("$addon"); fi
+    done
+    for addon in "${OUR_ADDONS[@]}"; do
+        if grep -qx "$addon" <<<"$installed"; then present+=("$addon"); fi
+    done
+    if [ ${#missing[@]} -gt 0 ]; then args+=(-i "$(join_by_comma "${missing[@]}")"); fi
+    if [ ${#present[@]} -gt 0 ]; then args+=(-u "$(join_by_comma "${present[@]}")"); fi
+    log "$db: installing ${missing[*]:-nothing}, updating ${present[*]:-nothing}."
+    odoo_bin -d "$db" "${args[@]}" --without-demo=all --stop-after-init --log-level=warn >&2
+}
+
 # The template database of Odoo's own modules (setup/test builds it once per Odoo tree, then copies it).
 base_db_name() {
     echo "lot_traceability_base_$( (cat "$ODOO_SRC/odoo/release.py"; echo "$ODOO_SRC ${ODOO_DEPENDENCIES[*]}") \
         | sha256sum | cut -c1-10)"
+}
+
+# Builds the template database of Odoo's own modules when it is missing (once per Odoo tree: minutes),
+# which setup/test and tests/benchmark/run_write copy in a second. Sets BASE_DB to its name.
+ensure_base_db() {
+    BASE_DB="$(base_db_name)"
+    db_exists "$BASE_DB" && return
+    log "Building the template database $BASE_DB with $(join_by_comma "${ODOO_DEPENDENCIES[@]}") (once)."
+    drop_db "$BASE_DB.partial"
+    createdb "$BASE_DB.partial"
+    rm -f "$STATE_DIR/base-install.log"
+    odoo_bin -d "$BASE_DB.partial" -i "$(join_by_comma "${ODOO_DEPENDENCIES[@]}")" \
+        --stop-after-init --log-level=warn --logfile="$STATE_DIR/base-install.log" \
+        || die "installing Odoo's modules failed: see $STATE_DIR/base-install.log"
+    psql -d postgres -qc "ALTER DATABASE \"$BASE_DB.partial\" RENAME TO \"$BASE_DB\""
+    if [ -d "$DATA_DIR/filestore/$BASE_DB.partial" ]; then
+        mv "$DATA_DIR/filestore/$BASE_DB.partial" "$DATA_DIR/filestore/$BASE_DB"
+    fi
 }
