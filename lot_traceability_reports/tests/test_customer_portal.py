@@ -6,10 +6,9 @@ from odoo.addons.lot_traceability.tests.common import GTIN_MILK, GTIN_SUGAR, Lot
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
-@tagged("post_install", "-at_install")
-class TestCustomerPortalOfLots(HttpCase, LotTraceabilityCommon):
-    """A buyer of Fresh Market Stores logs in to Odoo's portal: the lots delivered to their company, each lot's
-    certificate of analysis and the recall notices sent to it; never another customer's."""
+class CustomerPortalCommon(HttpCase, LotTraceabilityCommon):
+    """Two customers with e-mail addresses (recall notices), and Claire Dubois, a buyer of Fresh Market Stores
+    with a portal account; the user recalls as a Recall Manager."""
 
     @classmethod
     def setUpClass(cls):
@@ -21,6 +20,16 @@ class TestCustomerPortalOfLots(HttpCase, LotTraceabilityCommon):
         )
         cls.portal_user = new_test_user(cls.env, "fresh.buyer", groups="base.group_portal", name="Claire Dubois")
         cls.portal_user.partner_id.parent_id = cls.customer
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerPortalOfLots(CustomerPortalCommon):
+    """A buyer of Fresh Market Stores logs in to Odoo's portal: the lots delivered to their company, each lot's
+    certificate of analysis and the recall notices sent to it; never another customer's."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         fixture = cls._fixture_builder()
         cls.milk_lot = fixture._milk_lot("MILK-P1", 10, supplier_lot_code="AD-SECRET-1")
         fixture._deliver(cls.milk, 10, cls.customer)

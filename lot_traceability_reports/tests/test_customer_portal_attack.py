@@ -1,25 +1,20 @@
 import re
 
 from odoo import Command
-from odoo.addons.lot_traceability.tests.common import GTIN_MILK, LotTraceabilityCommon
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.addons.lot_traceability.tests.common import GTIN_MILK
+from odoo.tests import tagged
+
+from .test_customer_portal import CustomerPortalCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerPortalHoldsAgainstOtherCustomers(HttpCase, LotTraceabilityCommon):
+class TestCustomerPortalHoldsAgainstOtherCustomers(CustomerPortalCommon):
     """What a portal user (or a visitor without an account) tries to make the lot portal show or fail on: other
     customers' lots and deliveries, bad parameters, and quantities that must match the database."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.user.groups_id += cls.env.ref("lot_traceability_recall.group_recall_manager")
-        cls.customer.email = "quality@freshmarket.example"
-        cls.customer_2 = cls.env["res.partner"].create(
-            {"name": "Green Basket Grocers", "is_company": True, "email": "recalls@greenbasket.example"}
-        )
-        cls.portal_user = new_test_user(cls.env, "fresh.buyer", groups="base.group_portal", name="Claire Dubois")
-        cls.portal_user.partner_id.parent_id = cls.customer
         fixture = cls._fixture_builder()
         # One lot delivered to both customers: 6 to Fresh Market, 4 to Green Basket.
         cls.shared_lot = fixture._milk_lot("MILK-SHARED", 10, supplier_lot_code="AD-SECRET-9")
