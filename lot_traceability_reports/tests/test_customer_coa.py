@@ -1,11 +1,10 @@
 from odoo import Command
 from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
-@tagged("post_install", "-at_install")
-class TestCustomerCertificateOfAnalysis(LotTraceabilityCommon):
-    """The certificate of analysis printed or sent for a customer shows the customer's limits beside the results."""
+class CustomerCoaCommon(LotTraceabilityCommon):
+    """A milk lot released on its pH and fat results; Fresh Market Stores requires fat within 3.0-3.5 %."""
 
     @classmethod
     def setUpClass(cls):
@@ -24,6 +23,11 @@ class TestCustomerCertificateOfAnalysis(LotTraceabilityCommon):
         cls._fixture_builder()._sign(cls.lot, "release")
         fat = cls.spec.line_ids.filtered(lambda line: line.name == "Fat")
         cls.customer.lot_spec_ids = [Command.create({"spec_line_id": fat.id, "min_value": 3.0, "max_value": 3.5})]
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerCertificateOfAnalysis(CustomerCoaCommon):
+    """The certificate of analysis printed or sent for a customer shows the customer's limits beside the results."""
 
     def _html(self, **kwargs):
         report = self.env.ref("lot_traceability_reports.action_report_lot_coa")
@@ -52,3 +56,24 @@ class TestCustomerCertificateOfAnalysis(LotTraceabilityCommon):
         )
         self.assertIn("Your limits (Fresh Market Stores)", html.decode())
         self.assertNotIn("Your limits", self._html())
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerCertificateFromThePortal(HttpCase, CustomerCoaCommon):
+    """The copy a customer's buyer downloads from the portal is printed for that customer: its limits beside the
+    results."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._fixture_builder()._deliver(cls.milk, 10, cls.customer)
+        buyer = new_test_user(cls.env, "coa.buyer", groups="base.group_portal", name="Claire Dubois")
+        buyer.partner_id.parent_id = cls.customer
+
+    def test_the_portal_certificate_shows_the_customers_limits(self):
+        self.authenticate("coa.buyer", "coa.buyer")
+        response = self.url_open(f"/my/lots/{self.lot.id}/certificate?report_type=html")
+        self.assertEqual(response.status_code, 200)
+        html = " ".join(response.text.split())
+        self.assertIn("Your limits (Fresh Market Stores)", html)
+        self.assertRegex(html, r'<td class="coa-customer-limit">\s*3 \N{EN DASH} 3\.5 %\s*</td>')
