@@ -36,7 +36,8 @@ class TestComplaints(LotTraceabilityCommon):
                     "category": "quality",
                     "severity": "medium",
                     "description": "Sour taste",
-                    "date": fields.Date.today() - timedelta(days=days_ago),
+                    # Today in the user's time zone, as the complaint rule counts its period.
+                    "date": fields.Date.context_today(self.env["stock.lot.complaint"]) - timedelta(days=days_ago),
                 },
                 **vals,
             )
