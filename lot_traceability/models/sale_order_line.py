@@ -95,26 +95,41 @@ class SaleOrderLine(models.Model):
             reservation counts as available to it)
         """
         self.ensure_one()
-        warehouse = self.warehouse_id or self.order_id.warehouse_id
-        if not warehouse or not self.product_id:
-            return {}
+        return self._get_lot_quantities_by_line()[self]
+
+    def _get_lot_quantities_by_line(self):
+        """:meth:`_get_lot_quantities` of every line: one read of the quants per warehouse.
+
+        :return: dict ``line -> {lot: quantity}``
+        """
+        result = {line: {} for line in self}
+        by_warehouse = defaultdict(lambda: self.browse())
+        for line in self.filtered("product_id"):
+            warehouse = line.warehouse_id or line.order_id.warehouse_id
+            if warehouse:
+                by_warehouse[warehouse] |= line
         quants = self.env["stock.quant"].sudo()
-        groups = quants._read_group(
-            [
-                ("product_id", "=", self.product_id.id),
-                ("location_id", "child_of", warehouse.lot_stock_id.id),
-                ("lot_id", "!=", False),
-            ],
-            ["lot_id"],
-            ["quantity:sum", "reserved_quantity:sum"],
-        )
-        quantities = {lot: quantity - reserved for lot, quantity, reserved in groups}
-        own = self.sudo()._get_lot_moves().filtered(lambda move: move.state not in ("done", "cancel")).move_line_ids
-        stock_path = warehouse.lot_stock_id.parent_path
-        for move_line in own:
-            if move_line.lot_id in quantities and move_line.location_id.parent_path.startswith(stock_path):
-                quantities[move_line.lot_id] += move_line.quantity_product_uom
-        return quantities
+        for warehouse, lines in by_warehouse.items():
+            groups = quants._read_group(
+                [
+                    ("product_id", "in", lines.product_id.ids),
+                    ("location_id", "child_of", warehouse.lot_stock_id.id),
+                    ("lot_id", "!=", False),
+                ],
+                ["product_id", "lot_id"],
+                ["quantity:sum", "reserved_quantity:sum"],
+            )
+            per_product = defaultdict(dict)
+            for product, lot, quantity, reserved in groups:
+                per_product[product][lot] = quantity - reserved
+            stock_path = warehouse.lot_stock_id.parent_path
+            for line in lines:
+                quantities = result[line] = dict(per_product[line.product_id])
+                own = line.sudo()._get_lot_moves().filtered(lambda move: move.state not in ("done", "cancel"))
+                for move_line in own.move_line_ids:
+                    if move_line.lot_id in quantities and move_line.location_id.parent_path.startswith(stock_path):
+                        quantities[move_line.lot_id] += move_line.quantity_product_uom
+        return result
 
     def _get_lot_quantity_needed(self):
         """What the line still has to deliver, in the product's unit."""
@@ -193,7 +208,18 @@ class SaleOrderLine(models.Model):
 
     @api.constrains("lot_id", "product_id", "product_uom_qty", "product_uom")
     def _check_lot_choice(self):
-        for line in self.filtered("lot_id"):
+        lines = self.filtered("lot_id")
+        # the customer's rules and the warehouse's quantities, read once for all the lines
+        to_check = lines.filtered(lambda line: not line._is_lot_delivered())
+        groups = defaultdict(lambda: self.browse())
+        for line in to_check:
+            groups[line._get_lot_customer(), line._get_lot_rule_date()] |= line
+        refusals = {}
+        for (partner, date), group in groups.items():
+            group_refusals = group.lot_id.sudo()._get_delivery_refusals(partner, date)
+            refusals.update({line: group_refusals.get(line.lot_id.id) for line in group})
+        quantities = to_check._get_lot_quantities_by_line()
+        for line in lines:
             lot = line.lot_id.sudo()
             if lot.product_id != line.product_id:
                 raise ValidationError(
@@ -215,10 +241,10 @@ class SaleOrderLine(models.Model):
                         company=line.company_id.name,
                     )
                 )
-            if line._is_lot_delivered():
+            if line not in to_check:
                 continue
             partner = line._get_lot_customer()
-            refusal = lot._get_delivery_refusals(partner, line._get_lot_rule_date()).get(lot.id)
+            refusal = refusals[line]
             if refusal:
                 raise ValidationError(
                     self.env._(
@@ -229,7 +255,7 @@ class SaleOrderLine(models.Model):
                         reason=refusal[1],
                     )
                 )
-            available = line._get_lot_quantities().get(lot, 0.0)
+            available = quantities[line].get(lot, 0.0)
             needed = line._get_lot_quantity_needed()
             if float_compare(needed, available, precision_rounding=line.product_id.uom_id.rounding) > 0:
                 raise ValidationError(

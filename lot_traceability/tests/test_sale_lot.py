@@ -104,6 +104,27 @@ class TestSaleLot(LotTraceabilityCommon):
         self.assertEqual(self._shipped(order), {"MILK-B": 4})
         self.assertEqual(order.order_line.qty_delivered, 4)
 
+    def test_lot_check_reads_rules_and_stock_once_for_all_lines(self):
+        """Checking the lots of an order's lines costs the same queries for three lines as for one."""
+
+        def check_queries(lots):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        Command.create({"product_id": self.milk.id, "product_uom_qty": 2, "lot_id": lot.id})
+                        for lot in lots
+                    ],
+                }
+            )
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            order.order_line._check_lot_choice()
+            return self.env.cr.sql_log_count - before
+
+        one, three = check_queries(self.lot_a), check_queries(self.lot_a | self.lot_b | self.lot_c)
+        self.assertEqual(three, one, f"{one} queries for one line, {three} for three")
+
     def test_without_a_chosen_lot_fefo_decides_as_before(self):
         order = self._confirmed_order(4)
         self.assertFalse(order.order_line.lot_id)
