@@ -234,6 +234,8 @@ class LotTraceabilityDemo(models.AbstractModel):
         order = env["sale.order"].create(
             {
                 "partner_id": ref("lot_traceability.partner_fresh_market_demo").id,
+                # the administrator's, as the quotation of the guide: both under Sales' default "My Quotations"
+                "user_id": ref("base.user_admin").id,
                 "order_line": [Command.create({"product_id": yogurt.id, "product_uom_qty": 400, "price_unit": 1.8})],
             }
         )

@@ -178,6 +178,18 @@ class SaleOrderLine(models.Model):
             key=lambda c: (c["lot"].removal_date or far, c["lot"].expiration_date or far, c["lot"].name),
         )
 
+    def _get_lot_not_offered_reason(self, lot):
+        """Why ``lot`` is not among the line's candidates: the customer's rule that refuses it, or that the
+        warehouse has none of it available for the line."""
+        self.ensure_one()
+        refusal = lot.sudo()._get_delivery_refusals(self._get_lot_customer(), self._get_lot_rule_date()).get(lot.id)
+        if refusal:
+            return refusal[1]
+        return self.env._(
+            "none available in %(warehouse)s",
+            warehouse=(self.warehouse_id or self.order_id.warehouse_id).name,
+        )
+
     def _get_last_delivered_lot(self):
         """The lot of the last done delivery of this product to the customer's company."""
         self.ensure_one()

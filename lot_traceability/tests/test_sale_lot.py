@@ -171,6 +171,29 @@ class TestSaleLot(LotTraceabilityCommon):
         order.order_line.with_user(self.salesperson).action_same_lot_as_last_delivery()
         self.assertEqual(order.order_line.lot_id, self.lot_c, "the last lot delivered to the customer's company")
 
+    def test_the_dialog_says_why_the_last_delivered_lot_is_not_offered(self):
+        self._validate(self._confirmed_order(2, self.lot_c).picking_ids)
+        order = self._order_form(2).save()
+
+        def open_choice():
+            action = order.order_line.with_user(self.salesperson).action_choose_lot()
+            return self.env[action["res_model"]].with_user(self.salesperson).browse(action["res_id"])
+
+        choice = open_choice()
+        self.assertEqual((choice.last_lot_id, choice.last_lot_offered, choice.last_lot_note), (self.lot_c, True, False))
+        self.lot_c._write_qc_state("on_hold", "recall")
+        choice = open_choice()
+        self.assertEqual(choice.last_lot_id, self.lot_c)
+        self.assertFalse(choice.last_lot_offered, "Same Lot as Last Delivery is not offered for a held lot")
+        self.assertIn("On Hold", choice.last_lot_note)
+        self.assertNotIn(self.lot_c, choice.line_ids.lot_id)
+        # Released again but gone from the warehouse: not offered either, and the dialog says so.
+        self.lot_c._write_qc_state("released", "recall closed")
+        self._validate(self._confirmed_order(8, self.lot_c).picking_ids)
+        choice = open_choice()
+        self.assertFalse(choice.last_lot_offered)
+        self.assertIn("none available", choice.last_lot_note)
+
     def test_the_candidate_dialog_lists_only_lots_the_customer_may_receive(self):
         self.customer.min_shelf_life_days = 22
         self._milk_lot("MILK-HELD", 10, state="on_hold", supplier_expiration_date=date(2026, 4, 20))

@@ -14,6 +14,8 @@ class SaleOrderLineLotChoice(models.TransientModel):
     quantity_needed = fields.Float(digits="Product Unit of Measure", readonly=True)
     uom_id = fields.Many2one(related="sale_line_id.product_id.uom_id", string="Unit")
     last_lot_id = fields.Many2one("stock.lot", "Last Lot Delivered to this Customer", readonly=True)
+    last_lot_offered = fields.Boolean(readonly=True, help="The last lot delivered is among the lots offered.")
+    last_lot_note = fields.Char("Why Not Offered", readonly=True)
     line_ids = fields.One2many("sale.order.line.lot.choice.line", "choice_id", "Lots the Customer May Receive")
 
     @api.depends("sale_line_id")
@@ -31,10 +33,14 @@ class SaleOrderLineLotChoice(models.TransientModel):
         for choice in choices:
             line = choice.sale_line_id
             last_lot = line._get_last_delivered_lot()
+            candidates = line._get_lot_candidates()
+            offered = any(candidate["lot"] == last_lot for candidate in candidates)
             choice.write(
                 {
                     "quantity_needed": line._get_lot_quantity_needed(),
                     "last_lot_id": last_lot.id,
+                    "last_lot_offered": offered,
+                    "last_lot_note": not offered and last_lot and line._get_lot_not_offered_reason(last_lot),
                     "line_ids": [
                         fields.Command.create(
                             {
@@ -45,7 +51,7 @@ class SaleOrderLineLotChoice(models.TransientModel):
                                 "is_chosen": candidate["lot"] == line.lot_id,
                             }
                         )
-                        for candidate in line._get_lot_candidates()
+                        for candidate in candidates
                     ],
                 }
             )
