@@ -42,7 +42,9 @@ class StockLotQcSampling(models.Model):
     aql = fields.Char("AQL", readonly=True)
     severity = fields.Selection(SAMPLING_SEVERITIES, readonly=True, help="The inspection in force when received.")
     code_letter = fields.Char(readonly=True, help="ISO 2859-1 Table 1's sample size code letter.")
-    plan_letter = fields.Char(readonly=True, help="The code letter whose plan applies once the table's arrows are followed.")
+    plan_letter = fields.Char(
+        readonly=True, help="The code letter whose plan applies once the table's arrows are followed."
+    )
     sample_size = fields.Integer("Units to Sample (n)", readonly=True)
     accept_number = fields.Integer("Ac", readonly=True, help="Accept with this many nonconforming units or fewer.")
     reject_number = fields.Integer("Re", readonly=True, help="Reject with this many nonconforming units or more.")
@@ -54,7 +56,9 @@ class StockLotQcSampling(models.Model):
         inverse="_inverse_nonconforming_count",
         help="Nonconforming units found in the sample; recorded on the lot's sampling check.",
     )
-    decision = fields.Selection(SAMPLING_DECISIONS, compute="_compute_decision", help="Accept if d <= Ac, reject if d >= Re.")
+    decision = fields.Selection(
+        SAMPLING_DECISIONS, compute="_compute_decision", help="Accept if d <= Ac, reject if d >= Re."
+    )
     outcome = fields.Selection(
         [("accept", "Accepted"), ("reject", "Rejected"), ("skip", "Skipped")],
         readonly=True,
@@ -79,7 +83,11 @@ class StockLotQcSampling(models.Model):
         for sampling in self:
             if not sampling.check_id:
                 raise UserError(
-                    self.env._("Lot %(lot)s has no sample to count (%(severity)s).", lot=sampling.lot_id.name, severity=sampling.severity)
+                    self.env._(
+                        "Lot %(lot)s has no sample to count (%(severity)s).",
+                        lot=sampling.lot_id.name,
+                        severity=sampling.severity,
+                    )
                 )
             # As the user: the check's rights and locks apply (a QA user measures, a signed lot is fixed).
             sampling.check_id.write({"measured_value": sampling.nonconforming_count})
@@ -111,10 +119,12 @@ class StockLotQcSampling(models.Model):
         """The sampling of each lot first received from a supplier by ``move_lines`` (done), for products whose
         specification has a sampling plan. The lot size is the received quantity, whole units rounded up."""
         lines = move_lines.filtered(
-            lambda line: line.lot_id
-            and line.state == "done"
-            and line.location_id.usage == "supplier"
-            and line.lot_id.qc_state == "pending"
+            lambda line: (
+                line.lot_id
+                and line.state == "done"
+                and line.location_id.usage == "supplier"
+                and line.lot_id.qc_state == "pending"
+            )
         )
         if not lines:
             return self.browse()
@@ -134,7 +144,9 @@ class StockLotQcSampling(models.Model):
             partner = line.picking_id.partner_id.commercial_partner_id
             company = lot.company_id or line.company_id
             state = self.env["stock.lot.qc.sampling.state"]._get_state(company, partner, lot.product_id)
-            samplings |= self._create_one(lot, specs[lot.product_id.id], state, math.ceil(quantity - 1e-9), line.picking_id)
+            samplings |= self._create_one(
+                lot, specs[lot.product_id.id], state, math.ceil(quantity - 1e-9), line.picking_id
+            )
         return samplings
 
     @api.model
@@ -271,8 +283,8 @@ class StockLot(models.Model):
                 raise UserError(
                     self.env._(
                         "Lot %(lot)s is held: inspection of %(product)s from %(supplier)s is discontinued after 5 lots "
-                        "not accepted on tightened inspection. A QA Manager resumes it from Quality > Sampling State "
-                        "once the supplier has acted; the lot is then sampled on tightened inspection.",
+                        "not accepted on tightened inspection. A QA Manager resumes it from Inventory > Quality > "
+                        "Sampling State once the supplier has acted; the lot is then sampled on tightened inspection.",
                         lot=held[0].lot_id.name,
                         product=held[0].product_id.display_name,
                         supplier=held[0].partner_id.display_name or "-",

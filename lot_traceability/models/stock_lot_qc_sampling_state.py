@@ -39,7 +39,6 @@ class StockLotQcSamplingState(models.Model):
     line_ids = fields.One2many("stock.lot.qc.sampling.state.line", "state_id", "History", readonly=True)
     sampling_ids = fields.One2many("stock.lot.qc.sampling", "state_id", "Lots", readonly=True)
 
-
     @api.model_create_multi
     def create(self, vals_list):
         self._check_server_write()
@@ -62,7 +61,11 @@ class StockLotQcSamplingState(models.Model):
     @api.model
     def _get_state(self, company, partner, product):
         state = self.sudo().search(
-            [("company_id", "=", company.id), ("partner_id", "=", partner.id or False), ("product_id", "=", product.id)],
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "=", partner.id or False),
+                ("product_id", "=", product.id),
+            ],
             limit=1,
         )
         if not state:

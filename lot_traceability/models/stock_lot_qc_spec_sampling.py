@@ -89,7 +89,9 @@ class StockLotQcSpec(models.Model):
                 ) from None
             if spec.sampling_level not in iso2859.LEVELS:
                 raise ValidationError(
-                    self.env._("Specification %(spec)s: choose the inspection level of its sampling plan.", spec=spec.name)
+                    self.env._(
+                        "Specification %(spec)s: choose the inspection level of its sampling plan.", spec=spec.name
+                    )
                 )
             if spec.product_tmpl_id and spec.product_tmpl_id.tracking != "lot":
                 raise ValidationError(

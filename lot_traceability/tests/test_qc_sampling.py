@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from ..tools import iso2859
-from .common import LotTraceabilityCommon
+from .common import DemoHistoryCase, LotTraceabilityCommon
 
 # Published ISO 2859-1 / ANSI Z1.4 Table 2-A (normal), columns AQL 0.65, 1.0, 1.5, 2.5, 4.0, 6.5, 10, 15, rows A to
 # Q: the rejection number Re (Ac = Re - 1), "v" to use the first plan below the arrow, "^" the first plan above.
@@ -324,3 +324,27 @@ class TestQcSampling(LotTraceabilityCommon):
             self.env["stock.lot.qc.sampling"].create({"lot_id": lot.id})
         with self.assertRaisesRegex(UserError, "Only the number of nonconforming units"):
             lot.qc_sampling_ids.with_user(self.qa_user).write({"accept_number": 80})
+
+
+@tagged("post_install", "-at_install")
+class TestQcSamplingDemo(DemoHistoryCase):
+    """The README's sampling plan guide, on the demo."""
+
+    def test_glass_jars_are_on_tightened_inspection(self):
+        jar = self._demo_record("lot_traceability.product_glass_jar_demo")
+        vitrum = self._demo_record("lot_traceability.partner_vitrum_glassworks_demo")
+        state = self.env["stock.lot.qc.sampling.state"].search(
+            [("partner_id", "=", vitrum.id), ("product_id", "=", jar.id)]
+        )
+        self.assertEqual(state.severity, "tightened")
+        lines = state.line_ids.sorted("sequence")
+        self.assertEqual(lines.lot_id.mapped("name"), ["JAR-4101", "JAR-4102", "JAR-4103", "JAR-4104"])
+        self.assertEqual(lines.mapped("event"), ["accept", "reject", "accept", "reject"])
+        self.assertEqual(lines.mapped("severity_after"), ["normal", "normal", "normal", "tightened"])
+        waiting = self.env["stock.lot"].search([("name", "=", "JAR-4105"), ("product_id", "=", jar.id)])
+        sampling = waiting.qc_sampling_ids
+        self.assertEqual((waiting.qc_state, sampling.lot_size, sampling.code_letter), ("pending", 1200, "J"))
+        self.assertEqual((sampling.sample_size, sampling.accept_number, sampling.reject_number), (80, 1, 2))
+        self.assertEqual(
+            sampling.check_id.name, "Sampling: nonconforming units (code J, n = 80, Ac 1 / Re 2, tightened)"
+        )

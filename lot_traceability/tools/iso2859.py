@@ -55,9 +55,10 @@ AQLS = (
     650,
     1000,
 )
-AQL_LABELS = tuple(
-    ("0.010", "0.015", "0.025", "0.040", "0.065", "0.10", "0.15", "0.25", "0.40", "0.65", "1.0", "1.5")
-    + ("2.5", "4.0", "6.5", "10", "15", "25", "40", "65", "100", "150", "250", "400", "650", "1000")
+# The AQLs as the tables print them.
+AQL_LABELS = (
+    *("0.010", "0.015", "0.025", "0.040", "0.065", "0.10", "0.15", "0.25", "0.40", "0.65", "1.0", "1.5"),
+    *("2.5", "4.0", "6.5", "10", "15", "25", "40", "65", "100", "150", "250", "400", "650", "1000"),
 )
 # Table 1: upper bound of each lot size range, then the code letter per level (S-1 .. III).
 TABLE_1 = (
@@ -309,12 +310,7 @@ def next_state(state, event, reduced_allowed=False, skip_after=0):
     elif s.severity == "reduced" and not accepted:
         s.severity, s.recent = "normal", ()
         s.note += "a lot not accepted on reduced inspection: normal inspection"
-    if (
-        skip_after
-        and not s.skip_active
-        and s.severity in ("normal", "reduced")
-        and s.accepted_in_row >= skip_after
-    ):
+    if skip_after and not s.skip_active and s.severity in ("normal", "reduced") and s.accepted_in_row >= skip_after:
         s.skip_active, s.skip_position = True, 0
         s.note += f"{skip_after} consecutive lots accepted: skip-lot in force"
     s.note = s.note.strip("; ")
