@@ -51,11 +51,14 @@
         "views/stock_lot_cost_views.xml",
         "wizard/sale_order_line_lot_choice_views.xml",
         "views/sale_order_views.xml",
+        "security/stock_lot_qc_sampling_security.xml",
+        "views/stock_lot_qc_sampling_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",
         "demo/sale_order_lot_demo.xml",
         "demo/res_partner_lot_spec_demo.xml",
+        "demo/stock_lot_qc_sampling_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -33,3 +33,6 @@ from . import stock_rule
 from . import sale_order_line
 from . import sale_order
 from . import res_partner_lot_spec
+from . import stock_lot_qc_spec_sampling
+from . import stock_lot_qc_sampling
+from . import stock_lot_qc_sampling_state
