@@ -39,6 +39,7 @@
     "demo": [
         "demo/lot_traceability_recall_demo.xml",
         "demo/stock_lot_complaint_demo.xml",
+        "demo/stock_lot_recall_drill_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

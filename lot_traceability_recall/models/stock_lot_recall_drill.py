@@ -1,21 +1,11 @@
 import hashlib
 import json
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import Command, api, fields, models
 from odoo.addons.lot_traceability.tools.server_write import is_server_write, server_write
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, float_round
 
-DRILL_STEPS = [
-    ("start", "Drill started"),
-    ("scope", "Scope computed"),
-    ("trace", "Trace forward and backward reviewed"),
-    ("reconciliation", "Reconciliation computed"),
-    ("customers", "Customers listed"),
-    ("conclusion", "Concluded and signed"),
-]
 # Fields a user may still write on a concluded drill: what mail.thread and activities write on any record.
 DRILL_MAIL_FIELD_PREFIXES = ("message_", "activity_")
 
@@ -268,7 +258,11 @@ class StockLotRecall(models.Model):
     def _get_drill_default_warehouse(self, lots):
         """The site holding the lots' stock, else the company's first site."""
         quant = self.env["stock.quant"].search(
-            [("lot_id", "in", lots.ids), ("location_id.usage", "=", "internal"), ("location_id.warehouse_id", "!=", False)],
+            [
+                ("lot_id", "in", lots.ids),
+                ("location_id.usage", "=", "internal"),
+                ("location_id.warehouse_id", "!=", False),
+            ],
             limit=1,
         )
         return quant.location_id.warehouse_id or self.env["stock.warehouse"].search(
@@ -303,9 +297,7 @@ class StockLotRecall(models.Model):
     def _check_drill_scope(self):
         for recall in self:
             if not recall.scope_date:
-                raise UserError(
-                    self.env._("Compute the scope of recall drill %(recall)s first.", recall=recall.name)
-                )
+                raise UserError(self.env._("Compute the scope of recall drill %(recall)s first.", recall=recall.name))
 
     def action_drill_review_trace(self):
         """Trace the drill's lots both ways and keep the lots reached: forward (made from them, the scope) and
@@ -402,9 +394,7 @@ class StockLotRecall(models.Model):
                 )
             if not recall.drill_customers_listed:
                 raise UserError(
-                    self.env._(
-                        "List the customers of recall drill %(recall)s before concluding.", recall=recall.name
-                    )
+                    self.env._("List the customers of recall drill %(recall)s before concluding.", recall=recall.name)
                 )
 
     def action_drill_conclude(self, password, meaning=None, note=None):
@@ -419,6 +409,13 @@ class StockLotRecall(models.Model):
         self.invalidate_recordset()
         self._check_drill_ready()
         self.env.user._check_signing_password(password)  # throttled like a login (res.users)
+        self._conclude_drill(meaning, note)
+        return True
+
+    def _conclude_drill(self, meaning, note=None):
+        """Conclude the drill as the current user, whose password ``action_drill_conclude`` has checked: measure
+        the time, freeze and hash the evidence, set the site's next drill date."""
+        self.ensure_one()
         now = fields.Datetime.now()
         # Rounded as stored (one decimal), so that the stored evidence hashes as signed.
         elapsed = float_round((now - self.drill_started_at).total_seconds() / 60.0, precision_digits=1)
@@ -439,9 +436,8 @@ class StockLotRecall(models.Model):
         }
         vals["drill_signature_hash"] = self._get_drill_evidence_hash(vals)
         self._write_server(vals)
-        warehouse = self.drill_warehouse_id
-        if warehouse:
-            warehouse.sudo()._set_recall_drill_done(now.date())
+        if self.drill_warehouse_id:
+            self.drill_warehouse_id.sudo()._set_recall_drill_done(now.date())
         self._log_event(
             self.env._(
                 "Recall drill concluded and signed by %(signer)s, meaning: %(meaning)s. Time %(time)s (target "
@@ -454,7 +450,6 @@ class StockLotRecall(models.Model):
                 result=dict(self._fields["drill_result"]._description_selection(self.env))[vals["drill_result"]],
             )
         )
-        return True
 
     def _get_drill_evidence(self, vals=None):
         """The drill's evidence as signed: a canonical dict of what the evidence pack prints."""
@@ -508,275 +503,3 @@ class StockLotRecall(models.Model):
         ]
         vals = {name: self[name].id if name == "drill_signer_id" else self[name] for name in names}
         return self._get_drill_evidence_hash(vals) == self.drill_signature_hash
-
-
-class StockLotRecallDrillStep(models.Model):
-    """One step of a recall drill: what was done, when and by whom, and the time since the drill started."""
-
-    _name = "stock.lot.recall.drill.step"
-    _description = "Recall Drill Step"
-    _order = "recall_id, date, id"
-    _check_company_auto = True
-
-    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True, readonly=True)
-    company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
-    step = fields.Selection(DRILL_STEPS, required=True, readonly=True)
-    date = fields.Datetime(required=True, readonly=True)
-    user_id = fields.Many2one("res.users", "Done By", required=True, readonly=True)
-    elapsed_minutes = fields.Float("Minutes Since Start", readonly=True, digits=(16, 1))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not is_server_write("stock.lot.recall.drill"):
-            raise UserError(self.env._("A drill's steps are recorded by the drill's own buttons, never by hand."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not is_server_write("stock.lot.recall.drill"):
-            raise UserError(self.env._("A drill's steps are its record: they are never changed."))
-        return super().write(vals)
-
-
-class StockLotRecallDrillLine(models.Model):
-    """The quantity reconciliation of one lot of a drill, from the recall's mass balance when it was computed:
-    kept as it was when the drill was concluded."""
-
-    _name = "stock.lot.recall.drill.line"
-    _description = "Recall Drill Reconciliation"
-    _order = "recall_id, lot_id"
-    _check_company_auto = True
-
-    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True, readonly=True)
-    company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
-    lot_id = fields.Many2one("stock.lot", required=True, readonly=True, ondelete="restrict")
-    product_id = fields.Many2one(related="lot_id.product_id")
-    product_uom_id = fields.Many2one(related="lot_id.product_id.uom_id", string="Unit")
-    in_qty = fields.Float("Received or Produced", readonly=True, digits="Product Unit of Measure")
-    returned_qty = fields.Float("Returned", readonly=True, digits="Product Unit of Measure")
-    shipped_qty = fields.Float("Shipped", readonly=True, digits="Product Unit of Measure")
-    consumed_qty = fields.Float("Consumed", readonly=True, digits="Product Unit of Measure")
-    scrapped_qty = fields.Float("Destroyed or Scrapped", readonly=True, digits="Product Unit of Measure")
-    on_hand_qty = fields.Float("On Hand", readonly=True, digits="Product Unit of Measure")
-    produced_qty = fields.Float(
-        "To Account For", readonly=True, digits="Product Unit of Measure", help="Received or produced, plus returned."
-    )
-    accounted_qty = fields.Float(
-        "Accounted For",
-        readonly=True,
-        digits="Product Unit of Measure",
-        help="Shipped + consumed + destroyed or scrapped + on hand.",
-    )
-    percent = fields.Float("Reconciliation (%)", readonly=True, digits=(16, 1))
-    within_tolerance = fields.Boolean(readonly=True)
-
-    @api.model
-    def _get_figure_fields(self):
-        return (
-            "in_qty",
-            "returned_qty",
-            "shipped_qty",
-            "consumed_qty",
-            "scrapped_qty",
-            "on_hand_qty",
-            "produced_qty",
-            "accounted_qty",
-            "percent",
-        )
-
-    @api.model
-    def _get_percent(self, produced, accounted):
-        """accounted / produced x 100; a lot that never came in and never left reconciles (100 %), one that left
-        without coming in does not (0 %)."""
-        if produced:
-            return 100.0 * accounted / produced
-        return 100.0 if not accounted else 0.0
-
-    @api.model
-    def _prepare_drill_line_vals(self, balance, recall):
-        """The reconciliation of ``balance`` (a stock.lot.recall.balance) for ``recall``'s tolerance."""
-        produced = balance.in_qty + balance.returned_qty
-        accounted = balance.shipped_qty + balance.consumed_qty + balance.scrapped_qty + balance.on_hand_qty
-        percent = self._get_percent(produced, accounted)
-        return {
-            "lot_id": balance.lot_id.id,
-            "in_qty": balance.in_qty,
-            "returned_qty": balance.returned_qty,
-            "shipped_qty": balance.shipped_qty,
-            "consumed_qty": balance.consumed_qty,
-            "scrapped_qty": balance.scrapped_qty,
-            "on_hand_qty": balance.on_hand_qty,
-            "produced_qty": produced,
-            "accounted_qty": accounted,
-            "percent": percent,
-            "within_tolerance": float_compare(percent, recall.drill_tolerance_min, precision_digits=6) >= 0
-            and float_compare(percent, recall.drill_tolerance_max, precision_digits=6) <= 0,
-        }
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not is_server_write("stock.lot.recall"):
-            raise UserError(self.env._("A drill's reconciliation is computed by the drill, never entered by hand."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not is_server_write("stock.lot.recall"):
-            raise UserError(self.env._("A drill's reconciliation is computed by the drill, never entered by hand."))
-        return super().write(vals)
-
-    def unlink(self):
-        if not is_server_write("stock.lot.recall"):
-            raise UserError(self.env._("A drill's reconciliation is computed by the drill, never deleted by hand."))
-        return super().unlink()
-
-
-class StockWarehouse(models.Model):
-    """The yearly recall drill of a site: how often, when the next one is due and who is reminded. The reminder is
-    an activity on the site (hence its chatter)."""
-
-    _name = "stock.warehouse"
-    _inherit = ["stock.warehouse", "mail.thread", "mail.activity.mixin"]
-
-    recall_drill_interval_months = fields.Integer(
-        "Recall Drill Every (Months)", default=12, help="How often this site runs a recall drill (12: yearly)."
-    )
-    recall_drill_next_date = fields.Date(
-        "Next Recall Drill",
-        help="When this site's next recall drill is due: QA gets an activity from that day. Set again by each "
-        "drill concluded for the site.",
-    )
-    recall_drill_user_id = fields.Many2one(
-        "res.users",
-        "Recall Drill Responsible",
-        domain=lambda self: [("share", "=", False), ("groups_id", "in", self.env.ref("lot_traceability.group_qa_user").ids)],
-        help="Who is reminded when the drill is due. Empty: the company's QA responsible, else a QA Manager.",
-    )
-    last_recall_drill_id = fields.Many2one(
-        "stock.lot.recall", compute="_compute_last_recall_drill_id", string="Last Recall Drill"
-    )
-
-    def _compute_last_recall_drill_id(self):
-        drills = self.env["stock.lot.recall"].search_fetch(
-            [("drill_warehouse_id", "in", self.ids), ("drill_state", "=", "concluded")],
-            ["drill_warehouse_id", "drill_concluded_at"],
-            order="drill_concluded_at desc, id desc",
-        )
-        last = {}
-        for drill in drills:
-            last.setdefault(drill.drill_warehouse_id.id, drill)
-        for warehouse in self:
-            warehouse.last_recall_drill_id = last.get(warehouse.id, False)
-
-    def _set_recall_drill_done(self, day):
-        """A drill of the site was concluded on ``day``: the next is due an interval later, the reminder is done."""
-        for warehouse in self:
-            warehouse.recall_drill_next_date = day + relativedelta(months=warehouse.recall_drill_interval_months or 12)
-            warehouse.activity_ids.filtered(
-                lambda activity: activity.activity_type_id == self.env.ref("mail.mail_activity_data_todo")
-                and activity.summary == warehouse._get_recall_drill_summary()
-            ).action_feedback(feedback=self.env._("Recall drill concluded."))
-
-    def _get_recall_drill_summary(self):
-        return self.env._("Recall drill due")
-
-    def _get_recall_drill_user(self):
-        self.ensure_one()
-        if self.recall_drill_user_id:
-            return self.recall_drill_user_id
-        if self.company_id.lot_qa_responsible_id:
-            return self.company_id.lot_qa_responsible_id
-        return self.env["res.users"].search(
-            [
-                ("groups_id", "in", self.env.ref("lot_traceability.group_qa_manager").ids),
-                ("company_ids", "in", self.company_id.ids),
-                ("share", "=", False),
-            ],
-            order="id",
-            limit=1,
-        )
-
-    @api.model
-    def _cron_recall_drill_reminders(self):
-        """Remind QA of every site whose recall drill is due: one activity per site until a drill is concluded."""
-        today = fields.Date.context_today(self)
-        warehouses = self.search([("recall_drill_next_date", "<=", today)])
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        reminded = {
-            res_id
-            for [res_id] in self.env["mail.activity"]._read_group(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", warehouses.ids),
-                    ("activity_type_id", "=", todo.id),
-                    ("summary", "=", self._get_recall_drill_summary()),
-                ],
-                ["res_id"],
-            )
-        }
-        for warehouse in warehouses.filtered(lambda warehouse: warehouse.id not in reminded):
-            user = warehouse._get_recall_drill_user()
-            if not user:
-                continue
-            warehouse.with_context(mail_activity_quick_update=True).activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=warehouse.recall_drill_next_date,
-                summary=warehouse._get_recall_drill_summary(),
-                note=self.env._(
-                    "The recall drill of %(site)s is due: start one from a raw or finished lot (Start Recall Drill "
-                    "on the lot), trace it both ways, reconcile its quantities and sign its conclusion.",
-                    site=warehouse.name,
-                ),
-                user_id=user.id,
-            )
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    recall_drill_target_minutes = fields.Integer(
-        "Recall Drill Target (Minutes)",
-        default=120,
-        help="A drill passes when it is concluded within this time of its start (a common internal target: 2 h; "
-        "BRCGS and SQF auditors expect 4 h).",
-    )
-    recall_drill_tolerance_min = fields.Float(
-        "Drill Reconciliation From (%)", default=99.5, digits=(16, 1), help="BRCGS and SQF: 99.5 %."
-    )
-    recall_drill_tolerance_max = fields.Float(
-        "Drill Reconciliation To (%)", default=104.0, digits=(16, 1), help="BRCGS and SQF: 104 %."
-    )
-
-    @api.constrains("recall_drill_target_minutes", "recall_drill_tolerance_min", "recall_drill_tolerance_max")
-    def _check_recall_drill_target(self):
-        for company in self:
-            if company.recall_drill_target_minutes <= 0:
-                raise ValidationError(self.env._("The recall drill target must be at least one minute."))
-            if not 0 < company.recall_drill_tolerance_min <= 100 <= company.recall_drill_tolerance_max:
-                raise ValidationError(
-                    self.env._(
-                        "The drill's reconciliation tolerance must include 100 %: from at most 100 % to at least "
-                        "100 % (BRCGS and SQF: 99.5 % to 104 %)."
-                    )
-                )
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    recall_drill_target_minutes = fields.Integer(related="company_id.recall_drill_target_minutes", readonly=False)
-    recall_drill_tolerance_min = fields.Float(related="company_id.recall_drill_tolerance_min", readonly=False)
-    recall_drill_tolerance_max = fields.Float(related="company_id.recall_drill_tolerance_max", readonly=False)
-
-
-class StockLot(models.Model):
-    _inherit = "stock.lot"
-
-    def action_start_recall_drill(self):
-        """Start a recall drill of this lot and open it."""
-        recall = self.env["stock.lot.recall"]._start_drill(self)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "stock.lot.recall",
-            "res_id": recall.id,
-            "view_mode": "form",
-            "target": "current",
-        }

@@ -180,9 +180,7 @@ class TestRecallDrill(RecallDrillCommon):
     def test_concluding_through_the_wizard_and_a_wrong_password(self):
         drill = self._run_steps(self._start())
         action = drill.with_user(self.qa_manager).action_open_drill_conclude_wizard()
-        wizard_form = Form(
-            self.env[action["res_model"]].with_user(self.qa_manager).with_context(**action["context"])
-        )
+        wizard_form = Form(self.env[action["res_model"]].with_user(self.qa_manager).with_context(**action["context"]))
         wizard_form.password = "wrong password"
         wizard = wizard_form.save()
         again = wizard.with_context(lot_recall_drill_password="wrong password").action_conclude()

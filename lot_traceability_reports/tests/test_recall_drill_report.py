@@ -25,7 +25,9 @@ class TestRecallDrillReport(RecallDrillCommon):
         ]
 
     def _table(self, table):
-        return [[" ".join(cell.text_content().split()) for cell in row.xpath("./td|./th")] for row in table.xpath(".//tr")]
+        return [
+            [" ".join(cell.text_content().split()) for cell in row.xpath("./td|./th")] for row in table.xpath(".//tr")
+        ]
 
     def test_evidence_pack_prints_what_was_signed_even_after_a_later_move(self):
         drill = self._concluded_drill()
@@ -94,11 +96,15 @@ class TestRecallDrillReport(RecallDrillCommon):
 
     def test_the_dashboard_shows_the_last_drill_against_its_target(self):
         Kpi = self.env["stock.lot.control.kpi"].with_user(self.qa_user)
-        card = next(c for c in Kpi.get_lot_control_dashboard(kpis=["mock_recall"])["cards"] if c["key"] == "mock_recall")
+        card = next(
+            c for c in Kpi.get_lot_control_dashboard(kpis=["mock_recall"])["cards"] if c["key"] == "mock_recall"
+        )
         self.assertIsNone(card["secondary"]["value"], "no drill concluded yet")
         drill = self._concluded_drill()
 
-        card = next(c for c in Kpi.get_lot_control_dashboard(kpis=["mock_recall"])["cards"] if c["key"] == "mock_recall")
+        card = next(
+            c for c in Kpi.get_lot_control_dashboard(kpis=["mock_recall"])["cards"] if c["key"] == "mock_recall"
+        )
 
         self.assertEqual(card["secondary"]["value"], 119.0)
         self.assertEqual(card["secondary"]["display"], "1 h 59 min")
