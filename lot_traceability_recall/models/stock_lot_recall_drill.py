@@ -36,7 +36,7 @@ class StockLotRecall(models.Model):
         help="The site whose yearly drill this is: concluding it sets the site's next drill date.",
     )
     drill_started_at = fields.Datetime("Drill Started On", readonly=True, copy=False)
-    drill_started_by_id = fields.Many2one("res.users", "Drill Started By", readonly=True, copy=False)
+    drill_started_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     drill_step_ids = fields.One2many("stock.lot.recall.drill.step", "recall_id", "Drill Steps", readonly=True)
     drill_line_ids = fields.One2many("stock.lot.recall.drill.line", "recall_id", "Reconciliation", readonly=True)
     drill_upstream_lot_ids = fields.Many2many(
@@ -99,9 +99,7 @@ class StockLotRecall(models.Model):
     drill_elapsed_display = fields.Char("Time", compute="_compute_drill_elapsed_display")
     drill_time_ok = fields.Boolean("Within Target Time", readonly=True, copy=False)
     drill_reconciliation_ok = fields.Boolean("Reconciliation Within Tolerance", readonly=True, copy=False)
-    drill_result = fields.Selection(
-        [("pass", "Pass"), ("fail", "Fail")], "Drill Result", readonly=True, copy=False, tracking=True
-    )
+    drill_result = fields.Selection([("pass", "Pass"), ("fail", "Fail")], readonly=True, copy=False, tracking=True)
     drill_signer_id = fields.Many2one("res.users", "Signed By", readonly=True, copy=False)
     drill_signer_name = fields.Char("Signer's Printed Name", readonly=True, copy=False)
     drill_signature_meaning = fields.Char("Meaning of the Signature", readonly=True, copy=False)
@@ -147,6 +145,13 @@ class StockLotRecall(models.Model):
                         "Recall drill %(recall)s is concluded and signed: its record no longer changes. Start a "
                         "new drill to measure again.",
                         recall=concluded[0].name,
+                    )
+                )
+            if {"lot_ids", "supplier_lot_ids", "company_id"} & set(vals) and any(self.mapped("is_drill")):
+                raise UserError(
+                    self.env._(
+                        "A recall drill's lots and company are set when it starts, the clock with them: start a new "
+                        "drill for other lots."
                     )
                 )
         return super().write(vals)

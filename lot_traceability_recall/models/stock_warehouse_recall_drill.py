@@ -27,9 +27,7 @@ class StockWarehouse(models.Model):
         ],
         help="Who is reminded when the drill is due. Empty: the company's QA responsible, else a QA Manager.",
     )
-    last_recall_drill_id = fields.Many2one(
-        "stock.lot.recall", compute="_compute_last_recall_drill_id", string="Last Recall Drill"
-    )
+    last_recall_drill_id = fields.Many2one("stock.lot.recall", compute="_compute_last_recall_drill_id")
 
     def _compute_last_recall_drill_id(self):
         drills = self.env["stock.lot.recall"].search_fetch(

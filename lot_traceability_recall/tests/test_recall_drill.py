@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
 from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
@@ -270,6 +271,9 @@ class TestRecallDrillBadInput(RecallDrillCommon):
         drill = self._start()
         with self.assertRaisesRolledBack(UserError, "written by its actions"):
             drill.with_user(self.qa_manager).write({"drill_started_at": START})
+        with self.assertRaisesRolledBack(UserError, "lots and company are set when it starts"):
+            drill.with_user(self.qa_manager).write({"lot_ids": [Command.set(self.yogurt_lot.ids)]})
+        self.assertEqual(drill.lot_ids, self.milk_lot)
         with self.assertRaisesRolledBack(UserError, "starts as a draft"):
             self.env["stock.lot.recall"].create({"is_mock": True, "is_drill": True, "lot_ids": self.milk_lot.ids})
 
