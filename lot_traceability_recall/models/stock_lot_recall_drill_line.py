@@ -11,7 +11,6 @@ class StockLotRecallDrillLine(models.Model):
     _name = "stock.lot.recall.drill.line"
     _description = "Recall Drill Reconciliation"
     _order = "recall_id, lot_id"
-    _check_company_auto = True
 
     recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True, readonly=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)

@@ -18,7 +18,6 @@ class StockLotRecallDrillStep(models.Model):
     _name = "stock.lot.recall.drill.step"
     _description = "Recall Drill Step"
     _order = "recall_id, date, id"
-    _check_company_auto = True
 
     recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade", index=True, readonly=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
