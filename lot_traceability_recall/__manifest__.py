@@ -32,10 +32,14 @@
         "wizard/stock_lot_recall_extend_wizard_views.xml",
         "wizard/stock_lot_recall_notify_wizard_views.xml",
         "views/stock_lot_incident_scope_views.xml",
+        "security/recall_drill_security.xml",
+        "data/recall_drill_cron_data.xml",
+        "views/stock_lot_recall_drill_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_recall_demo.xml",
         "demo/stock_lot_complaint_demo.xml",
+        "demo/stock_lot_recall_drill_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

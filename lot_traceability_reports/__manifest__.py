@@ -33,6 +33,7 @@
         "report/report_customer_documents.xml",
         "views/res_config_settings_customer_documents_views.xml",
         "views/portal_templates.xml",
+        "report/report_lot_recall_drill.xml",
     ],
     "assets": {
         "web.assets_backend": [

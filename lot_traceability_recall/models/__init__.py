@@ -20,3 +20,10 @@ from . import stock_warehouse
 from . import product_gs1_link
 from . import product_template
 from . import mail_mail
+from . import stock_lot_recall_drill
+from . import stock_lot_recall_drill_step
+from . import stock_lot_recall_drill_line
+from . import stock_warehouse_recall_drill
+from . import res_company_recall_drill
+from . import res_config_settings_recall_drill
+from . import stock_lot_recall_drill_lot
