@@ -33,6 +33,7 @@
         "report/report_customer_documents.xml",
         "views/res_config_settings_customer_documents_views.xml",
         "views/portal_templates.xml",
+        "data/stock_quant_package_sscc_data.xml",
     ],
     "assets": {
         "web.assets_backend": [
