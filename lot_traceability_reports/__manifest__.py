@@ -34,6 +34,8 @@
         "views/res_config_settings_customer_documents_views.xml",
         "views/portal_templates.xml",
         "data/stock_quant_package_sscc_data.xml",
+        "report/report_gs1_logistics.xml",
+        "views/stock_quant_package_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_is_zero, float_round
 
 from odoo.addons.lot_traceability.tools import gs1, gs1_logistics
 
@@ -128,6 +128,62 @@ class StockQuantPackage(models.Model):
                 ) from error
             package.write({"sscc": sscc, "sscc_company_id": company.id})
         return True
+
+    # ------------------------------------------------------------------
+    # Logistic label
+    # ------------------------------------------------------------------
+
+    def _get_gs1_logistic_content(self):
+        """What the pallet holds, by product and lot: ``[{product, lot, quantity, uom, gtin, count}]``. The quants
+        in it, or, for a package being filled (put in pack of a transfer not done yet), the open lines packing into
+        it. ``count`` is the quantity as a whole number of trade items (AI 37), or 0 when it is not one."""
+        self.ensure_one()
+        totals = {}
+        quants = self.quant_ids.filtered(lambda quant: quant.quantity > 0)
+        if quants:
+            rows = [(quant.product_id, quant.lot_id, quant.quantity) for quant in quants]
+        else:
+            lines = self.env["stock.move.line"].search(
+                [("result_package_id", "=", self.id), ("state", "not in", ("done", "cancel"))]
+            )
+            rows = [
+                (line.product_id, line.lot_id, line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id))
+                for line in lines
+            ]
+        for product, lot, quantity in rows:
+            totals[product, lot] = totals.get((product, lot), 0.0) + quantity
+        content = []
+        for (product, lot), quantity in totals.items():
+            rounding = product.uom_id.rounding
+            quantity = float_round(quantity, precision_rounding=rounding)
+            whole = float_is_zero(quantity - round(quantity), precision_rounding=rounding)
+            content.append(
+                {
+                    "product": product,
+                    "lot": lot,
+                    "quantity": quantity,
+                    "uom": product.uom_id,
+                    "gtin": product._get_gs1_gtin(),
+                    "count": int(round(quantity)) if whole and 0 < quantity < 10**8 else 0,
+                }
+            )
+        return content
+
+    def _get_gs1_logistic_destination(self):
+        """The partner the pallet goes to: that of the latest delivery packing or moving it, or False."""
+        self.ensure_one()
+        line = self.env["stock.move.line"].search(
+            [
+                "|",
+                ("result_package_id", "=", self.id),
+                ("package_id", "=", self.id),
+                ("picking_code", "=", "outgoing"),
+                ("state", "!=", "cancel"),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        return line.picking_id.partner_id
 
     def action_print_gs1_logistic_label(self):
         return self.env.ref("lot_traceability_reports.action_report_package_gs1_logistic_label").report_action(self)

@@ -6,3 +6,4 @@ from . import stock_lot_supplier_quality_report
 from . import stock_lot_qc_failure_report
 from . import stock_lot_control_kpi
 from . import stock_lot_control_kpi_dashboard
+from . import report_gs1_logistics
