@@ -28,3 +28,4 @@ from . import test_customer_coa
 from . import test_customer_portal_attack
 from . import test_package_sscc
 from . import test_gs1_logistic_label
+from . import test_sscc_scan
