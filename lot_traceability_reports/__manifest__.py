@@ -55,6 +55,7 @@
     "demo": [
         "demo/lot_traceability_reports_demo.xml",
         "demo/lot_traceability_customer_portal_demo.xml",
+        "demo/lot_traceability_gs1_logistics_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "installable": True,
