@@ -30,3 +30,4 @@ from . import test_package_sscc
 from . import test_gs1_logistic_label
 from . import test_sscc_scan
 from . import test_export_sscc
+from . import test_gs1_logistics_demo
