@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from json.encoder import encode_basestring  # json's own string writer (C)
 
 from odoo import api, models
-
 from odoo.addons.lot_traceability.tools import gs1_logistics
 
 from ..tools import epcis

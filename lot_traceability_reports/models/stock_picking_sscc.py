@@ -1,7 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-
 from odoo.addons.lot_traceability.tools import gs1, gs1_logistics
+from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
@@ -34,7 +33,11 @@ class StockPicking(models.Model):
         self.ensure_one()
         sscc = self._parse_sscc_scan(scanned)
         if self.state in ("done", "cancel"):
-            raise UserError(self.env._("Transfer %(picking)s is done or cancelled: scan the pallet on an open one.", picking=self.name))
+            raise UserError(
+                self.env._(
+                    "Transfer %(picking)s is done or cancelled: scan the pallet on an open one.", picking=self.name
+                )
+            )
         Package = self.env["stock.quant.package"]
         package = Package.search([("sscc", "=", sscc), ("sscc_company_id", "=", self.company_id.id)], limit=1)
         if self.picking_type_code == "incoming":
@@ -119,10 +122,12 @@ class StockPicking(models.Model):
         """The SSCC of a scan: 18 digits, '(00)' + 18 digits, or a GS1 element string with AI 00."""
         text = (scanned or "").strip()
         try:
-            if gs1.looks_like_gs1(text) or text.startswith("00") and len(text) == 20:
+            if gs1.looks_like_gs1(text) or (text.startswith("00") and len(text) == 20):
                 elements = gs1.parse(text)
                 if "00" not in elements.unknown:
-                    raise UserError(self.env._("The scanned barcode carries no SSCC (AI 00): scan the pallet label's SSCC."))
+                    raise UserError(
+                        self.env._("The scanned barcode carries no SSCC (AI 00): scan the pallet label's SSCC.")
+                    )
                 text = elements.unknown["00"][:18]
             return gs1_logistics.validate_sscc(text)
         except gs1.GS1Error as error:

@@ -1,8 +1,7 @@
 from odoo import api, fields, models
+from odoo.addons.lot_traceability.tools import gs1, gs1_logistics
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_is_zero, float_round
-
-from odoo.addons.lot_traceability.tools import gs1, gs1_logistics
 
 SSCC_SEQUENCE_CODE = "lot_traceability_reports.sscc"
 
@@ -30,13 +29,14 @@ class StockQuantPackage(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             SQL(
                 "CREATE UNIQUE INDEX IF NOT EXISTS stock_quant_package_sscc_company_uniq "
                 "ON stock_quant_package (sscc_company_id, sscc) WHERE sscc IS NOT NULL"
             )
         )
+        return result
 
     # ------------------------------------------------------------------
     # Create / write: the SSCC checked, unique, and never changed once set
@@ -147,7 +147,11 @@ class StockQuantPackage(models.Model):
                 [("result_package_id", "=", self.id), ("state", "not in", ("done", "cancel"))]
             )
             rows = [
-                (line.product_id, line.lot_id, line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id))
+                (
+                    line.product_id,
+                    line.lot_id,
+                    line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id),
+                )
                 for line in lines
             ]
         for product, lot, quantity in rows:
@@ -164,7 +168,7 @@ class StockQuantPackage(models.Model):
                     "quantity": quantity,
                     "uom": product.uom_id,
                     "gtin": product._get_gs1_gtin(),
-                    "count": int(round(quantity)) if whole and 0 < quantity < 10**8 else 0,
+                    "count": round(quantity) if whole and 0 < quantity < 10**8 else 0,
                 }
             )
         return content

@@ -1,9 +1,8 @@
 from urllib.parse import urlencode
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-
 from odoo.addons.lot_traceability.tools import gs1, gs1_logistics
+from odoo.exceptions import UserError
 
 MAX_CASE_LABELS = 2000
 
@@ -85,7 +84,9 @@ class ReportLotPtiCaseLabel(models.AbstractModel):
         cases = int(data.get("cases") or 1)
         if not 1 <= cases <= MAX_CASE_LABELS:
             raise UserError(
-                self.env._("Print 1 to %(maximum)s case labels at a time, not %(cases)s.", maximum=MAX_CASE_LABELS, cases=cases)
+                self.env._(
+                    "Print 1 to %(maximum)s case labels at a time, not %(cases)s.", maximum=MAX_CASE_LABELS, cases=cases
+                )
             )
         pack_date = fields.Date.to_date(data.get("pack_date")) if data.get("pack_date") else None
         labels = {lot.id: self._get_label(lot, pack_date) for lot in lots}
@@ -122,4 +123,3 @@ class ReportLotPtiCaseLabel(models.AbstractModel):
             ) from error
         small, large = gs1_logistics.voice_pick_code_parts(code)
         return {"gtin": gtin, "symbol": symbol, "voice_pick_code": code, "vpc_small": small, "vpc_large": large}
-

@@ -10,8 +10,8 @@ from odoo.addons.lot_traceability.tools import gs1_logistics
 from odoo.tests import tagged
 
 from ..tools import epcis
-from .common import ExportCommon
 from . import test_export_epcis
+from .common import ExportCommon
 
 SUPPLIER_SSCC = "006141411234567890"  # GS1's example SSCC, on the supplier's pallet label
 
@@ -23,8 +23,11 @@ class TestExportSSCC(ExportCommon):
         super().setUpClass()
         cls.env.user.groups_id += cls.env.ref("stock.group_tracking_lot")
         cls.company.write(
-            {"lot_traceability_gln": "0614141000005", "lot_traceability_gs1_prefix_length": 7,
-             "lot_traceability_sscc_on_put_in_pack": True}
+            {
+                "lot_traceability_gln": "0614141000005",
+                "lot_traceability_gs1_prefix_length": 7,
+                "lot_traceability_sscc_on_put_in_pack": True,
+            }
         )
         cls.warehouse.lot_traceability_gln = "0614141000012"
         fixture = cls._fixture_builder()
@@ -59,7 +62,9 @@ class TestExportSSCC(ExportCommon):
         self.assertEqual(export.state, "done", export.error_message)
         document = self._read_epcis(export)
         schema_file = test_export_epcis.SCHEMA_DIR / "EPCISDocument.schema.json"
-        self.assertTrue(schema_file.is_file(), f"GS1's EPCIS 2.0 JSON schema is missing: {schema_file} (run setup/install)")
+        self.assertTrue(
+            schema_file.is_file(), f"GS1's EPCIS 2.0 JSON schema is missing: {schema_file} (run setup/install)"
+        )
         jsonschema.validators.Draft7Validator(json.loads(schema_file.read_text())).validate(document)
         events = document["epcisBody"]["eventList"]
         for event in events:

@@ -103,9 +103,11 @@ class TestPtiCaseLabel(LabelCommon):
         cls.apple_lot = cls.env["stock.lot"].search([("name", "=", "46587443HG234")])
 
     def test_case_labels_per_case_with_voice_pick_code(self):
-        wizard_form = Form(self.env["stock.lot.pti.label.wizard"].with_user(self.stock_user).with_context(
-            default_lot_id=self.apple_lot.id
-        ))
+        wizard_form = Form(
+            self.env["stock.lot.pti.label.wizard"]
+            .with_user(self.stock_user)
+            .with_context(default_lot_id=self.apple_lot.id)
+        )
         self.assertEqual(wizard_form.case_count, 56)  # the cases on hand
         wizard_form.case_count = 3
         wizard_form.pack_date = date(2010, 1, 26)
@@ -119,7 +121,9 @@ class TestPtiCaseLabel(LabelCommon):
         self.assertEqual(elements["13"], date(2010, 1, 26))
         code = gs1_logistics.voice_pick_code("10850510002011", "46587443HG234", "100126")
         self.assertIn(f'<span class="o_pti_vpc_small" style="font-size: 14px;">{code[:2]}</span>', page)
-        self.assertIn(f'<span class="o_pti_vpc_large" style="font-size: 28px; font-weight: bold;">{code[2:]}</span>', page)
+        self.assertIn(
+            f'<span class="o_pti_vpc_large" style="font-size: 28px; font-weight: bold;">{code[2:]}</span>', page
+        )
         self.assertEqual(page.count("o_pti_voice_pick_code"), 3)
 
     def test_case_label_without_pack_date_matches_the_published_code(self):

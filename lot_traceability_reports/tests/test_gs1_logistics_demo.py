@@ -46,13 +46,17 @@ class TestGS1LogisticsDemo(TransactionCase):
                 "location_id": warehouse.lot_stock_id.id,
                 "location_dest_id": self.env.ref("stock.stock_location_customers").id,
                 "move_ids": [
-                    (0, 0, {
-                        "name": "Gala",
-                        "product_id": self.lot.product_id.id,
-                        "product_uom_qty": 56,
-                        "location_id": warehouse.lot_stock_id.id,
-                        "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-                    })
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Gala",
+                            "product_id": self.lot.product_id.id,
+                            "product_uom_qty": 56,
+                            "location_id": warehouse.lot_stock_id.id,
+                            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                        },
+                    )
                 ],
             }
         )

@@ -39,9 +39,7 @@ class TestPackageSSCC(SSCCCommon):
         self.assertEqual(self.pallet.sscc_company_id, self.company)
         # Search by SSCC: the package list's search and many2one fields.
         self.assertEqual(self.env["stock.quant.package"].search([("sscc", "=", "006141410000000425")]), self.pallet)
-        self.assertEqual(
-            self.env["stock.quant.package"].name_search("006141410000000425")[0][0], self.pallet.id
-        )
+        self.assertEqual(self.env["stock.quant.package"].name_search("006141410000000425")[0][0], self.pallet.id)
         # Assigning again leaves an SSCC as it is.
         self.pallet.action_assign_sscc()
         self.assertEqual(self.pallet.sscc, "006141410000000425")

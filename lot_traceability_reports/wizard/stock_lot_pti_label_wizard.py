@@ -10,7 +10,7 @@ class StockLotPtiLabelWizard(models.TransientModel):
     _name = "stock.lot.pti.label.wizard"
     _description = "Print PTI Case Labels"
 
-    lot_id = fields.Many2one("stock.lot", "Lot", required=True, ondelete="cascade")
+    lot_id = fields.Many2one("stock.lot", required=True, ondelete="cascade")
     case_count = fields.Integer(
         "Cases",
         compute="_compute_case_count",
@@ -19,7 +19,6 @@ class StockLotPtiLabelWizard(models.TransientModel):
         help="One label per case: by default the cases of this lot on hand.",
     )
     pack_date = fields.Date(
-        "Pack Date",
         default=fields.Date.context_today,
         help="Printed as AI (13) and in the voice pick code; clear it to print labels without a pack date.",
     )
@@ -41,6 +40,9 @@ class StockLotPtiLabelWizard(models.TransientModel):
             )
         return self.env.ref("lot_traceability_reports.action_report_lot_pti_case_label").report_action(
             self.lot_id,
-            data={"cases": self.case_count, "pack_date": fields.Date.to_string(self.pack_date) if self.pack_date else False},
+            data={
+                "cases": self.case_count,
+                "pack_date": fields.Date.to_string(self.pack_date) if self.pack_date else False,
+            },
             config=False,
         )
