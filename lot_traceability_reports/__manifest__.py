@@ -34,6 +34,10 @@
         "views/res_config_settings_customer_documents_views.xml",
         "views/portal_templates.xml",
         "report/report_lot_recall_drill.xml",
+
+        "data/stock_quant_package_sscc_data.xml",
+        "report/report_gs1_logistics.xml",
+        "views/stock_quant_package_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -53,6 +57,7 @@
     "demo": [
         "demo/lot_traceability_reports_demo.xml",
         "demo/lot_traceability_customer_portal_demo.xml",
+        "demo/lot_traceability_gs1_logistics_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "installable": True,

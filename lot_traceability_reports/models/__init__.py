@@ -13,3 +13,6 @@ from . import lot_traceability_export_recall
 from . import stock_picking
 from . import account_move
 from . import stock_lot_customer
+from . import res_company_sscc
+from . import stock_quant_package
+from . import stock_picking_sscc

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from json.encoder import encode_basestring  # json's own string writer (C)
 
 from odoo import api, models
+from odoo.addons.lot_traceability.tools import gs1_logistics
 
 from ..tools import epcis
 from .lot_traceability_export_events import (
@@ -28,7 +29,9 @@ from .lot_traceability_export_events import (
     PRODUCTION_NAME,
     PURCHASE_NAME,
     QUANTITY,
+    RESULT_SSCC,
     SALE_NAME,
+    SOURCE_SSCC,
     SUPPLIER_LOT_ID,
     UNBUILD_NAME,
     UOM_ID,
@@ -266,6 +269,58 @@ class EPCISEventBuilder:
             f"{', ' + tail_json if tail_json else ''}{ilmd_json}}}"
         )
 
+    def aggregations(self, row):
+        """The AggregationEvents of a receiving or shipping row of packed goods, as (before, after) lists of
+        event dicts: unpacking (DELETE) from the pallet the goods left and packing (ADD) onto a new one before
+        the shipment, and the pallet (``parentID``, its SSCC) observed with its content after the event."""
+        kind = row[EVENT]
+        source, result = row[SOURCE_SSCC], row[RESULT_SSCC]
+        if kind not in ("receiving", "shipping") or not (source or result):
+            return (), ()
+        lookups = self.lookups
+        company_id = row[COMPANY_ID]
+        prefix_length = lookups.companies[company_id]["prefix_length"]
+        date_utc, date_local = row[DATE_UTC], row[DATE_LOCAL]
+        offset = self.offset(date_utc, date_local)
+        uri = self.epc_class(row[PRODUCT_ID], row[LOT_NAME], prefix_length, row[SUPPLIER_LOT_ID])[0]
+        element = {"epcClass": uri, "quantity": row[QUANTITY]}
+        if lookups.uom_codes.get(row[UOM_ID]):
+            element["uom"] = lookups.uom_codes[row[UOM_ID]]
+        site_gln = lookups.site_gln(row[WAREHOUSE_ID], company_id)
+        transactions = [
+            {"type": transaction_type, "bizTransaction": self.bt_uri(number)}
+            for transaction_type, number in self.transactions(row, kind)
+            if number
+        ]
+
+        def event(sscc, action, step, disposition):
+            values = {
+                "type": "AggregationEvent",
+                "eventTime": f"{date_local.isoformat(timespec='milliseconds')}{offset}",
+                "eventTimeZoneOffset": offset,
+                "parentID": gs1_logistics.sscc_epc_urn(sscc, prefix_length),
+                "childEPCs": [],
+                "childQuantityList": [dict(element)],
+                "action": action,
+                "bizStep": step,
+                "disposition": disposition,
+            }
+            if site_gln:
+                location = epcis.sgln(site_gln, prefix_length)
+                values["readPoint"] = {"id": location}
+                values["bizLocation"] = {"id": location}
+            if transactions:
+                values["bizTransactionList"] = [dict(transaction) for transaction in transactions]
+            return values
+
+        before = []
+        if kind == "shipping" and source and source != result:
+            before.append(event(source, "DELETE", "unpacking", "in_progress"))
+        if kind == "shipping" and result and result != source:
+            before.append(event(result, "ADD", "packing", "in_progress"))
+        after = [event(result, "OBSERVE", *EVENT_STEPS[kind][1:])] if result else []
+        return before, after
+
     def bt_uri(self, number):
         """A business transaction: the company's GLN and the document number, else our document URL."""
         if self.company_gln:
@@ -300,7 +355,12 @@ class LotTraceabilityExport(models.Model):
             )
             for batch in self._stream_rows(self._get_event_query(params), prepare=lookups.prefetch):
                 for row in batch:
+                    before, after = builder.aggregations(row)
+                    for event in before:
+                        writer.add(event, epcis.format_utc_time(row[DATE_UTC]))
                     writer.add_json(builder.build(row))
+                    for event in after:
+                        writer.add(event, epcis.format_utc_time(row[DATE_UTC]))
                 rows += len(batch)
                 progress(rows)
             writer.close()

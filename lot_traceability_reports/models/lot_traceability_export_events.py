@@ -34,6 +34,8 @@ EVENT_COLUMNS = (
     "production_date",
     "inputs",
     "supplier_lot_id",
+    "source_sscc",
+    "result_sscc",
 )
 (
     LINE_ID,
@@ -62,6 +64,8 @@ EVENT_COLUMNS = (
     PRODUCTION_DATE,
     INPUTS,
     SUPPLIER_LOT_ID,
+    SOURCE_SSCC,  # the SSCC of the package the goods left (None: no package or no SSCC)
+    RESULT_SSCC,  # the SSCC of the package the goods went in
 ) = range(len(EVENT_COLUMNS))
 # Input lots of a transformation, as the query returns them: [lot name, quantity, uom id, product id, supplier
 # lot id (a lot received under its supplier's code, see SUPPLIER_LOT_ID)].
@@ -361,10 +365,13 @@ class LotTraceabilityExport(models.Model):
                    docs.expiration_date,
                    docs.production_date,
                    inputs.items,
-                   docs.supplier_lot_id
+                   docs.supplier_lot_id,
+                   docs.source_sscc,
+                   docs.result_sscc
               FROM (
                 SELECT sml.id, sml.date, sml.lot_id, sml.product_id, sml.quantity, sml.product_uom_id,
                        sml.company_id, sml.picking_id, sml.move_id, src.usage AS from_usage, dst.usage AS to_usage,
+                       sml.package_id, sml.result_package_id,
                        COALESCE(CASE WHEN dst.usage = 'internal' THEN dst.warehouse_id END, src.warehouse_id)
                            AS warehouse_id
                   FROM stock_move_line sml
@@ -385,9 +392,12 @@ class LotTraceabilityExport(models.Model):
                        p.partner_id AS picking_partner_id,
                        po.name AS purchase_name, so.name AS sale_name, mo.name AS production_name,
                        ub.name AS unbuild_name,
-                       %(source_warehouse)s AS source_warehouse_id
+                       %(source_warehouse)s AS source_warehouse_id,
+                       source_package.sscc AS source_sscc, result_package.sscc AS result_sscc
                   FROM stock_move m
                   JOIN stock_lot lot ON lot.id = e.lot_id
+             LEFT JOIN stock_quant_package source_package ON source_package.id = e.package_id
+             LEFT JOIN stock_quant_package result_package ON result_package.id = e.result_package_id
              LEFT JOIN stock_picking_type pt_type ON pt_type.id = m.picking_type_id
              LEFT JOIN stock_picking p ON p.id = e.picking_id
              LEFT JOIN purchase_order_line pol ON pol.id = m.purchase_line_id
@@ -558,6 +568,9 @@ class LotTraceabilityExport(models.Model):
                         from_location = to_location = site
                     inputs = row[INPUTS]
                     kind, number = self._get_reference(row)
+                    sscc = row[RESULT_SSCC] or row[SOURCE_SSCC] if event != "transformation" else None
+                    if sscc:  # the pallet the lot moved on (GS1 AI 00), beside the document
+                        number = f"{number}; SSCC {sscc}"
                     writer.add(
                         (
                             tlc,

@@ -25,6 +25,12 @@ class ResConfigSettings(models.TransientModel):
     lot_dates_on_customer_documents = fields.Boolean(
         related="company_id.lot_dates_on_customer_documents", readonly=False
     )
+    lot_traceability_sscc_extension_digit = fields.Integer(
+        related="company_id.lot_traceability_sscc_extension_digit", readonly=False
+    )
+    lot_traceability_sscc_on_put_in_pack = fields.Boolean(
+        related="company_id.lot_traceability_sscc_on_put_in_pack", readonly=False
+    )
 
     @api.onchange("lot_dates_on_customer_documents")
     def _onchange_lot_dates_on_customer_documents(self):

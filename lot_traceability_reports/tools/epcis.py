@@ -45,6 +45,7 @@ DIGITAL_LINK_ESCAPES = str.maketrans({character: f"%{ord(character):02X}" for ch
 LGTIN = re.compile(r"urn:epc:class:lgtin:([0-9]+)\.([0-9]+)\.(.+)")
 SGLN = re.compile(r"urn:epc:id:sgln:([0-9]+)\.([0-9]*)\.(.+)")
 PGLN = re.compile(r"urn:epc:id:pgln:([0-9]+)\.([0-9]*)")
+SSCC = re.compile(r"urn:epc:id:sscc:([0-9]+)\.([0-9])([0-9]*)")
 
 
 class EPCISError(ValueError):
@@ -168,6 +169,11 @@ def canonical_uri(value):
     if match:
         digits = "".join(match.groups())
         return f"{GS1_DIGITAL_LINK}/417/{digits}{check_digit(digits)}"
+    match = SSCC.fullmatch(value)
+    if match:
+        prefix, extension, reference = match.groups()
+        digits = extension + prefix + reference
+        return f"{GS1_DIGITAL_LINK}/00/{digits}{check_digit(digits)}"
     return value
 
 
@@ -208,7 +214,9 @@ def event_pre_hash(event, utc_time=None):
         f"eventTime={utc_time or _utc_time(event['eventTime'])}",
         f"eventTimeZoneOffset={event['eventTimeZoneOffset']}",
     ]
-    for name in ("quantityList", "inputQuantityList", "outputQuantityList"):
+    if event.get("parentID"):  # an AggregationEvent's pallet (SSCC)
+        parts.append(f"parentID={canonical_uri(event['parentID'])}")
+    for name in ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"):
         parts.append(_quantity_list(name, event.get(name)))
     if event.get("action"):
         parts.append(f"action={event['action']}")

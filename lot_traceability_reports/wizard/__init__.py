@@ -1,1 +1,2 @@
 from . import lot_traceability_export_wizard
+from . import stock_lot_pti_label_wizard
