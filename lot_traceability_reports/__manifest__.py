@@ -9,7 +9,7 @@
     "maintainers": ["lot-traceability"],
     "development_status": "Alpha",
     "depends": ["lot_traceability_recall"],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "jsonschema"]},
     "data": [
         "security/lot_traceability_reports_security.xml",
         "security/ir.model.access.csv",
@@ -33,6 +33,7 @@
         "report/report_customer_documents.xml",
         "views/res_config_settings_customer_documents_views.xml",
         "views/portal_templates.xml",
+        "wizard/stock_picking_epcis_import_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

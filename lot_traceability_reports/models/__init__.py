@@ -13,3 +13,4 @@ from . import lot_traceability_export_recall
 from . import stock_picking
 from . import account_move
 from . import stock_lot_customer
+from . import stock_picking_epcis_import
