@@ -53,6 +53,7 @@
     "demo": [
         "demo/lot_traceability_reports_demo.xml",
         "demo/lot_traceability_customer_portal_demo.xml",
+        "demo/stock_picking_epcis_import_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "installable": True,

@@ -4,11 +4,12 @@ from datetime import date
 from pathlib import Path
 
 from odoo import Command
-from odoo.addons.lot_traceability.tests.common import LotTraceabilityCommon
+from odoo.addons.lot_traceability.tests.common import DemoHistoryCase, LotTraceabilityCommon
 from odoo.addons.lot_traceability.tools import stock_flows
 from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import BaseCase, Form, new_test_user, tagged
 
+from ..tools import epcis_reader
 from .common import ExportCommon
 
 DATA = Path(__file__).parent / "data"
@@ -352,4 +353,84 @@ class TestEpcisImportRoundTrip(ExportCommon):
         self.assertEqual(
             self.customer_receipt.move_line_ids.mapped(lambda line: (line.supplier_lot_id, line.quantity)),
             [(supplier_lot, 30.0)],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestEpcisReader(BaseCase):
+    def test_what_is_not_read_is_reported(self):
+        def change(document):
+            events = document["epcisBody"]["eventList"]
+            events[0]["ilmd"]["cbvmda:countryOfOrigin"] = "IT"
+            events[3]["epcList"] = ["urn:epc:id:sgtin:9506000.013435.1001"]
+            events.append(
+                {
+                    "type": "TransactionEvent",
+                    "eventTime": "2026-11-25T07:30:00.000+01:00",
+                    "eventTimeZoneOffset": "+01:00",
+                    "epcList": [],
+                    "action": "ADD",
+                    "bizTransactionList": [{"type": "po", "bizTransaction": "urn:epcglobal:cbv:bt:4012345000016:PO-1"}],
+                }
+            )
+
+        document = epcis_reader.read_document(shipment(change))
+        self.assertEqual(
+            document.notes,
+            [
+                "Event 1: ILMD field countryOfOrigin not read.",
+                "Event 4: 1 instance-level EPC(s) (e.g. urn:epc:id:sgtin:9506000.013435.1001) not read: only lot "
+                "classes with quantities are imported.",
+                "Event 5: TransactionEvent not read (only ObjectEvent and AggregationEvent are imported).",
+            ],
+        )
+        self.assertEqual(document.sender, SUPPLIER_GLN)
+        shipping = document.events[3]
+        self.assertEqual(shipping.sources, {"owning_party": SUPPLIER_GLN, "location": SUPPLIER_GLN})
+        self.assertEqual(shipping.destinations, {"owning_party": OUR_GLN, "location": OUR_GLN})
+        self.assertEqual(document.events[2].parent_sscc, SSCC)
+        self.assertEqual(
+            [(quantity.gtin, quantity.lot, str(quantity.quantity), quantity.uom) for quantity in shipping.quantities],
+            [("09506000134352", "AD-9001", "60", "KGM"), ("09506000134352", "AD-9002", "40", "KGM"),
+             ("09506000134376", "CS-77", "10", "KGM")],
+        )
+
+    def test_identifiers(self):
+        self.assertEqual(epcis_reader.read_lot_class("urn:epc:class:lgtin:9506000.013435.L%2F1", "x"),
+                         ("09506000134352", "L/1"))
+        self.assertEqual(epcis_reader.read_lot_class("https://id.gs1.org/01/09506000134352/10/L%2F1", "x"),
+                         ("09506000134352", "L/1"))
+        self.assertEqual(epcis_reader.read_gln("urn:epc:id:sgln:4012345.00001.0", "x"), SUPPLIER_GLN)
+        self.assertEqual(epcis_reader.read_gln("https://id.gs1.org/414/4012345000016", "x"), SUPPLIER_GLN)
+        self.assertEqual(epcis_reader.read_sscc("https://id.gs1.org/00/340123450000000017", "x"), SSCC)
+        with self.assertRaisesRegex(epcis_reader.EPCISReadError, "SSCC 340123450000000018 has a wrong check digit"):
+            epcis_reader.read_sscc("https://id.gs1.org/00/340123450000000018", "x")
+        with self.assertRaisesRegex(epcis_reader.EPCISReadError, "is not a lot class"):
+            epcis_reader.read_lot_class("urn:epc:id:sgtin:9506000.013435.1001", "x")
+
+
+@tagged("post_install", "-at_install")
+class TestEpcisImportDemo(DemoHistoryCase):
+    def test_demo_file_matches_the_demo_receipt(self):
+        """The README's guide: the demo supplier file imported on the demo receipt by a stock user."""
+        receipt = self._demo_record("lot_traceability_reports.picking_epcis_receipt_demo")
+        content = (Path(__file__).parent.parent / "demo" / "epcis_alpine_dairy_shipment_demo.json").read_bytes()
+        clerk = new_test_user(self.env, "epcis.demo.clerk", groups="stock.group_stock_user,stock.group_production_lot")
+        wizard = self.env["stock.picking.epcis.import"].with_user(clerk).create(
+            {"picking_id": receipt.id, "epcis_file": base64.b64encode(content), "filename": "alpine.json"}
+        )
+        wizard.action_check()
+        self.assertEqual(
+            [(line.status, line.lot_code, line.quantity, str(line.expiration_date), line.sscc or "") for line in
+             wizard.line_ids.filtered(lambda line: line.status != "ignored")],
+            [("match", "AD-P2301", 150.0, "2027-11-20", "340123450000000024"), ("match", "AD-P2302", 100.0, "2027-11-27", "")],
+        )
+        wizard.action_confirm()
+        self.assertEqual(receipt.move_line_ids.mapped("supplier_lot_code"), ["AD-P2301", "AD-P2302"])
+        self.assertFalse(any(receipt.move_line_ids.mapped("lot_name")), "named by the numbering rule on validation")
+        receipt.with_user(clerk).button_validate()
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(
+            sorted(lot.expiration_date.date().isoformat() for lot in receipt.move_line_ids.lot_id),
+            ["2027-11-20", "2027-11-27"],
         )
