@@ -38,12 +38,15 @@ class StockPicking(models.Model):
         self.check_access("write")
         if self.picking_type_code != "incoming":
             raise UserError(
-                self.env._("%(picking)s is not a receipt: a supplier's EPCIS file is imported on a receipt.", picking=self.name)
+                self.env._(
+                    "%(picking)s is not a receipt: a supplier's EPCIS file is imported on a receipt.", picking=self.name
+                )
             )
         if self.state in ("done", "cancel"):
             raise UserError(
                 self.env._(
-                    "Receipt %(picking)s is already %(state)s: import the supplier's EPCIS file on a receipt still to receive.",
+                    "Receipt %(picking)s is already %(state)s: import the supplier's EPCIS file on a receipt still "
+                    "to receive.",
                     picking=self.name,
                     state=dict(self._fields["state"]._description_selection(self.env))[self.state],
                 )
@@ -128,15 +131,16 @@ class StockPicking(models.Model):
         if not ours:
             notes.append(
                 self.env._(
-                    "%(company)s has no GLN: the destination of the events is not checked. Set the company's GLN in the "
-                    "settings (EPCIS).",
+                    "%(company)s has no GLN: the destination of the events is not checked. Set the company's GLN "
+                    "in the settings (EPCIS).",
                     company=self.company_id.name,
                 )
             )
         if not supplier_glns:
             notes.append(
                 self.env._(
-                    "%(supplier)s has no GLN: the source of the events is not checked. Set the supplier's GLN on its contact.",
+                    "%(supplier)s has no GLN: the source of the events is not checked. Set the supplier's GLN on "
+                    "its contact.",
                     supplier=supplier.display_name or self.env._("The receipt's supplier"),
                 )
             )
@@ -164,9 +168,7 @@ class StockPicking(models.Model):
         elsewhere = {
             event
             for event in shipping
-            if to_us
-            and event.destinations
-            and not (set(event.destinations.values()) & (ours | set(others)))
+            if to_us and event.destinations and not (set(event.destinations.values()) & (ours | set(others)))
         }
         lines = []
         for event in document.events:
@@ -185,7 +187,9 @@ class StockPicking(models.Model):
                 )
                 continue
             if event not in shipping:
-                lines.append({"event": event.index, "status": IGNORED, "message": self._get_epcis_ignored_reason(event)})
+                lines.append(
+                    {"event": event.index, "status": IGNORED, "message": self._get_epcis_ignored_reason(event)}
+                )
                 continue
             event_problems = self._check_epcis_event_parties(event, ours, others, supplier_glns, supplier)
             for quantity in event.quantities:
@@ -207,15 +211,16 @@ class StockPicking(models.Model):
     def _get_epcis_ignored_reason(self, event):
         if event.type == "AggregationEvent" and event.parent_sscc:
             return self.env._(
-                "Event %(event)s: pallet SSCC %(sscc)s (AggregationEvent, bizStep %(step)s): its lots are received from "
-                "the shipping events, with this SSCC.",
+                "Event %(event)s: pallet SSCC %(sscc)s (AggregationEvent, bizStep %(step)s): its lots are received "
+                "from the shipping events, with this SSCC.",
                 event=event.index,
                 sscc=event.parent_sscc,
                 step=event.biz_step or self.env._("none"),
             )
         if event.biz_step == "shipping" and not event.quantities:
             return self.env._(
-                "Event %(event)s: shipping event without lot quantities (quantityList): not imported.", event=event.index
+                "Event %(event)s: shipping event without lot quantities (quantityList): not imported.",
+                event=event.index,
             )
         if event.biz_step == "shipping":
             return self.env._(
@@ -298,9 +303,7 @@ class StockPicking(models.Model):
                     )
                 )
             elif product.tracking != "lot":
-                problems.append(
-                    self.env._("%(product)s is not tracked by lots", product=product.display_name)
-                )
+                problems.append(self.env._("%(product)s is not tracked by lots", product=product.display_name))
         if quantity.quantity is None:
             problems.append(self.env._("lot %(lot)s has no quantity", lot=quantity.lot))
         elif move:
@@ -309,8 +312,11 @@ class StockPicking(models.Model):
             uom = self._get_epcis_uom(quantity.uom) if quantity.uom else move.product_uom
             if uom is None:
                 problems.append(
-                    self.env._("unit %(uom)s is not one this import knows (%(known)s)", uom=quantity.uom,
-                               known=", ".join(UNECE_UOM_CODES.values()))
+                    self.env._(
+                        "unit %(uom)s is not one this import knows (%(known)s)",
+                        uom=quantity.uom,
+                        known=", ".join(UNECE_UOM_CODES.values()),
+                    )
                 )
             elif uom.category_id != move.product_uom.category_id:
                 problems.append(
@@ -327,16 +333,20 @@ class StockPicking(models.Model):
                     uom._compute_quantity(float(quantity.quantity), move.product_uom, round=False),
                     precision_rounding=move.product_uom.rounding,
                 )
-        if product and line["expiration_date"] and line["production_date"]:
-            if line["expiration_date"] < line["production_date"]:
-                problems.append(
-                    self.env._(
-                        "lot %(lot)s expires on %(expiry)s, before its production date %(production)s",
-                        lot=line["lot_code"],
-                        expiry=line["expiration_date"],
-                        production=line["production_date"],
-                    )
+        if (
+            product
+            and line["expiration_date"]
+            and line["production_date"]
+            and (line["expiration_date"] < line["production_date"])
+        ):
+            problems.append(
+                self.env._(
+                    "lot %(lot)s expires on %(expiry)s, before its production date %(production)s",
+                    lot=line["lot_code"],
+                    expiry=line["expiration_date"],
+                    production=line["production_date"],
                 )
+            )
         if product and self.partner_id:
             existing = self.env["stock.supplier.lot"].search(
                 [
@@ -361,7 +371,10 @@ class StockPicking(models.Model):
         if problems:
             line["status"] = MISMATCH
             line["message"] = self.env._(
-                "Event %(event)s, lot %(lot)s: %(problems)s.", event=event.index, lot=quantity.lot, problems="; ".join(problems)
+                "Event %(event)s, lot %(lot)s: %(problems)s.",
+                event=event.index,
+                lot=quantity.lot,
+                problems="; ".join(problems),
             )
         else:
             line["message"] = self.env._(
@@ -431,7 +444,9 @@ class StockPicking(models.Model):
                 for field_name in ("expiration_date", "production_date"):
                     if line[field_name]:
                         values[field_name] = line[field_name]
-                keys.setdefault((self.company_id.id, supplier.id, line["product_id"], line["lot_code"]), {}).update(values)
+                keys.setdefault((self.company_id.id, supplier.id, line["product_id"], line["lot_code"]), {}).update(
+                    values
+                )
             supplier_lots = self.env["stock.supplier.lot"]._get_or_create(keys)
             for key, values in keys.items():  # an existing supplier lot gets the dates it did not have
                 supplier_lot = supplier_lots[key]
@@ -441,7 +456,9 @@ class StockPicking(models.Model):
             moves = self.env["stock.move"].browse({line["move_id"] for line in matched})
             # The lines Odoo proposed (no lot, nothing typed) give way to the file's.
             moves.move_line_ids.filtered(
-                lambda move_line: not (move_line.lot_id or move_line.lot_name or move_line.supplier_lot_code or move_line.picked)
+                lambda move_line: (
+                    not (move_line.lot_id or move_line.lot_name or move_line.supplier_lot_code or move_line.picked)
+                )
             ).unlink()
             vals_list = []
             for line in matched:
@@ -474,7 +491,9 @@ class StockPicking(models.Model):
                 }
             )
             body = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._("Supplier EPCIS file %(file)s imported: lines proposed (not received yet).", file=filename or ""),
+                self.env._(
+                    "Supplier EPCIS file %(file)s imported: lines proposed (not received yet).", file=filename or ""
+                ),
                 Markup("").join(Markup("<li>%s</li>") % line["message"] for line in matched),
             )
             self.message_post(body=body, attachment_ids=attachment.ids)
@@ -485,4 +504,6 @@ class StockPicking(models.Model):
         try:
             return base64.b64decode(data or b"", validate=True)
         except ValueError as error:
-            raise UserError(self.env._("The uploaded file could not be read: %(error)s", error=html_escape(str(error)))) from error
+            raise UserError(
+                self.env._("The uploaded file could not be read: %(error)s", error=html_escape(str(error)))
+            ) from error

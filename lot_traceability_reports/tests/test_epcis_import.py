@@ -94,7 +94,9 @@ class EpcisImportCommon(LotTraceabilityCommon):
         return (
             self.env["stock.supplier.lot"].search_count([]),
             sorted(self.receipt.move_line_ids.mapped(lambda line: (line.id, line.quantity, line.supplier_lot_code))),
-            self.env["ir.attachment"].search_count([("res_model", "=", "stock.picking"), ("res_id", "=", self.receipt.id)]),
+            self.env["ir.attachment"].search_count(
+                [("res_model", "=", "stock.picking"), ("res_id", "=", self.receipt.id)]
+            ),
             len(self.receipt.message_ids),
         )
 
@@ -107,8 +109,15 @@ class TestEpcisImport(EpcisImportCommon):
         xml_report = self._report(self._wizard(SHIPMENT_XML, "shipment.xml"))
         self.assertEqual(json_report, xml_report)
         proposal = [
-            (line["product_id"], line["lot_code"], line["quantity"], line["uom_id"], line["expiration_date"],
-             line["production_date"], line["sscc"])
+            (
+                line["product_id"],
+                line["lot_code"],
+                line["quantity"],
+                line["uom_id"],
+                line["expiration_date"],
+                line["production_date"],
+                line["sscc"],
+            )
             for line in json_report
             if line["status"] == "match"
         ]
@@ -150,8 +159,14 @@ class TestEpcisImport(EpcisImportCommon):
         lines = self.receipt.move_line_ids.sorted(lambda line: (line.product_id.id, line.supplier_lot_code))
         self.assertEqual(
             [
-                (line.product_id, line.quantity, line.supplier_lot_id.name, line.lot_name, line.supplier_scan_extra,
-                 line.picked)
+                (
+                    line.product_id,
+                    line.quantity,
+                    line.supplier_lot_id.name,
+                    line.lot_name,
+                    line.supplier_scan_extra,
+                    line.picked,
+                )
                 for line in lines
             ],
             [
@@ -160,7 +175,9 @@ class TestEpcisImport(EpcisImportCommon):
                 (self.sugar, 10.0, "CS-77", "CS-77", False, False),
             ],
         )
-        attachment = self.env["ir.attachment"].search([("res_model", "=", "stock.picking"), ("res_id", "=", self.receipt.id)])
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "stock.picking"), ("res_id", "=", self.receipt.id)]
+        )
         self.assertEqual(attachment.name, "shipment.json")
         self.assertEqual(attachment.raw, SHIPMENT_JSON)
         self.assertIn("Supplier EPCIS file shipment.json imported", self.receipt.message_ids[0].body)
@@ -198,7 +215,9 @@ class TestEpcisImport(EpcisImportCommon):
                 {"epcClass": "urn:epc:class:lgtin:4006381.033393.Y-1", "quantity": 5}
             )  # the yogurt: not on this receipt
             second = json.loads(json.dumps(shipping))
-            second["quantityList"] = [{"epcClass": "urn:epc:class:lgtin:9506000.013437.CS-78", "quantity": 1, "uom": "KGM"}]
+            second["quantityList"] = [
+                {"epcClass": "urn:epc:class:lgtin:9506000.013437.CS-78", "quantity": 1, "uom": "KGM"}
+            ]
             second["destinationList"] = [{"type": "owning_party", "destination": "urn:epc:id:pgln:7612345.00000"}]
             second["sourceList"] = [{"type": "owning_party", "source": "urn:epc:id:pgln:4012345.00009"}]
             events.append(second)
@@ -210,7 +229,9 @@ class TestEpcisImport(EpcisImportCommon):
         self.assertIn("GTIN 09506000134994 is not on any product", messages)
         self.assertIn(f"Apple Yogurt 150 g (GTIN 04006381333931) is not on receipt {self.receipt.name}", messages)
         self.assertIn("destination GLN 7612345000008 (owning_party) is Northern Creamery's", messages)
-        self.assertIn("source GLN 4012345000092 (owning_party) is not Alpine Dairy Cooperative's (4012345000016)", messages)
+        self.assertIn(
+            "source GLN 4012345000092 (owning_party) is not Alpine Dairy Cooperative's (4012345000016)", messages
+        )
         self.assertIn("Event 1: event is not shipping", "\n".join(line["message"] for line in report))
         # Sugar CS-77 still matches; the milk lines do not (too much), nor the others.
         statuses = {(line["lot_code"], line["event"]): line["status"] for line in report if line["lot_code"]}
@@ -251,10 +272,16 @@ class TestEpcisImport(EpcisImportCommon):
             del document["epcisBody"]["eventList"][3]
 
         cases = [
-            (shipment(against_schema), r"does not follow GS1's EPCIS 2.0 JSON schema at epcisBody/eventList/3/action: "
-             r"'SHIP' is not one of \['OBSERVE', 'ADD', 'DELETE'\]"),
-            (SHIPMENT_XML.replace(b"<action>OBSERVE</action>", b"<action>SHIP</action>"),
-             r"does not follow GS1's EPCIS 2.0 XSD at /epcis:EPCISDocument/EPCISBody/EventList/ObjectEvent\[3\]/action"),
+            (
+                shipment(against_schema),
+                r"does not follow GS1's EPCIS 2.0 JSON schema at epcisBody/eventList/3/action: "
+                r"'SHIP' is not one of \['OBSERVE', 'ADD', 'DELETE'\]",
+            ),
+            (
+                SHIPMENT_XML.replace(b"<action>OBSERVE</action>", b"<action>SHIP</action>"),
+                r"does not follow GS1's EPCIS 2.0 XSD at "
+                r"/epcis:EPCISDocument/EPCISBody/EventList/ObjectEvent\[3\]/action",
+            ),
             (SHIPMENT_JSON[:200], "is not valid JSON"),
             (SHIPMENT_XML[:300], "is not well-formed XML"),
             (shipment(to_other_company), "destination GLN 7612345000008 \\(owning_party\\) is Northern Creamery's"),
@@ -319,11 +346,7 @@ class TestEpcisImportRoundTrip(ExportCommon):
         warehouse.in_type_id.use_create_lots = True
         cls.customer_receipt = stock_flows.create_pickings(
             cls.env["stock.picking"].with_company(cls.customer_company).env,
-            [
-                stock_flows.prepare_picking_vals(
-                    warehouse.in_type_id, cls.company.partner_id, [(cls.yogurt, 30)]
-                )
-            ],
+            [stock_flows.prepare_picking_vals(warehouse.in_type_id, cls.company.partner_id, [(cls.yogurt, 30)])],
         )
 
     def test_our_export_imported_back_gives_the_same_lots_quantities_and_dates(self):
@@ -391,15 +414,20 @@ class TestEpcisReader(BaseCase):
         self.assertEqual(document.events[2].parent_sscc, SSCC)
         self.assertEqual(
             [(quantity.gtin, quantity.lot, str(quantity.quantity), quantity.uom) for quantity in shipping.quantities],
-            [("09506000134352", "AD-9001", "60", "KGM"), ("09506000134352", "AD-9002", "40", "KGM"),
-             ("09506000134376", "CS-77", "10", "KGM")],
+            [
+                ("09506000134352", "AD-9001", "60", "KGM"),
+                ("09506000134352", "AD-9002", "40", "KGM"),
+                ("09506000134376", "CS-77", "10", "KGM"),
+            ],
         )
 
     def test_identifiers(self):
-        self.assertEqual(epcis_reader.read_lot_class("urn:epc:class:lgtin:9506000.013435.L%2F1", "x"),
-                         ("09506000134352", "L/1"))
-        self.assertEqual(epcis_reader.read_lot_class("https://id.gs1.org/01/09506000134352/10/L%2F1", "x"),
-                         ("09506000134352", "L/1"))
+        self.assertEqual(
+            epcis_reader.read_lot_class("urn:epc:class:lgtin:9506000.013435.L%2F1", "x"), ("09506000134352", "L/1")
+        )
+        self.assertEqual(
+            epcis_reader.read_lot_class("https://id.gs1.org/01/09506000134352/10/L%2F1", "x"), ("09506000134352", "L/1")
+        )
         self.assertEqual(epcis_reader.read_gln("urn:epc:id:sgln:4012345.00001.0", "x"), SUPPLIER_GLN)
         self.assertEqual(epcis_reader.read_gln("https://id.gs1.org/414/4012345000016", "x"), SUPPLIER_GLN)
         self.assertEqual(epcis_reader.read_sscc("https://id.gs1.org/00/340123450000000017", "x"), SSCC)
@@ -416,14 +444,21 @@ class TestEpcisImportDemo(DemoHistoryCase):
         receipt = self._demo_record("lot_traceability_reports.picking_epcis_receipt_demo")
         content = (Path(__file__).parent.parent / "demo" / "epcis_alpine_dairy_shipment_demo.json").read_bytes()
         clerk = new_test_user(self.env, "epcis.demo.clerk", groups="stock.group_stock_user,stock.group_production_lot")
-        wizard = self.env["stock.picking.epcis.import"].with_user(clerk).create(
-            {"picking_id": receipt.id, "epcis_file": base64.b64encode(content), "filename": "alpine.json"}
+        wizard = (
+            self.env["stock.picking.epcis.import"]
+            .with_user(clerk)
+            .create({"picking_id": receipt.id, "epcis_file": base64.b64encode(content), "filename": "alpine.json"})
         )
         wizard.action_check()
         self.assertEqual(
-            [(line.status, line.lot_code, line.quantity, str(line.expiration_date), line.sscc or "") for line in
-             wizard.line_ids.filtered(lambda line: line.status != "ignored")],
-            [("match", "AD-P2301", 150.0, "2027-11-20", "340123450000000024"), ("match", "AD-P2302", 100.0, "2027-11-27", "")],
+            [
+                (line.status, line.lot_code, line.quantity, str(line.expiration_date), line.sscc or "")
+                for line in wizard.line_ids.filtered(lambda line: line.status != "ignored")
+            ],
+            [
+                ("match", "AD-P2301", 150.0, "2027-11-20", "340123450000000024"),
+                ("match", "AD-P2302", 100.0, "2027-11-27", ""),
+            ],
         )
         wizard.action_confirm()
         self.assertEqual(receipt.move_line_ids.mapped("supplier_lot_code"), ["AD-P2301", "AD-P2302"])

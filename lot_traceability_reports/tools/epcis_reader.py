@@ -133,7 +133,9 @@ def read_lot_class(value, where):
     if match:
         prefix, item, lot = match.groups()
         if len(prefix) + len(item) != 13:
-            raise EPCISReadError(f"{where}: {value} is not a lot class (company prefix and item reference are 13 digits).")
+            raise EPCISReadError(
+                f"{where}: {value} is not a lot class (company prefix and item reference are 13 digits)."
+            )
         digits = item[0] + prefix + item[1:]
         return digits + check_digit(digits), unquote(lot)
     match = DIGITAL_LINK.fullmatch(value)
@@ -167,7 +169,9 @@ def read_sscc(value, where):
     if match:
         prefix, serial = match.groups()
         if len(prefix) + len(serial) != 17:
-            raise EPCISReadError(f"{where}: {value} is not an SSCC (company prefix and serial reference are 17 digits).")
+            raise EPCISReadError(
+                f"{where}: {value} is not an SSCC (company prefix and serial reference are 17 digits)."
+            )
         digits = serial[0] + prefix + serial[1:]
         return digits + check_digit(digits)
     match = DIGITAL_LINK.fullmatch(value)
@@ -205,7 +209,7 @@ def read_quantity(value, where):
 
 @cache
 def _json_validator():
-    import jsonschema  # noqa: PLC0415 (only an import needs it)
+    import jsonschema
 
     schema = json.loads(JSON_SCHEMA.read_text())
     return jsonschema.validators.Draft7Validator(schema, format_checker=None)
@@ -213,7 +217,7 @@ def _json_validator():
 
 @cache
 def _xml_schema():
-    from lxml import etree  # noqa: PLC0415
+    from lxml import etree
 
     return etree.XMLSchema(etree.parse(str(XSD)))
 
@@ -235,7 +239,9 @@ def validate_json(document):
     # The deepest error says what is wrong (an "is not valid under any of the given schemas" says only where).
     error = max(_leaf_errors(errors), key=lambda leaf: len(leaf.absolute_path))
     path = "/".join(str(part) for part in error.absolute_path) or "(document)"
-    raise EPCISReadError(f"The document does not follow GS1's EPCIS 2.0 JSON schema at {path}: {_shorten(error.message)}")
+    raise EPCISReadError(
+        f"The document does not follow GS1's EPCIS 2.0 JSON schema at {path}: {_shorten(error.message)}"
+    )
 
 
 def validate_xml(tree):
@@ -290,7 +296,7 @@ def _read_json(content):
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise EPCISReadError(f"The file is not valid JSON: {_shorten(error)}") from error
     if not isinstance(document, dict) or document.get("type") != "EPCISDocument":
-        raise EPCISReadError("The JSON file is not an EPCIS document: its \"type\" must be \"EPCISDocument\".")
+        raise EPCISReadError('The JSON file is not an EPCIS document: its "type" must be "EPCISDocument".')
     validate_json(document)
     notes = []
     sender = document.get("sender")
@@ -327,7 +333,7 @@ def _read_json(content):
 
 
 def _read_xml(content):
-    from lxml import etree  # noqa: PLC0415
+    from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
@@ -336,7 +342,8 @@ def _read_xml(content):
         raise EPCISReadError(f"The file is not well-formed XML: {_shorten(error)}") from error
     if etree.QName(tree).localname != "EPCISDocument" or etree.QName(tree).namespace != EPCIS_XML_NAMESPACE:
         raise EPCISReadError(
-            f"The XML file is not an EPCIS 2.0 document: its root must be EPCISDocument in namespace {EPCIS_XML_NAMESPACE}."
+            "The XML file is not an EPCIS 2.0 document: its root must be EPCISDocument in namespace "
+            f"{EPCIS_XML_NAMESPACE}."
         )
     validate_xml(tree)
 
@@ -359,9 +366,13 @@ def _read_xml(content):
             inner = [child for child in raw if isinstance(child.tag, str)]
             raw, kind = (inner[0], etree.QName(inner[0]).localname) if inner else (raw, kind)
         quantities = []
-        for path in ("quantityList/quantityElement", "childQuantityList/quantityElement",
-                     "outputQuantityList/quantityElement", "extension/quantityList/quantityElement",
-                     "extension/childQuantityList/quantityElement"):
+        for path in (
+            "quantityList/quantityElement",
+            "childQuantityList/quantityElement",
+            "outputQuantityList/quantityElement",
+            "extension/quantityList/quantityElement",
+            "extension/childQuantityList/quantityElement",
+        ):
             quantities += [
                 (text(item, "epcClass"), text(item, "quantity"), text(item, "uom")) for item in raw.findall(path)
             ]
@@ -473,4 +484,3 @@ def _read_event(index, raw, notes):
         parent_sscc=parent_sscc,
         ilmd=ilmd,
     )
-

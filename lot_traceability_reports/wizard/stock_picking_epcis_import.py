@@ -12,7 +12,9 @@ class StockPickingEpcisImport(models.TransientModel):
 
     picking_id = fields.Many2one("stock.picking", "Receipt", required=True, readonly=True, ondelete="cascade")
     company_id = fields.Many2one(related="picking_id.company_id")
-    epcis_file = fields.Binary("EPCIS File", attachment=False, help="The supplier's EPCIS 2.0 document (JSON-LD or XML).")
+    epcis_file = fields.Binary(
+        "EPCIS File", attachment=False, help="The supplier's EPCIS 2.0 document (JSON-LD or XML)."
+    )
     filename = fields.Char("File Name")
     state = fields.Selection([("upload", "Upload"), ("report", "Report")], default="upload", required=True)
     line_ids = fields.One2many("stock.picking.epcis.import.line", "wizard_id", "Report", readonly=True)
