@@ -9,7 +9,7 @@
     "maintainers": ["lot-traceability"],
     "development_status": "Alpha",
     "depends": ["lot_traceability_recall"],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "jsonschema"]},
     "data": [
         "security/lot_traceability_reports_security.xml",
         "security/ir.model.access.csv",
@@ -34,10 +34,10 @@
         "views/res_config_settings_customer_documents_views.xml",
         "views/portal_templates.xml",
         "report/report_lot_recall_drill.xml",
-
         "data/stock_quant_package_sscc_data.xml",
         "report/report_gs1_logistics.xml",
         "views/stock_quant_package_views.xml",
+        "wizard/stock_picking_epcis_import_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -58,6 +58,7 @@
         "demo/lot_traceability_reports_demo.xml",
         "demo/lot_traceability_customer_portal_demo.xml",
         "demo/lot_traceability_gs1_logistics_demo.xml",
+        "demo/stock_picking_epcis_import_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "installable": True,

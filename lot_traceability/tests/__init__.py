@@ -30,5 +30,4 @@ from . import test_uninstall
 from . import test_sale_lot
 from . import test_customer_lot_spec
 from . import test_qc_sampling
-
 from . import test_gs1_logistics

@@ -16,3 +16,4 @@ from . import stock_lot_customer
 from . import res_company_sscc
 from . import stock_quant_package
 from . import stock_picking_sscc
+from . import stock_picking_epcis_import

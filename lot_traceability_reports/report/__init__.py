@@ -7,5 +7,4 @@ from . import stock_lot_qc_failure_report
 from . import stock_lot_control_kpi
 from . import stock_lot_control_kpi_dashboard
 from . import stock_lot_control_kpi_drill
-
 from . import report_gs1_logistics

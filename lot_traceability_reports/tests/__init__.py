@@ -27,9 +27,9 @@ from . import test_customer_portal
 from . import test_customer_coa
 from . import test_customer_portal_attack
 from . import test_recall_drill_report
-
 from . import test_package_sscc
 from . import test_gs1_logistic_label
 from . import test_sscc_scan
 from . import test_export_sscc
 from . import test_gs1_logistics_demo
+from . import test_epcis_import
