@@ -51,6 +51,8 @@
         "views/stock_lot_cost_views.xml",
         "wizard/sale_order_line_lot_choice_views.xml",
         "views/sale_order_views.xml",
+        "data/stock_lot_retest_cron.xml",
+        "views/stock_lot_retest_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",

@@ -33,3 +33,6 @@ from . import stock_rule
 from . import sale_order_line
 from . import sale_order
 from . import res_partner_lot_spec
+from . import stock_lot_retest
+from . import product_template_lot_dates
+from . import mrp_production_expiry

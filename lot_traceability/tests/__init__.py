@@ -29,3 +29,5 @@ from . import test_lot_numbering_tools
 from . import test_uninstall
 from . import test_sale_lot
 from . import test_customer_lot_spec
+from . import test_retest_date
+from . import test_expiry_from_components
