@@ -7,6 +7,9 @@ from odoo.tools.sql import create_index
 
 from ..tools.server_write import is_server_write, server_write
 
+# The states of a lot due for retest: released before its retest date came, pending once the retest started.
+RETEST_STATES = ("released", "pending")
+
 
 class StockLot(models.Model):
     """Retest dates (pharmaceutical practice): a lot is re-examined before use, apart from its expiry.
@@ -46,20 +49,21 @@ class StockLot(models.Model):
         )
         return res
 
-    @api.depends("retest_date")
+    @api.depends("retest_date", "qc_state")
     @api.depends_context("tz")
     def _compute_is_retest_due(self):
-        today = fields.Date.context_today(self)
+        # Due until released again: a lot on hold or rejected waits for another decision than its retest.
+        due = self._get_retest_due()
         for lot in self:
-            lot.is_retest_due = bool(lot.retest_date and lot.retest_date <= today)
+            lot.is_retest_due = lot in due and lot.qc_state in RETEST_STATES
 
     def _search_is_retest_due(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Search lots due for retest with = True or = False."))
-        due = [("retest_date", "<=", fields.Date.context_today(self))]
+        today = fields.Date.context_today(self)
         if (operator == "=") == value:
-            return due
-        return ["|", ("retest_date", "=", False), ("retest_date", ">", fields.Date.context_today(self))]
+            return [("retest_date", "<=", today), ("qc_state", "in", RETEST_STATES)]
+        return ["|", "|", ("retest_date", "=", False), ("retest_date", ">", today), ("qc_state", "not in", RETEST_STATES)]
 
     @api.model_create_multi
     def create(self, vals_list):
