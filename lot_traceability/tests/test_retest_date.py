@@ -189,3 +189,24 @@ class TestRetestDate(LotTraceabilityCommon):
             lot.with_user(self.qa_manager).retest_date = "2026-03-15"
             row = self._history(lot, "retest_date")[-1]
             self.assertEqual((row.old_value, row.new_value, row.user_id), ("2026-03-31", "2026-03-15", self.qa_manager))
+
+    def test_expiry_risk_shows_the_lot_due_for_retest_awaiting_qa(self):
+        with freeze_time("2026-03-01 09:00:00"):
+            due = self._released_milk_lot("MILK-DUE", quantity=10)
+            later = self._released_milk_lot("MILK-LATER", quantity=10)
+            later.retest_date = "2026-06-01"
+        with freeze_time("2026-04-01 09:00:00"):
+            rows = {
+                row.lot_id.name: row
+                for row in self.env["stock.lot.expiry.risk"].search([("product_id", "=", self.milk.id)])
+            }
+            self.assertEqual(
+                (rows["MILK-DUE"].is_retest_due, str(rows["MILK-DUE"].retest_date), rows["MILK-DUE"].suggested_action),
+                (True, "2026-03-31", "await_qa"),
+            )
+            # No sale in the window: all of each lot is at risk; the released lot is used in production (milk is a
+            # component), the lot due for retest awaits QA.
+            self.assertEqual((rows["MILK-LATER"].is_retest_due, rows["MILK-LATER"].suggested_action), (False, "production"))
+            self.assertEqual(
+                self.env["stock.lot.expiry.risk"].search([("is_retest_due", "=", True)]).lot_id & (due | later), due
+            )
