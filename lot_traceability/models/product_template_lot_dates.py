@@ -13,12 +13,10 @@ class ProductTemplate(models.Model):
         "their expiry). From that day on a lot is treated as pending release until QA signs its release again.",
     )
     retest_interval = fields.Integer(
-        "Retest Interval",
         help="Days from a lot's production (or receipt) to its first retest, and from each signed retest release "
         "to the next.",
     )
     expiry_from_components = fields.Boolean(
-        "Expiry From Components",
         help="A lot made of this product expires with the earliest-expiring component lot the manufacturing order "
         "consumed (minus the margin), instead of its production date plus the expiration time. Its best-before, "
         "removal and alert dates follow, as for any expiration date.",
@@ -34,8 +32,7 @@ class ProductTemplate(models.Model):
             if template.retest_interval <= 0:
                 raise ValidationError(
                     self.env._(
-                        "Product %(product)s: its retest interval must be a positive number of days (it is "
-                        "%(days)s).",
+                        "Product %(product)s: its retest interval must be a positive number of days (it is %(days)s).",
                         product=template.display_name,
                         days=template.retest_interval,
                     )

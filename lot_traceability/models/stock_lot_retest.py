@@ -63,7 +63,13 @@ class StockLot(models.Model):
         today = fields.Date.context_today(self)
         if (operator == "=") == value:
             return [("retest_date", "<=", today), ("qc_state", "in", RETEST_STATES)]
-        return ["|", "|", ("retest_date", "=", False), ("retest_date", ">", today), ("qc_state", "not in", RETEST_STATES)]
+        return [
+            "|",
+            "|",
+            ("retest_date", "=", False),
+            ("retest_date", ">", today),
+            ("qc_state", "not in", RETEST_STATES),
+        ]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -145,9 +151,7 @@ class StockLot(models.Model):
     def _get_release_state_labels(self):
         labels = super()._get_release_state_labels()
         for lot in self._get_retest_due().filtered(lambda lot: lot.qc_state == "released"):
-            labels[lot.id] = self.env._(
-                "due for retest since %(date)s", date=fields.Date.to_string(lot.retest_date)
-            )
+            labels[lot.id] = self.env._("due for retest since %(date)s", date=fields.Date.to_string(lot.retest_date))
         return labels
 
     def _get_delivery_refusals(self, partner, date):

@@ -66,7 +66,7 @@ class TestExpiryFromComponents(LotTraceabilityCommon):
         self.assertIn("from component lot MILK-B (Organic Whole Milk), margin 2 days", lot.audit_ids[0].reason)
 
     def test_a_production_user_marks_the_order_done(self):
-        milk_a, milk_b, sugar = self._lots()
+        self._lots()
         production = self.env["mrp.production"].create(
             {"product_id": self.yogurt.id, "product_qty": 10, "bom_id": self.bom.id}
         )
@@ -85,9 +85,13 @@ class TestExpiryFromComponents(LotTraceabilityCommon):
     def test_a_component_lot_without_expiry_refuses_the_order_and_nothing_is_done(self):
         milk_a, milk_b, sugar = self._lots()
         milk_b.expiration_date = False
-        with self.assertRaisesRolledBack(UserError, r"component lot MILK-B \(Organic Whole Milk\) has no expiration date"):
+        with self.assertRaisesRolledBack(
+            UserError, r"component lot MILK-B \(Organic Whole Milk\) has no expiration date"
+        ):
             stock_flows.produce(self.bom, 10, components=[(milk_a, 1), (milk_b, 1), (sugar, 1)])
-        self.assertFalse(self.env["mrp.production"].search([("product_id", "=", self.yogurt.id), ("state", "=", "done")]))
+        self.assertFalse(
+            self.env["mrp.production"].search([("product_id", "=", self.yogurt.id), ("state", "=", "done")])
+        )
         self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.milk, self.stock_location, milk_b), 10)
         self.assertFalse(self.env["stock.quant"].search([("product_id", "=", self.yogurt.id)]))
 
@@ -95,7 +99,9 @@ class TestExpiryFromComponents(LotTraceabilityCommon):
         untracked = self.env["product.template"].create({"name": "Loose yogurt", "is_storable": True})
         with self.assertRaisesRolledBack(ValidationError, "must be tracked by lots or serial numbers"):
             untracked.write({"use_expiration_date": True, "expiry_from_components": True})
-        with self.assertRaisesRolledBack(ValidationError, "Cane Sugar takes its expiry from its components, but it has no bill of materials"):
+        with self.assertRaisesRolledBack(
+            ValidationError, "Cane Sugar takes its expiry from its components, but it has no bill of materials"
+        ):
             self.sugar.product_tmpl_id.expiry_from_components = True
         with self.assertRaisesRolledBack(ValidationError, "cannot be negative"):
             self.yogurt.expiry_component_margin = -1

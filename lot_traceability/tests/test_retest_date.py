@@ -40,7 +40,10 @@ class TestRetestDate(LotTraceabilityCommon):
             {"name": "MILK-PROD", "product_id": self.milk.id, "production_date": "2026-01-10 08:00:00"}
         )
         self.assertEqual(str(lot.retest_date), "2026-02-09")
-        self.assertIn("First retest date: 2026-01-10 plus the retest interval of 30 days", self._history(lot, "retest_date").reason)
+        self.assertIn(
+            "First retest date: 2026-01-10 plus the retest interval of 30 days",
+            self._history(lot, "retest_date").reason,
+        )
         # Received without a production date: the receipt day counts.
         received = self._milk_lot("MILK-REC")
         self.assertEqual(str(received.retest_date), "2026-03-31")
@@ -127,7 +130,9 @@ class TestRetestDate(LotTraceabilityCommon):
             self.assertEqual(str(lot.retest_date), "2026-05-03", "today plus 30 days")
             row = self._history(lot, "retest_date")[-1]
             self.assertEqual((row.old_value, row.new_value), ("2026-03-31", "2026-05-03"))
-            self.assertIn("Next retest date set by release signature 2 (Release by Quinn on 2026-04-03 10:00:00 UTC)", row.reason)
+            self.assertIn(
+                "Next retest date set by release signature 2 (Release by Quinn on 2026-04-03 10:00:00 UTC)", row.reason
+            )
             self.assertIn('"measured": 6.5', lot.qc_signature_ids[-1].check_snapshot)
             self.assertEqual(self._create_delivery(self.milk, 2).move_line_ids.lot_id, lot, "released again: reserved")
             self.assertEqual(lot.action_verify_signatures()["params"]["type"], "success")
@@ -164,13 +169,19 @@ class TestRetestDate(LotTraceabilityCommon):
                 "expiration_date": "2026-12-31 12:00:00",
             }
         )
-        with self.assertRaisesRolledBack(ValidationError, "retest date 2026-01-09 is before its production date 2026-01-10"):
+        with self.assertRaisesRolledBack(
+            ValidationError, "retest date 2026-01-09 is before its production date 2026-01-10"
+        ):
             lot.retest_date = "2026-01-09"
-        with self.assertRaisesRolledBack(ValidationError, "retest date 2027-01-01 is after its expiration date 2026-12-31"):
+        with self.assertRaisesRolledBack(
+            ValidationError, "retest date 2027-01-01 is after its expiration date 2026-12-31"
+        ):
             lot.retest_date = "2027-01-01"
         self.assertEqual(str(lot.retest_date), "2026-02-09")
         for days in (0, -5):
-            with self.assertRaisesRolledBack(ValidationError, f"retest interval must be a positive number of days \\(it is {days}\\)"):
+            with self.assertRaisesRolledBack(
+                ValidationError, f"retest interval must be a positive number of days \\(it is {days}\\)"
+            ):
                 self.milk.product_tmpl_id.retest_interval = days
         with self.assertRaisesRolledBack(UserError, "retest start is set by Odoo"):
             lot.write({"retest_started_at": "2026-03-01 09:00:00"})
@@ -206,7 +217,9 @@ class TestRetestDate(LotTraceabilityCommon):
             )
             # No sale in the window: all of each lot is at risk; the released lot is used in production (milk is a
             # component), the lot due for retest awaits QA.
-            self.assertEqual((rows["MILK-LATER"].is_retest_due, rows["MILK-LATER"].suggested_action), (False, "production"))
+            self.assertEqual(
+                (rows["MILK-LATER"].is_retest_due, rows["MILK-LATER"].suggested_action), (False, "production")
+            )
             self.assertEqual(
                 self.env["stock.lot.expiry.risk"].search([("is_retest_due", "=", True)]).lot_id & (due | later), due
             )
