@@ -53,12 +53,15 @@
         "views/sale_order_views.xml",
         "security/stock_lot_qc_sampling_security.xml",
         "views/stock_lot_qc_sampling_views.xml",
+        "data/stock_lot_retest_cron.xml",
+        "views/stock_lot_retest_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",
         "demo/sale_order_lot_demo.xml",
         "demo/res_partner_lot_spec_demo.xml",
         "demo/stock_lot_qc_sampling_demo.xml",
+        "demo/stock_lot_retest_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

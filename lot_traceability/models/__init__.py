@@ -36,3 +36,6 @@ from . import res_partner_lot_spec
 from . import stock_lot_qc_spec_sampling
 from . import stock_lot_qc_sampling
 from . import stock_lot_qc_sampling_state
+from . import stock_lot_retest
+from . import product_template_lot_dates
+from . import mrp_production_expiry

@@ -19,7 +19,7 @@ from .stock_lot_qc_signature import QC_STATES, QC_TRANSITIONS, UNRELEASED_STATES
 
 # Set by the server only: the QC state through stock.lot._write_qc_state, the requirement on creation.
 PROTECTED_FIELDS = {"qc_state", "qc_release_required"}
-LOT_DATE_FIELDS = ("expiration_date", "use_date", "removal_date", "alert_date", "production_date")
+LOT_DATE_FIELDS = ("expiration_date", "use_date", "removal_date", "alert_date", "production_date", "retest_date")
 # Every change of these is kept in the lot's history (stock.lot.audit).
 AUDITED_FIELDS = (*LOT_DATE_FIELDS, "supplier_lot_id", "qc_state")
 # How long a signer or a recall waits for lots another user keeps locked (a delivery being validated, another
@@ -146,7 +146,8 @@ class StockLot(models.Model):
         self._check_date_edit(vals)
         before = {lot.id: {name: lot[name] for name in AUDITED_FIELDS} for lot in self}
         result = super().write(vals)
-        self._audit_changes(before)
+        # A server rule that writes a date says why (e.g. the expiry from a component lot, the next retest date).
+        self._audit_changes(before, reason=self.env.context.get("lot_traceability_audit_reason"))
         return result
 
     def _check_date_edit(self, vals):
@@ -471,6 +472,11 @@ class StockLot(models.Model):
     def _get_unreleased(self):
         """Lots that may not be shipped or consumed: on hold, rejected, or pending release."""
         return self.filtered(lambda lot: lot.qc_state != "released")
+
+    def _get_release_state_labels(self):
+        """What the release gates say of each lot's state (dict lot id -> label): its QC state by default."""
+        states = dict(self._fields["qc_state"]._description_selection(self.env))
+        return {lot.id: states[lot.qc_state] for lot in self}
 
     # ------------------------------------------------------------------
     # GS1

@@ -13,14 +13,14 @@ class StockMove(models.Model):
 
     @api.depends("state", "move_orig_ids.move_line_ids.lot_id.qc_state")
     def _compute_lot_wait_reason(self):
-        states = dict(self.env["stock.lot"]._fields["qc_state"]._description_selection(self.env))
         for move in self:
             lots = self.env["stock.lot"]
             if move.state in ("confirmed", "waiting", "partially_available") and move.move_orig_ids:
                 lots = move.move_orig_ids.filtered(lambda orig: orig.state == "done").move_line_ids.lot_id
             unreleased = lots._get_unreleased()
+            states = unreleased._get_release_state_labels()
             move.lot_wait_reason = (
-                ", ".join(f"{lot.name} ({states[lot.qc_state]})" for lot in unreleased) if unreleased else False
+                ", ".join(f"{lot.name} ({states[lot.id]})" for lot in unreleased) if unreleased else False
             )
 
     def _get_fefo_context(self):

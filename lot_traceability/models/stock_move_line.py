@@ -225,10 +225,10 @@ class StockMoveLine(models.Model):
         return self.filtered(lambda line: line.location_dest_id.usage in RELEASE_GATE_USAGES)
 
     def _get_unreleased_lots_message(self, lots):
-        states = dict(self.env["stock.lot"]._fields["qc_state"]._description_selection(self.env))
+        states = lots._get_release_state_labels()
         return self.env._(
             "These lots cannot be shipped, consumed or taken out of the stock until QA releases them: %(lots)s.",
-            lots=", ".join(f"{lot.name} ({states[lot.qc_state]})" for lot in lots),
+            lots=", ".join(f"{lot.name} ({states[lot.id]})" for lot in lots),
         )
 
     @api.constrains("lot_id", "location_dest_id")
@@ -270,13 +270,12 @@ class StockMoveLine(models.Model):
         self.ensure_one()
         if not lot or not lot._get_unreleased() or not self.lot_release_required:
             return None
-        states = dict(self.env["stock.lot"]._fields["qc_state"]._description_selection(self.env))
         return {
             "title": self.env._("Lot not released"),
             "message": self.env._(
                 "Lot %(lot)s is %(state)s: it cannot be shipped or consumed until QA releases it. Pick a released lot.",
                 lot=lot.name,
-                state=states[lot.qc_state],
+                state=lot._get_release_state_labels()[lot.id],
             ),
         }
 

@@ -30,12 +30,7 @@ class StockQuant(models.Model):
         # the lots themselves (the product's unreleased lots, few, one sub-select in a partial index of stock_lot),
         # not on a copy kept on each quant: a hold then writes its lot alone, never the quants that every
         # reservation writes too.
-        unreleased = (
-            self.env["stock.lot"]
-            .sudo()
-            ._search([("product_id", "=", product_id.id), ("qc_state", "in", list(UNRELEASED_STATES))])
-        )
-        domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("lot_id", "not in", unreleased)]])
+        domain = expression.AND([domain, self._get_unreleased_lot_domain(product_id)])
         # Shelf life (stock.move._get_fefo_context): nothing past its removal or expiration date at
         # the move's date, nothing expiring before the customer's minimum remaining shelf life.
         move_date = self.env.context.get("lot_traceability_move_date")
@@ -62,6 +57,15 @@ class StockQuant(models.Model):
             meeting = self.env["stock.lot"].sudo()._search(lot_domain)
             domain = expression.AND([domain, ["|", ("lot_id", "=", False), ("lot_id", "in", meeting)]])
         return domain
+
+    def _get_unreleased_lot_domain(self, product):
+        """The quants of ``product`` that automatic reservation may take: those of no lot or of a released lot."""
+        unreleased = (
+            self.env["stock.lot"]
+            .sudo()
+            ._search([("product_id", "=", product.id), ("qc_state", "in", list(UNRELEASED_STATES))])
+        )
+        return ["|", ("lot_id", "=", False), ("lot_id", "not in", unreleased)]
 
     def init(self):
         res = super().init()

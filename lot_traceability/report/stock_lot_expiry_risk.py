@@ -41,7 +41,8 @@ class StockLotExpiryRisk(models.Model):
     - Lots that may not be sold or used (QC state other than released) are never suggested a sale action.
       A rejected lot never leaves: all of it is at risk, to dispose of or return to the supplier. A lot
       pending release or on hold (e.g. held by a recall) is forecast as if it were released now and awaits
-      the QA decision. Neither counts among the lots the demand goes to before the released ones. Their
+      the QA decision; so does a released lot due for retest (its retest date has come: stock.lot._get_unreleased).
+      Neither counts among the lots the demand goes to before the released ones. Their
       value at risk is shown apart: the list groups the lots by QC state, and the daily activities are
       raised for released lots only.
     - Suggested action: none when nothing is at risk; a markdown when more than half of the lot is
@@ -69,7 +70,7 @@ class StockLotExpiryRisk(models.Model):
             "location_dest_id",
             "quantity_product_uom",
         ],
-        "stock.lot": ["product_id", "removal_date", "standard_price", "qc_state"],
+        "stock.lot": ["product_id", "removal_date", "standard_price", "qc_state", "retest_date"],
         "stock.location": ["usage"],
         "product.product": ["product_tmpl_id", "standard_price"],
         "product.template": ["uom_id", "lot_valuated"],
@@ -88,6 +89,12 @@ class StockLotExpiryRisk(models.Model):
         help="Only released lots may be sold or used: the others are not offered a sale action.",
     )
     removal_date = fields.Datetime(readonly=True)
+    retest_date = fields.Date(readonly=True)
+    is_retest_due = fields.Boolean(
+        "Retest Due",
+        readonly=True,
+        help="The lot's retest date has come: treated as pending release, it awaits the QA decision.",
+    )
     days_until_removal = fields.Float(readonly=True, digits=(16, 1), help="Negative once the removal date has passed.")
     quantity_on_hand = fields.Float("On Hand", digits="Product Unit of Measure", readonly=True)
     daily_demand = fields.Float(
@@ -173,11 +180,14 @@ class StockLotExpiryRisk(models.Model):
             ),
             lots AS (
                 SELECT on_hand.lot_id, on_hand.company_id, lot.product_id, template.uom_id AS product_uom_id,
-                       lot.removal_date, lot.qc_state, on_hand.quantity,
+                       lot.removal_date, lot.qc_state, on_hand.quantity, lot.retest_date,
+                       -- Due for retest: treated as pending release (stock.lot._get_unreleased).
+                       COALESCE(lot.retest_date <= %(today)s, FALSE) AS is_retest_due,
                        COALESCE(demand.daily_demand, 0) AS daily_demand,
                        EXTRACT(EPOCH FROM lot.removal_date - %(now)s) / 86400.0 AS days_until_removal,
                        -- Only released lots can take the demand before this one.
-                       COALESCE(SUM(CASE WHEN lot.qc_state = 'released' THEN on_hand.quantity ELSE 0 END) OVER (
+                       COALESCE(SUM(CASE WHEN lot.qc_state = 'released' AND COALESCE(lot.retest_date > %(today)s, TRUE)
+                                         THEN on_hand.quantity ELSE 0 END) OVER (
                            PARTITION BY on_hand.company_id, lot.product_id
                            ORDER BY lot.removal_date, lot.id
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
@@ -209,7 +219,7 @@ class StockLotExpiryRisk(models.Model):
                 SELECT risk.*,
                        CASE WHEN risk.qc_state = 'rejected' THEN 'dispose'
                             WHEN risk.at_risk <= 0 THEN 'none'
-                            WHEN risk.qc_state != 'released' THEN 'await_qa'
+                            WHEN risk.qc_state != 'released' OR risk.is_retest_due THEN 'await_qa'
                             WHEN risk.at_risk / risk.quantity > %(markdown_share)s
                                  AND risk.days_until_removal <= %(markdown_days)s THEN 'markdown'
                             WHEN risk.is_component THEN 'production'
@@ -220,7 +230,7 @@ class StockLotExpiryRisk(models.Model):
             -- A stable id per lot and company (a lot without company may be on hand in several).
             SELECT action.lot_id::bigint * 100000 + action.company_id AS id,
                    action.lot_id, action.company_id, action.product_id, action.product_uom_id, action.qc_state,
-                   action.removal_date,
+                   action.removal_date, action.retest_date, action.is_retest_due,
                    action.days_until_removal, action.quantity AS quantity_on_hand, action.daily_demand,
                    CASE WHEN action.daily_demand > 0 THEN 'demand' ELSE 'no_sales' END AS demand_status,
                    action.at_risk AS forecast_quantity_at_risk,
@@ -243,6 +253,7 @@ class StockLotExpiryRisk(models.Model):
             """,
             demand_days=demand_days,
             now=now,
+            today=fields.Date.context_today(self, timestamp=now),
             window_start=now - timedelta(days=demand_days),
             markdown_share=MARKDOWN_SHARE,
             markdown_days=MARKDOWN_DAYS,
@@ -264,7 +275,9 @@ class StockLotExpiryRisk(models.Model):
         company; a lot that already has such an open activity is left alone. Lots not released are
         QA's to decide (their signature or a recall), not a sale to plan."""
         threshold = self._get_value_threshold()
-        risks = self.sudo().search([("value_at_risk", ">=", threshold), ("qc_state", "=", "released")])
+        risks = self.sudo().search(
+            [("value_at_risk", ">=", threshold), ("qc_state", "=", "released"), ("is_retest_due", "=", False)]
+        )
         if not risks:
             return self.env["mail.activity"]
         activity_type = self.env.ref("mail.mail_activity_data_warning")

@@ -31,3 +31,5 @@ from . import test_sale_lot
 from . import test_customer_lot_spec
 from . import test_qc_sampling
 from . import test_gs1_logistics
+from . import test_retest_date
+from . import test_expiry_from_components

@@ -154,6 +154,7 @@ class StockLotControlKpi(models.Model):
             "shrinkage": self._action_open_write_offs,
             "release": self._action_open_pending_lots,
             "release_released": self._action_open_released_lots,
+            "release_retest": self._action_open_retest_due_lots,
         }
         if not isinstance(card, str) or card not in actions:
             raise UserError(self.env._("The Lot Control dashboard has no card %(card)s.", card=card))
@@ -483,6 +484,17 @@ class StockLotControlKpi(models.Model):
 
     def _get_pending_lot_domain(self, scope):
         domain = [("qc_state", "=", "pending"), ("company_id", "in", [*scope["companies"].ids, False])]
+        if scope["warehouse"]:
+            domain += self._get_origin_warehouse_domain(scope["warehouse"])
+        return domain
+
+    def _get_retest_due_lot_domain(self, scope):
+        """Lots due for retest now (their retest date has come, not yet released again), of the scope's companies."""
+        domain = [
+            ("retest_date", "<=", scope["today"]),
+            ("qc_state", "in", ("released", "pending")),
+            ("company_id", "in", [*scope["companies"].ids, False]),
+        ]
         if scope["warehouse"]:
             domain += self._get_origin_warehouse_domain(scope["warehouse"])
         return domain
@@ -855,6 +867,20 @@ class StockLotControlKpi(models.Model):
         }
         if released:
             card["links"] = [{"key": "release_released", "label": self.env._("Released in the period")}]
+        # The lots due for retest now (retest dates): a line of the card, one count.
+        retest_due = self.env["stock.lot"].search_count(self._get_retest_due_lot_domain(scope))
+        card["retest_due"] = {
+            "label": self.env._("lots due for retest"),
+            "value": retest_due,
+            "display": self._format_number(retest_due, 0),
+        }
+        if retest_due:
+            card.setdefault("links", []).append(
+                {
+                    "key": "release_retest",
+                    "label": self.env._("Due for retest: %(count)s", count=self._format_number(retest_due, 0)),
+                }
+            )
         return card
 
     # ------------------------------------------------------------------
@@ -969,3 +995,11 @@ class StockLotControlKpi(models.Model):
     def _action_open_released_lots(self, scope):
         lot_ids = self._get_event_res_ids(scope, "release", SQL("AND events.days_to_release IS NOT NULL"))
         return self._card_action(scope, self.env._("Lots Released"), "stock.lot", [("id", "in", lot_ids)])
+
+    def _action_open_retest_due_lots(self, scope):
+        action = self._card_action(
+            scope, self.env._("Lots Due for Retest"), "stock.lot", self._get_retest_due_lot_domain(scope)
+        )
+        # Due now, whatever the period.
+        action["name"] = self.env._("Lots Due for Retest")
+        return action

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.addons.lot_traceability.models.stock_lot_qc_signature import QC_STATES
 from odoo.tools import SQL
 
@@ -24,7 +24,7 @@ class StockLotExpiryReport(models.Model):
     _rec_name = "lot_id"
     _depends = {
         "stock.quant": ["quantity", "lot_id", "location_id", "company_id", "product_id", "in_date"],
-        "stock.lot": ["expiration_date", "removal_date", "qc_state", "standard_price"],
+        "stock.lot": ["expiration_date", "removal_date", "qc_state", "standard_price", "retest_date"],
         "stock.location": ["usage", "warehouse_id"],
         "product.product": ["product_tmpl_id", "standard_price"],
         "product.template": ["uom_id", "lot_valuated"],
@@ -47,8 +47,24 @@ class StockLotExpiryReport(models.Model):
     age_days = fields.Integer("Age (Days)", readonly=True, aggregator="max", help="Days since the stock came in.")
     bucket = fields.Selection(EXPIRY_BUCKETS, "Shelf Life Left", readonly=True)
     is_past_removal = fields.Boolean("Past Removal Date", readonly=True)
+    retest_date = fields.Date(readonly=True)
+    is_retest_due = fields.Boolean(
+        "Retest Due", readonly=True, help="The lot's retest date has come: it is pending until QA releases it again."
+    )
+    retest_status = fields.Char(
+        "Retest", compute="_compute_retest_status", help='"Retest due <date>" for a lot whose retest date has come.'
+    )
     quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     value = fields.Float(readonly=True, groups="stock.group_stock_manager")
+
+    @api.depends("retest_date", "is_retest_due")
+    def _compute_retest_status(self):
+        for row in self:
+            row.retest_status = (
+                self.env._("Retest due %(date)s", date=fields.Date.to_string(row.retest_date))
+                if row.is_retest_due
+                else False
+            )
 
     def _get_query(self):
         return SQL(
@@ -70,6 +86,9 @@ class StockLotExpiryReport(models.Model):
                        ELSE 'later'
                    END AS bucket,
                    COALESCE(lot.removal_date <= now() AT TIME ZONE 'UTC', FALSE) AS is_past_removal,
+                   lot.retest_date,
+                   COALESCE(lot.retest_date <= CURRENT_DATE AND lot.qc_state IN ('released', 'pending'), FALSE)
+                       AS is_retest_due,
                    quant.quantity,
                    quant.quantity * %(unit_cost)s AS value
               FROM stock_quant quant

@@ -33,3 +33,4 @@ from . import test_sscc_scan
 from . import test_export_sscc
 from . import test_gs1_logistics_demo
 from . import test_epcis_import
+from . import test_retest_due_reports
