@@ -51,6 +51,9 @@
         "views/stock_lot_cost_views.xml",
         "wizard/sale_order_line_lot_choice_views.xml",
         "views/sale_order_views.xml",
+        "security/stock_lot_rework_security.xml",
+        "wizard/stock_lot_rework_wizard_views.xml",
+        "views/stock_lot_rework_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",

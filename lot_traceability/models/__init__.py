@@ -33,3 +33,6 @@ from . import stock_rule
 from . import sale_order_line
 from . import sale_order
 from . import res_partner_lot_spec
+from . import mrp_production_rework
+from . import stock_lot_rework
+from . import stock_move_line_rework
