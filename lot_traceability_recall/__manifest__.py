@@ -32,6 +32,8 @@
         "wizard/stock_lot_recall_extend_wizard_views.xml",
         "wizard/stock_lot_recall_notify_wizard_views.xml",
         "views/stock_lot_incident_scope_views.xml",
+        "views/stock_lot_recall_rework_views.xml",
+        "wizard/stock_lot_rework_wizard_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_recall_demo.xml",

@@ -20,3 +20,6 @@ from . import stock_warehouse
 from . import product_gs1_link
 from . import product_template
 from . import mail_mail
+from . import mrp_production
+from . import stock_lot_rework
+from . import stock_lot_recall_rework
