@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..tools import stock_flows
+from .common import DemoHistoryCase
 from .test_integrity import IntegrityCommon
 
 
@@ -208,3 +209,23 @@ class TestRework(IntegrityCommon):
         production = held.with_user(self.mrp_manager)._create_rework_production(5)
         with self.assertRaisesRolledBack(UserError, "cannot be duplicated"):
             production.copy()
+
+
+@tagged("post_install", "-at_install")
+class TestReworkDemo(DemoHistoryCase):
+    def test_the_demo_shows_a_held_lot_and_the_lot_its_rework_made(self):
+        held = self._demo_record("lot_traceability.lot_powder_held_demo")
+        self.assertEqual(held.qc_state, "on_hold")
+        self.assertEqual(held.supplier_lot_code, "AD-P2290")
+        production = held.rework_production_ids
+        self.assertEqual((production.state, production.is_rework, held.rework_production_count), ("done", True, 1))
+        self.assertTrue(production.rework_origin.startswith(f"Rework of {held.name} for QA hold signed by"))
+        new_lot = production.lot_producing_id
+        self.assertEqual(new_lot.qc_state, "pending")
+        internal = [("location_id.usage", "=", "internal")]
+        quantity = {
+            lot: sum(self.env["stock.quant"].search([("lot_id", "=", lot.id), *internal]).mapped("quantity"))
+            for lot in (held, new_lot)
+        }
+        self.assertEqual((quantity[held], quantity[new_lot]), (40, 60))
+        self.assertIn(new_lot.id, held.trace("downstream")["lot_ids"])

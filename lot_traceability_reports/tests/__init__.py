@@ -26,3 +26,4 @@ from . import test_customer_documents
 from . import test_customer_portal
 from . import test_customer_coa
 from . import test_customer_portal_attack
+from . import test_recall_rework_report
