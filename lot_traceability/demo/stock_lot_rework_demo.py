@@ -20,7 +20,9 @@ class LotTraceabilityDemo(models.AbstractModel):
         alpine = ref("lot_traceability.partner_alpine_dairy_demo")
         admin = ref("base.user_admin")
         produced = fields.Date.context_today(self) - timedelta(days=9)
-        label = gs1.build({"01": powder.barcode, "11": produced, "17": produced + timedelta(days=365), "10": "AD-P2290"})
+        label = gs1.build(
+            {"01": powder.barcode, "11": produced, "17": produced + timedelta(days=365), "10": "AD-P2290"}
+        )
         picking = self._receive(alpine, powder, [(100, label)])
         held = picking.move_line_ids.lot_id
         self.env["ir.model.data"]._update_xmlids(

@@ -31,8 +31,10 @@ class StockLot(models.Model):
     def _check_may_rework(self):
         if not self._may_rework():
             raise AccessError(
-                self.env._("Only stock managers and QA managers may rework lots on hold: %(lots)s.",
-                           lots=", ".join(self.mapped("name")))
+                self.env._(
+                    "Only stock managers and QA managers may rework lots on hold: %(lots)s.",
+                    lots=", ".join(self.mapped("name")),
+                )
             )
 
     def _get_rework_available(self, location):
@@ -177,9 +179,7 @@ class StockLot(models.Model):
         rounding = self.product_id.uom_id.rounding
         available = self._get_rework_available(location)
         if not isinstance(quantity, int | float) or float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
-            raise UserError(
-                self.env._("Give a quantity of lot %(lot)s to rework, above zero.", lot=self.name)
-            )
+            raise UserError(self.env._("Give a quantity of lot %(lot)s to rework, above zero.", lot=self.name))
         if float_compare(quantity, available, precision_rounding=rounding) > 0:
             raise UserError(
                 self.env._(
@@ -198,7 +198,9 @@ class StockLot(models.Model):
             max(product_qty, 0.0), precision_rounding=product.uom_id.rounding
         ):
             raise UserError(
-                self.env._("Give the quantity of %(product)s the rework makes, above zero.", product=product.display_name)
+                self.env._(
+                    "Give the quantity of %(product)s the rework makes, above zero.", product=product.display_name
+                )
             )
         with server_write("mrp.production.rework"):
             production = (

@@ -9,8 +9,9 @@ class StockMoveLine(models.Model):
 
     def _is_rework_consumption(self, lot):
         """Whether this line consumes ``lot`` on hold as the rework order made for it does: the one exception of the
-        release gate. Only a rework order (made by a lot's Rework action), only the lot it was made for while it is on
-        hold, and only for a stock manager or a QA manager; anything else of a lot that is not released stays refused."""
+        release gate into production. Only a rework order (made by a lot's Rework action), only the lot it was made
+        for while it is on hold, and only for a stock manager or a QA manager; anything else of a lot that is not
+        released stays refused."""
         self.ensure_one()
         production = self.move_id.raw_material_production_id
         return bool(

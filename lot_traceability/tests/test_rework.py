@@ -46,7 +46,7 @@ class TestRework(IntegrityCommon):
         """The Rework button of ``lot``'s form, its dialog filled with ``values`` and confirmed by ``user``."""
         user = user or self.mrp_manager
         action = lot.with_user(user).action_rework()
-        wizard_form = Form(self.env[action["res_model"]].with_user(user).with_context(action["context"]))
+        wizard_form = Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
         for field, value in values.items():
             setattr(wizard_form, field, value)
         result = wizard_form.save().action_create()
@@ -63,7 +63,9 @@ class TestRework(IntegrityCommon):
         production = self._rework_with_wizard(held)
         self.assertTrue(production.is_rework)
         self.assertEqual(production.rework_lot_id, held)
-        self.assertEqual(production.rework_origin, f"Rework of MILK-RW for QA hold signed by Quinn on 2026-03-10 09:00:00")
+        self.assertEqual(
+            production.rework_origin, "Rework of MILK-RW for QA hold signed by Quinn on 2026-03-10 09:00:00"
+        )
         # Defaults: the whole held quantity where it lies, into the same product.
         self.assertEqual((production.product_id, production.product_qty), (self.milk, 20))
         self.assertEqual(production.move_raw_ids.move_line_ids.lot_id, held)

@@ -21,7 +21,9 @@ class StockLotReworkWizard(models.TransientModel):
         help="Where the rework takes the lot from: where most of it is, unless you choose.",
     )
     available_qty = fields.Float(
-        "On Hold There", compute="_compute_available_qty", digits="Product Unit of Measure",
+        "On Hold There",
+        compute="_compute_available_qty",
+        digits="Product Unit of Measure",
         help="On hand at that location and not reserved by another operation.",
     )
     quantity = fields.Float(
@@ -66,9 +68,7 @@ class StockLotReworkWizard(models.TransientModel):
     def _compute_available_qty(self):
         for wizard in self:
             wizard.available_qty = (
-                wizard.lot_id._get_rework_available(wizard.location_id)
-                if wizard.lot_id and wizard.location_id
-                else 0.0
+                wizard.lot_id._get_rework_available(wizard.location_id) if wizard.lot_id and wizard.location_id else 0.0
             )
 
     @api.depends("available_qty")

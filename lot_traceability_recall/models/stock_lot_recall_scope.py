@@ -304,7 +304,8 @@ class StockLotRecall(models.Model):
         )
         balances = []
         for row in rows:
-            lot_id, in_qty, returned, shipped, consumed, scrapped, on_hand, recovered, destroyed, in_scope, reworked = row
+            lot_id, in_qty, returned, shipped, consumed, scrapped, on_hand, recovered, destroyed, in_scope = row[:10]
+            reworked = row[10]
             balances.append(
                 {
                     "lot_id": lot_id,

@@ -28,7 +28,7 @@ class TestRecallRework(RecallRecoveryCommon):
         """The recall's Rework button, its dialog confirmed (for ``quantity`` when given) by ``user``."""
         user = user or self.stock_manager
         action = self.recall.with_user(user).action_open_rework_wizard()
-        wizard_form = Form(self.env[action["res_model"]].with_user(user).with_context(action["context"]))
+        wizard_form = Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
         if quantity is not None:
             wizard_form.quantity = quantity
         result = wizard_form.save().action_create()

@@ -4,7 +4,7 @@ from odoo import fields, models
 class StockLotReworkWizard(models.TransientModel):
     _inherit = "stock.lot.rework.wizard"
 
-    recall_id = fields.Many2one("stock.lot.recall", "Recall", readonly=True)
+    recall_id = fields.Many2one("stock.lot.recall", readonly=True)
     recall_lot_ids = fields.Many2many("stock.lot", compute="_compute_recall_lot_ids", string="Lots of the Recall")
 
     def _compute_recall_lot_ids(self):

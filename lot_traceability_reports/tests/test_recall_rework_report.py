@@ -29,7 +29,7 @@ class TestRecallReworkReport(LotTraceabilityCommon):
         html, _format = self.env["ir.actions.report"]._render_qweb_html(
             "lot_traceability_reports.report_lot_recall", recall.ids
         )
-        table = re.search(r'<table[^>]*recall-balance.*?</table>', html.decode(), re.S).group(0)
+        table = re.search(r"<table[^>]*recall-balance.*?</table>", html.decode(), re.S).group(0)
         headers = re.findall(r"<th>(.*?)</th>", table)
         self.assertEqual(headers[headers.index("Destroyed") + 1], "Reworked")
         row = next(
