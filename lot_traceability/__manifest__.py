@@ -55,6 +55,9 @@
         "views/stock_lot_qc_sampling_views.xml",
         "data/stock_lot_retest_cron.xml",
         "views/stock_lot_retest_views.xml",
+        "security/stock_lot_rework_security.xml",
+        "wizard/stock_lot_rework_wizard_views.xml",
+        "views/stock_lot_rework_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",
@@ -62,6 +65,7 @@
         "demo/res_partner_lot_spec_demo.xml",
         "demo/stock_lot_qc_sampling_demo.xml",
         "demo/stock_lot_retest_demo.xml",
+        "demo/stock_lot_rework_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

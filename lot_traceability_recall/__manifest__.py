@@ -35,6 +35,8 @@
         "security/recall_drill_security.xml",
         "data/recall_drill_cron_data.xml",
         "views/stock_lot_recall_drill_views.xml",
+        "views/stock_lot_recall_rework_views.xml",
+        "wizard/stock_lot_rework_wizard_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_recall_demo.xml",

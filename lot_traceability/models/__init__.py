@@ -39,3 +39,6 @@ from . import stock_lot_qc_sampling_state
 from . import stock_lot_retest
 from . import product_template_lot_dates
 from . import mrp_production_expiry
+from . import mrp_production_rework
+from . import stock_lot_rework
+from . import stock_move_line_rework

@@ -33,3 +33,4 @@ from . import test_qc_sampling
 from . import test_gs1_logistics
 from . import test_retest_date
 from . import test_expiry_from_components
+from . import test_rework

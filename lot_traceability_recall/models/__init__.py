@@ -27,3 +27,6 @@ from . import stock_warehouse_recall_drill
 from . import res_company_recall_drill
 from . import res_config_settings_recall_drill
 from . import stock_lot_recall_drill_lot
+from . import mrp_production
+from . import stock_lot_rework
+from . import stock_lot_recall_rework

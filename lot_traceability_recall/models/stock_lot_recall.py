@@ -245,6 +245,7 @@ class StockLotRecall(models.Model):
     balance_ids = fields.One2many("stock.lot.recall.balance", "recall_id", "Mass Balance", readonly=True)
     recovered_qty = fields.Float(compute="_compute_effectiveness", digits="Product Unit of Measure")
     destroyed_qty = fields.Float(compute="_compute_effectiveness", digits="Product Unit of Measure")
+    reworked_qty = fields.Float(compute="_compute_effectiveness", digits="Product Unit of Measure")
     unaccounted_qty = fields.Float(compute="_compute_effectiveness", digits="Product Unit of Measure")
     effectiveness = fields.Float(
         "Effectiveness (%)",
@@ -389,6 +390,7 @@ class StockLotRecall(models.Model):
             shipped = sum(balances.mapped("recall_shipped_qty"))
             recall.recovered_qty = sum(balances.mapped("recovered_qty"))
             recall.destroyed_qty = sum(balances.mapped("destroyed_qty"))
+            recall.reworked_qty = sum(balances.mapped("reworked_qty"))
             recall.unaccounted_qty = sum(balances.mapped("unaccounted_qty"))
             recall.effectiveness = 100.0 * (shipped - recall.unaccounted_qty) / shipped if shipped else 100.0
             recall.discrepancy_count = len(balances.filtered("has_discrepancy"))

@@ -42,6 +42,11 @@ class StockLotRecallBalance(models.Model):
     destroyed_qty = fields.Float(
         "Destroyed", digits="Product Unit of Measure", help="Scrapped by the recall's destruction."
     )
+    reworked_qty = fields.Float(
+        "Reworked",
+        digits="Product Unit of Measure",
+        help="Consumed by the recall's rework orders (part of Consumed), made into new lots pending release.",
+    )
     unaccounted_qty = fields.Float(
         "Unaccounted", digits="Product Unit of Measure", help="Shipped in scope and not recovered."
     )

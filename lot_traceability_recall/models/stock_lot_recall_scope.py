@@ -23,6 +23,7 @@ SCOPE_COLUMNS = {
         "recovered_qty": "float8",
         "destroyed_qty": "float8",
         "unaccounted_qty": "float8",
+        "reworked_qty": "float8",
     },
 }
 
@@ -231,7 +232,8 @@ class StockLotRecall(models.Model):
 
     def _get_mass_balance(self, lot_ids):
         """Values of one balance line per lot: every done flow of the lot by kind, its stock, and what
-        this recall shipped (its stored shipments), recovered and destroyed, in one query."""
+        this recall shipped (its stored shipments), recovered, destroyed and reworked (consumed by its rework
+        orders, part of the consumed quantity), in one query."""
         self.ensure_one()
         if not lot_ids:
             return []
@@ -260,13 +262,18 @@ class StockLotRecall(models.Model):
                                WHERE picking.lot_recall_id = %(recall)s
                                  AND destination.usage IN ('internal', 'transit')) AS recovered_qty,
                            SUM(line.quantity_product_uom) FILTER (
-                               WHERE scrap.lot_recall_id = %(recall)s) AS destroyed_qty
+                               WHERE scrap.lot_recall_id = %(recall)s) AS destroyed_qty,
+                           SUM(line.quantity_product_uom) FILTER (
+                               WHERE production.lot_recall_id = %(recall)s
+                                 AND source.usage IN ('internal', 'transit')
+                                 AND destination.usage = 'production') AS reworked_qty
                       FROM stock_move_line line
                       JOIN stock_location source ON source.id = line.location_id
                       JOIN stock_location destination ON destination.id = line.location_dest_id
                       LEFT JOIN stock_picking picking ON picking.id = line.picking_id
                       LEFT JOIN stock_move move ON move.id = line.move_id
                       LEFT JOIN stock_scrap scrap ON scrap.id = move.scrap_id
+                      LEFT JOIN mrp_production production ON production.id = move.raw_material_production_id
                      WHERE line.lot_id = ANY(%(lots)s) AND line.state = 'done'
                      GROUP BY line.lot_id
                 ), stock AS (
@@ -283,7 +290,8 @@ class StockLotRecall(models.Model):
                 )
                 SELECT lot.id, COALESCE(in_qty, 0), COALESCE(returned_qty, 0), COALESCE(shipped_qty, 0),
                        COALESCE(consumed_qty, 0), COALESCE(scrapped_qty, 0), COALESCE(on_hand_qty, 0),
-                       COALESCE(recovered_qty, 0), COALESCE(destroyed_qty, 0), COALESCE(recall_shipped_qty, 0)
+                       COALESCE(recovered_qty, 0), COALESCE(destroyed_qty, 0), COALESCE(recall_shipped_qty, 0),
+                       COALESCE(reworked_qty, 0)
                   FROM unnest(%(lots)s) AS lot(id)
                   LEFT JOIN flows ON flows.lot_id = lot.id
                   LEFT JOIN stock ON stock.lot_id = lot.id
@@ -295,7 +303,9 @@ class StockLotRecall(models.Model):
             )
         )
         balances = []
-        for lot_id, in_qty, returned, shipped, consumed, scrapped, on_hand, recovered, destroyed, in_scope in rows:
+        for row in rows:
+            lot_id, in_qty, returned, shipped, consumed, scrapped, on_hand, recovered, destroyed, in_scope = row[:10]
+            reworked = row[10]
             balances.append(
                 {
                     "lot_id": lot_id,
@@ -310,6 +320,7 @@ class StockLotRecall(models.Model):
                     "recovered_qty": recovered,
                     "destroyed_qty": destroyed,
                     "unaccounted_qty": max(in_scope - recovered, 0.0),
+                    "reworked_qty": reworked,
                 }
             )
         return balances

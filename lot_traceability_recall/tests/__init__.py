@@ -17,3 +17,4 @@ from . import test_roles
 from . import test_recall_text
 from . import test_recall_drill
 from . import test_recall_drill_demo
+from . import test_recall_rework

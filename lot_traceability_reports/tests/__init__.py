@@ -34,3 +34,4 @@ from . import test_export_sscc
 from . import test_gs1_logistics_demo
 from . import test_epcis_import
 from . import test_retest_due_reports
+from . import test_recall_rework_report
