@@ -33,3 +33,7 @@ from . import stock_rule
 from . import sale_order_line
 from . import sale_order
 from . import res_partner_lot_spec
+from . import stock_lot_batch
+from . import stock_lot_measure
+from . import stock_move_line_batch
+from . import stock_quant_gs1

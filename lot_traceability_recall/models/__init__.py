@@ -20,3 +20,4 @@ from . import stock_warehouse
 from . import product_gs1_link
 from . import product_template
 from . import mail_mail
+from . import stock_lot_recall_batch
