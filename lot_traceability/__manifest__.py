@@ -51,6 +51,8 @@
         "views/stock_lot_cost_views.xml",
         "wizard/sale_order_line_lot_choice_views.xml",
         "views/sale_order_views.xml",
+        "views/stock_move_line_scan_quantity_views.xml",
+        "views/stock_lot_batch_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",

@@ -29,3 +29,4 @@ from . import test_lot_numbering_tools
 from . import test_uninstall
 from . import test_sale_lot
 from . import test_customer_lot_spec
+from . import test_serial_batch
