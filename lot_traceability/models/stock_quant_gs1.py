@@ -41,9 +41,11 @@ class StockQuant(models.Model):
             vals = dict(vals)
             del vals["gs1_scan"]
             for quant in self:
-                quant_vals = quant._get_gs1_scan_values(scanned)
+                # A count line keeps its product and lot (the scan must be of them); it takes the counted quantity.
                 quant_vals = {
-                    key: value.id if isinstance(value, models.BaseModel) else value for key, value in quant_vals.items()
+                    key: value
+                    for key, value in quant._get_gs1_scan_values(scanned).items()
+                    if key not in ("product_id", "lot_id")
                 }
                 super(StockQuant, quant).write({**vals, **quant_vals})
             return True
@@ -57,8 +59,12 @@ class StockQuant(models.Model):
             elements = gs1.parse((scanned or "").strip())
             measures = gs1_measure.parse_measures(elements)
         except gs1.GS1Error as error:
-            raise UserError(self.env._("The scanned barcode is not valid GS1: %(error)s", error=error)) from error
+            raise UserError(
+                self.env._("The scanned barcode is not valid GS1: %(error)s (scanned: %(scan)s)", error=error, scan=scanned)
+            ) from error
         product = self.product_id
+        if product and self.id:
+            self.env["stock.move.line"]._check_gs1_scan_product(elements, product)
         if not product and elements.get("01"):
             product = self.env["product.product"].search([("barcode", "in", gs1.gtin_barcodes(elements["01"]))], limit=1)
             if not product:
@@ -96,12 +102,12 @@ class StockQuant(models.Model):
                 )
             if product.tracking == "serial":
                 line._check_gs1_scan_batch(lot, elements.get("10"), scanned)
-            if self.id and self.lot_id and self.lot_id != lot:
+            if self.id and self.lot_id != lot:
                 raise UserError(
                     self.env._(
                         "This count line is for lot %(lot)s; the scan is of lot %(scanned_lot)s. Add a new line to "
                         "count it (scanned: %(scan)s).",
-                        lot=self.lot_id.name,
+                        lot=self.lot_id.name or self.env._("(none)"),
                         scanned_lot=lot.name,
                         scan=scanned,
                     )

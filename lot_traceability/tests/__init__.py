@@ -30,3 +30,4 @@ from . import test_uninstall
 from . import test_sale_lot
 from . import test_customer_lot_spec
 from . import test_serial_batch
+from . import test_scan_quantity
