@@ -15,3 +15,4 @@ from . import test_recall_evidence
 from . import test_recall_complete
 from . import test_roles
 from . import test_recall_text
+from . import test_serial_batch_recall
