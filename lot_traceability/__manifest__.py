@@ -58,6 +58,7 @@
         "demo/lot_traceability_demo.xml",
         "demo/sale_order_lot_demo.xml",
         "demo/res_partner_lot_spec_demo.xml",
+        "demo/stock_lot_batch_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
