@@ -181,7 +181,17 @@ class StockLot(models.Model):
         if not batches:
             return super().trace(direction)
         batches.check_access("read")
-        result = super(StockLot, self._expand_batches() or self.browse()).trace(direction)
+        lots = self._expand_batches()
+        if not lots:  # batches without serials yet: nothing moved
+            self._check_trace_arguments(direction)
+            return {
+                "lot_ids": sorted(batches.ids),
+                "move_line_ids": [],
+                "customer_ids": [],
+                "supplier_ids": [],
+                "on_hand": [],
+            }
+        result = super(StockLot, lots).trace(direction)
         result["lot_ids"] = sorted(set(result["lot_ids"]) | set(batches.ids))
         return result
 

@@ -146,9 +146,11 @@ class TestSerialBatch(SerialBatchCommon):
         expected = {delivered[serial].id for serial in self.serials}
         self.assertEqual(set(result["customer_ids"]), expected)
         self.assertEqual(set(result["lot_ids"]), set((self.batch | self.serials).ids))
-        # A serial alone is traced as before.
+        # A serial alone is traced as before; a batch without serials yet reaches nothing.
         serial = self.serials[0]
         self.assertEqual(serial.trace("downstream")["customer_ids"], [delivered[serial].id])
+        empty = self.env["stock.lot"].create({"name": "PB-09", "product_id": self.pen.id, "is_batch": True})
+        self.assertEqual(empty.trace("both"), {**dict.fromkeys(result, []), "lot_ids": empty.ids})
 
     def test_the_label_of_a_serial_carries_its_batch_and_the_batch_label_the_batch(self):
         serial = self.serials[0]
@@ -164,8 +166,9 @@ class TestSerialBatch(SerialBatchCommon):
         html = self.env["ir.actions.report"]._render_qweb_html(
             "lot_traceability.action_report_lot_gs1_label", serial.ids
         )[0].decode()
-        self.assertIn("PB-01", html)
-        self.assertIn("SN-1001", html)
+        # The human readable element string and the QR's URI, read back from the rendered label.
+        self.assertIn(f"(01){GTIN_PEN}(11)260301(17)280301(10)PB-01(21)SN-1001", html)
+        self.assertIn(f"/01/{GTIN_PEN}/10/PB-01/21/SN-1001?11=260301&amp;17=280301", html)
 
     # ------------------------------------------------------------------
     # Bad input
