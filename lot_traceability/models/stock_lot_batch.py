@@ -27,7 +27,6 @@ class StockLot(models.Model):
     )
     batch_id = fields.Many2one(
         "stock.lot",
-        "Batch",
         index="btree_not_null",
         ondelete="restrict",
         domain="[('is_batch', '=', True), ('product_id', '=', product_id)]",
@@ -36,7 +35,7 @@ class StockLot(models.Model):
         "come from the batch.",
     )
     serial_ids = fields.One2many("stock.lot", "batch_id", "Serials", readonly=True)
-    serial_count = fields.Integer("Serial Count", compute="_compute_serial_count")
+    serial_count = fields.Integer(compute="_compute_serial_count")
 
     @api.depends("serial_ids")
     def _compute_serial_count(self):
@@ -46,6 +45,15 @@ class StockLot(models.Model):
 
     @api.constrains("batch_id", "product_id", "company_id", "is_batch")
     def _check_batch(self):
+        for lot in self.filtered(lambda lot: lot.is_batch and lot.product_id.tracking != "serial"):
+            raise ValidationError(
+                self.env._(
+                    "%(lot)s cannot be a production batch: %(product)s is not tracked by serial number (its lots are "
+                    "its batches already).",
+                    lot=lot.name,
+                    product=lot.product_id.display_name,
+                )
+            )
         for lot in self.filtered("batch_id"):
             batch = lot.batch_id
             if lot.is_batch:
@@ -96,11 +104,9 @@ class StockLot(models.Model):
         return lots
 
     def write(self, vals):
-        if "is_batch" in vals and self.filtered(lambda lot: lot.is_batch != bool(vals["is_batch"])):
-            if self.env["stock.move.line"].sudo().search_count([("lot_id", "in", self.ids)], limit=1):
-                raise UserError(
-                    self.env._("A lot that has moved cannot become a production batch, nor stop being one.")
-                )
+        changing = "is_batch" in vals and self.filtered(lambda lot: lot.is_batch != bool(vals["is_batch"]))
+        if changing and self.env["stock.move.line"].sudo().search_count([("lot_id", "in", changing.ids)], limit=1):
+            raise UserError(self.env._("A lot that has moved cannot become a production batch, nor stop being one."))
         result = super().write(vals)
         if vals.get("batch_id"):
             self._inherit_batch_qc_state()
@@ -132,14 +138,16 @@ class StockLot(models.Model):
                         "while its batch is not. Release the batch (it releases its serials).",
                         serial=serial.name,
                         batch=serial.batch_id.name,
-                        state=dict(self._fields["qc_state"]._description_selection(self.env))[
-                            serial.batch_id.qc_state
-                        ],
+                        state=dict(self._fields["qc_state"]._description_selection(self.env))[serial.batch_id.qc_state],
                     )
                 )
         result = super()._write_qc_state(state, reason)
-        serials = self.filtered("is_batch").sudo().serial_ids.filtered(
-            lambda serial: serial.qc_state in PROPAGATED_FROM.get(state, ()) and serial not in self
+        serials = (
+            self.filtered("is_batch")
+            .sudo()
+            .serial_ids.filtered(
+                lambda serial: serial.qc_state in PROPAGATED_FROM.get(state, ()) and serial not in self
+            )
         )
         for batch, batch_serials in serials.grouped("batch_id").items():
             batch_serials.with_context(lot_traceability_from_batch=True)._write_qc_state(

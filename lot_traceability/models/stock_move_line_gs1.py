@@ -55,7 +55,9 @@ class StockMoveLine(models.Model):
             measures = gs1_measure.parse_measures(elements)
         except gs1.GS1Error as error:
             raise UserError(
-                self.env._("The scanned barcode is not valid GS1: %(error)s (scanned: %(scan)s)", error=error, scan=scanned)
+                self.env._(
+                    "The scanned barcode is not valid GS1: %(error)s (scanned: %(scan)s)", error=error, scan=scanned
+                )
             ) from error
         self._check_gs1_scan_product(elements, product)
         serial = elements.get("21") if product.tracking == "serial" else None

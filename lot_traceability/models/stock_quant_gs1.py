@@ -60,13 +60,17 @@ class StockQuant(models.Model):
             measures = gs1_measure.parse_measures(elements)
         except gs1.GS1Error as error:
             raise UserError(
-                self.env._("The scanned barcode is not valid GS1: %(error)s (scanned: %(scan)s)", error=error, scan=scanned)
+                self.env._(
+                    "The scanned barcode is not valid GS1: %(error)s (scanned: %(scan)s)", error=error, scan=scanned
+                )
             ) from error
         product = self.product_id
         if product and self.id:
             self.env["stock.move.line"]._check_gs1_scan_product(elements, product)
         if not product and elements.get("01"):
-            product = self.env["product.product"].search([("barcode", "in", gs1.gtin_barcodes(elements["01"]))], limit=1)
+            product = self.env["product.product"].search(
+                [("barcode", "in", gs1.gtin_barcodes(elements["01"]))], limit=1
+            )
             if not product:
                 raise UserError(
                     self.env._(
@@ -78,7 +82,9 @@ class StockQuant(models.Model):
                 )
         if not product:
             raise UserError(
-                self.env._("The scan carries no GTIN (AI 01): choose the product first (scanned: %(scan)s).", scan=scanned)
+                self.env._(
+                    "The scan carries no GTIN (AI 01): choose the product first (scanned: %(scan)s).", scan=scanned
+                )
             )
         line = self.env["stock.move.line"]
         line._check_gs1_scan_product(elements, product)
@@ -87,7 +93,11 @@ class StockQuant(models.Model):
         if product.tracking != "none":
             name = (elements.get("21") if product.tracking == "serial" else None) or elements.get("10")
             lot = name and self.env["stock.lot"].search(
-                [("product_id", "=", product.id), ("name", "=", name), *self.env["stock.lot"]._check_company_domain(company)],
+                [
+                    ("product_id", "=", product.id),
+                    ("name", "=", name),
+                    *self.env["stock.lot"]._check_company_domain(company),
+                ],
                 limit=1,
             )
             if not lot:

@@ -27,7 +27,12 @@ class TestScanQuantity(LotTraceabilityCommon):
         super().setUpClass()
         kg, gram, unit, litre = (
             cls.env.ref(xmlid)
-            for xmlid in ("uom.product_uom_kgm", "uom.product_uom_gram", "uom.product_uom_unit", "uom.product_uom_litre")
+            for xmlid in (
+                "uom.product_uom_kgm",
+                "uom.product_uom_gram",
+                "uom.product_uom_unit",
+                "uom.product_uom_litre",
+            )
         )
         tracked = {"is_storable": True, "tracking": "lot"}
         cls.cheese = cls.env["product.product"].create(
@@ -118,7 +123,9 @@ class TestScanQuantity(LotTraceabilityCommon):
             Form(picking.move_ids, view="stock.view_stock_move_operations") as move_form,
             move_form.move_line_ids.new() as line,
         ):
-            with self.assertRaisesRegex(UserError, rf"says 40, but lot MILK-L has 30.0 Units in WH/Stock.* \(scanned: {re.escape(scan)}\)"):
+            with self.assertRaisesRegex(
+                UserError, rf"says 40, but lot MILK-L has 30.0 Units in WH/Stock.* \(scanned: {re.escape(scan)}\)"
+            ):
                 line.gs1_scan = scan
             line.gs1_scan = f"(01){GTIN_MILK}(10)MILK-L(37)30"
             self.assertEqual(line.quantity, 30)

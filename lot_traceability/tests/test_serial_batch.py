@@ -35,7 +35,9 @@ class SerialBatchCommon(LotTraceabilityCommon):
             groups="lot_traceability.group_qa_manager,stock.group_stock_user",
             name="Quinn Batch",
         )
-        cls.stock_user = new_test_user(cls.env, "stock.batch", groups="stock.group_stock_user,stock.group_production_lot")
+        cls.stock_user = new_test_user(
+            cls.env, "stock.batch", groups="stock.group_stock_user,stock.group_production_lot"
+        )
         cls.customer_2 = cls.env["res.partner"].create({"name": "Hilltop Pharmacy", "is_company": True})
 
     def _receive_scans(self, product, scans):
@@ -54,8 +56,10 @@ class TestSerialBatch(SerialBatchCommon):
         fixture = cls._fixture_builder()
         fixture._receive_scans(
             cls.pen,
-            [f"(01){GTIN_PEN}(11)260301(17){exp}(10)PB-01(21){serial}" for exp, serial in (("280301", "SN-1001"),
-                                                                                          ("280301", "SN-1002"))]
+            [
+                f"(01){GTIN_PEN}(11)260301(17){exp}(10)PB-01(21){serial}"
+                for exp, serial in (("280301", "SN-1001"), ("280301", "SN-1002"))
+            ]
             + [f"(01){GTIN_PEN}(11)260302(17)280302(10)PB-02(21)SN-2001"],
         )
         cls.batch = cls._lot(cls, "PB-01")
@@ -150,7 +154,7 @@ class TestSerialBatch(SerialBatchCommon):
         serial = self.serials[0]
         self.assertEqual(serial.trace("downstream")["customer_ids"], [delivered[serial].id])
         empty = self.env["stock.lot"].create({"name": "PB-09", "product_id": self.pen.id, "is_batch": True})
-        self.assertEqual(empty.trace("both"), {**dict.fromkeys(result, []), "lot_ids": empty.ids})
+        self.assertEqual(empty.trace("both"), {**{key: [] for key in result}, "lot_ids": empty.ids})
 
     def test_the_label_of_a_serial_carries_its_batch_and_the_batch_label_the_batch(self):
         serial = self.serials[0]
@@ -163,9 +167,11 @@ class TestSerialBatch(SerialBatchCommon):
         batch_elements = self.batch._get_gs1_elements()
         self.assertNotIn("21", batch_elements)
         self.assertEqual(batch_elements["10"], "PB-01")
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "lot_traceability.action_report_lot_gs1_label", serial.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("lot_traceability.action_report_lot_gs1_label", serial.ids)[0]
+            .decode()
+        )
         # The human readable element string and the QR's URI, read back from the rendered label.
         self.assertIn(f"(01){GTIN_PEN}(11)260301(17)280301(10)PB-01(21)SN-1001", html)
         self.assertIn(f"/01/{GTIN_PEN}/10/PB-01/21/SN-1001?11=260301&amp;17=280301", html)
@@ -182,13 +188,15 @@ class TestSerialBatch(SerialBatchCommon):
             Form(picking.move_ids, view="stock.view_stock_move_operations") as move_form,
             move_form.move_line_ids.new() as line,
         ):
-            with self.assertRaisesRegex(UserError, rf"SN-1001 .* already in batch PB-01.* batch PB-02 \(scanned: {re.escape(scan)}"):
+            with self.assertRaisesRegex(
+                UserError, rf"SN-1001 .* already in batch PB-01.* batch PB-02 \(scanned: {re.escape(scan)}"
+            ):
                 line.gs1_scan = scan
             line.quantity = 0
 
     def test_a_serial_scanned_under_another_products_batch_is_refused(self):
-        sugar_batch = self.env["stock.lot"].create({"name": "SUGAR-B", "product_id": self.sugar.id})
-        self.assertFalse(sugar_batch.is_batch)
+        with self.assertRaisesRolledBack(ValidationError, "Cane Sugar is not tracked by serial number"):
+            self.env["stock.lot"].create({"name": "SUGAR-B", "product_id": self.sugar.id, "is_batch": True})
         # A batch of another product, by the model and by a scan.
         with self.assertRaisesRolledBack(ValidationError, "cannot belong to batch PB-01, a batch of Insulin Pen"):
             other_pen = self.env["product.product"].create(

@@ -238,7 +238,9 @@ class ProductProduct(models.Model):
                 """,
                 # A batch of serials is recalled when any serial in it is.
                 recall=self._get_gs1_resolver_recall_sql(
-                    SQL("SELECT lot.id UNION ALL SELECT serial.id FROM stock_lot serial WHERE serial.batch_id = lot.id"),
+                    SQL(
+                        "SELECT lot.id UNION ALL SELECT serial.id FROM stock_lot serial WHERE serial.batch_id = lot.id"
+                    ),
                     company_ids,
                 ),
                 product=product_id,

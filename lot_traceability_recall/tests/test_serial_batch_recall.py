@@ -47,7 +47,8 @@ class TestSerialBatchRecall(HttpCase, SerialBatchCommon):
         recall = self._recall(self.batch)
         self.assertEqual(recall.affected_lot_ids, self.serials)
         self.assertEqual(
-            recall.customer_ids.commercial_partner_id, self.customer_of[self.serials[0]] | self.customer_of[self.serials[1]]
+            recall.customer_ids.commercial_partner_id,
+            self.customer_of[self.serials[0]] | self.customer_of[self.serials[1]],
         )
         self.assertEqual(recall.customer_ids.commercial_partner_id, self.customer | self.customer_2)
         recall.action_confirm()
