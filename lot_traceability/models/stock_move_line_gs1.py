@@ -199,8 +199,15 @@ class StockMoveLine(models.Model):
         """A scan takes no more of a lot than its stock where the line takes it from (receipts have no limit)."""
         if not lot or self.location_id.usage not in ("internal", "transit"):
             return
-        quants = self.env["stock.quant"]._gather(self.product_id, self.location_id, lot_id=lot, strict=True)
-        on_hand = sum(quants.mapped("quantity"))
+        [(on_hand,)] = self.env["stock.quant"]._read_group(
+            [
+                ("product_id", "=", self.product_id.id),
+                ("lot_id", "=", lot.id),
+                ("location_id", "child_of", self.location_id.id),
+            ],
+            aggregates=["quantity:sum"],
+        )
+        on_hand = on_hand or 0.0
         quantity_in_product_uom = (self.product_uom_id or self.product_id.uom_id)._compute_quantity(
             quantity, self.product_id.uom_id
         )
