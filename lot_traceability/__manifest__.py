@@ -58,6 +58,8 @@
         "security/stock_lot_rework_security.xml",
         "wizard/stock_lot_rework_wizard_views.xml",
         "views/stock_lot_rework_views.xml",
+        "views/stock_move_line_scan_quantity_views.xml",
+        "views/stock_lot_batch_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",
@@ -66,6 +68,7 @@
         "demo/stock_lot_qc_sampling_demo.xml",
         "demo/stock_lot_retest_demo.xml",
         "demo/stock_lot_rework_demo.xml",
+        "demo/stock_lot_batch_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

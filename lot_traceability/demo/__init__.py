@@ -3,3 +3,4 @@ from . import res_partner_lot_spec_demo
 from . import stock_lot_qc_sampling_demo
 from . import stock_lot_retest_demo
 from . import stock_lot_rework_demo
+from . import stock_lot_batch_demo

@@ -42,3 +42,7 @@ from . import mrp_production_expiry
 from . import mrp_production_rework
 from . import stock_lot_rework
 from . import stock_move_line_rework
+from . import stock_lot_batch
+from . import stock_lot_measure
+from . import stock_move_line_batch
+from . import stock_quant_gs1

@@ -34,3 +34,5 @@ from . import test_gs1_logistics
 from . import test_retest_date
 from . import test_expiry_from_components
 from . import test_rework
+from . import test_serial_batch
+from . import test_scan_quantity

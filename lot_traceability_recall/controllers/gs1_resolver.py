@@ -223,6 +223,8 @@ class Gs1Resolver(http.Controller):
         elements = {"01": values["gtin"]}
         if values["lot"]:
             elements[values["lot_ai"]] = values["lot"]
+        if values.get("batch"):
+            elements["10"] = values["batch"]
         return gs1.build_digital_link(elements, domain=self._get_root())
 
     def _get_links(self, values):

@@ -30,3 +30,4 @@ from . import stock_lot_recall_drill_lot
 from . import mrp_production
 from . import stock_lot_rework
 from . import stock_lot_recall_rework
+from . import stock_lot_recall_batch

@@ -135,6 +135,7 @@ class ProductProduct(models.Model):
             # The AI of the lot in the canonical link: serial-tracked products are identified by AI 21.
             "lot_ai": "21" if product["tracking"] == "serial" else "10",
             "serial": serial or False,
+            "batch": False,  # the batch (AI 10) of a serial in a production batch
             "expiration_date": False,
             "use_date": False,
             "recall": False,
@@ -146,6 +147,12 @@ class ProductProduct(models.Model):
             lot = self._get_gs1_resolver_lot_row(product["id"], wanted, company_ids)
             if not lot:
                 return None
+            # Serials in batches: /10/{batch}/21/{serial} names a serial of that batch only; /10/{batch} a batch.
+            if serial and lot_name and lot["batch_name"] and lot["batch_name"] != lot_name:
+                return None
+            if lot["is_batch"]:
+                values["lot_ai"] = "10"
+            values["batch"] = lot["batch_name"] or False
             values.update(
                 lot=lot["name"],
                 expiration_date=self._get_gs1_resolver_timestamp(lot["expiration_date"], tz),
@@ -211,13 +218,17 @@ class ProductProduct(models.Model):
     def _get_gs1_resolver_lot_row(self, product_id, lot_name, company_ids):
         """The lot ``lot_name`` of the product, of a publishing company or none, with the open recall covering
         it (columns of ``_get_gs1_resolver_recall_sql``, all null when none), as a dict, or None."""
-        self.env["stock.lot"].flush_model(["company_id", "expiration_date", "name", "product_id", "use_date"])
+        self.env["stock.lot"].flush_model(
+            ["batch_id", "company_id", "expiration_date", "is_batch", "name", "product_id", "use_date"]
+        )
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                SELECT lot.name, lot.expiration_date, lot.use_date, latest_recall.*
+                SELECT lot.name, lot.expiration_date, lot.use_date, lot.is_batch, batch.name AS batch_name,
+                       latest_recall.*
                   FROM stock_lot lot
                   LEFT JOIN res_company company ON company.id = lot.company_id
+                  LEFT JOIN stock_lot batch ON batch.id = lot.batch_id
                   LEFT JOIN LATERAL (%(recall)s) latest_recall ON TRUE
                  WHERE lot.product_id = %(product)s
                    AND lot.name = %(name)s
@@ -225,7 +236,13 @@ class ProductProduct(models.Model):
                  ORDER BY company.sequence, company.name, lot.id
                  LIMIT 1
                 """,
-                recall=self._get_gs1_resolver_recall_sql(SQL("lot.id"), company_ids),
+                # A batch of serials is recalled when any serial in it is.
+                recall=self._get_gs1_resolver_recall_sql(
+                    SQL(
+                        "SELECT lot.id UNION ALL SELECT serial.id FROM stock_lot serial WHERE serial.batch_id = lot.id"
+                    ),
+                    company_ids,
+                ),
                 product=product_id,
                 name=lot_name,
                 companies=list(company_ids),

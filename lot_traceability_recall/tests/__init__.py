@@ -18,3 +18,4 @@ from . import test_recall_text
 from . import test_recall_drill
 from . import test_recall_drill_demo
 from . import test_recall_rework
+from . import test_serial_batch_recall
