@@ -185,13 +185,13 @@ class StockLot(models.Model):
     @api.readonly
     def trace(self, direction="both"):
         """Tracing a batch traces every serial in it (the batch is among the lots of the answer)."""
-        batches = self.filtered("is_batch")
+        self._check_trace_arguments(direction)  # before any read: the ids are a caller's
+        batches = self.exists().filtered("is_batch")  # an id of no lot is no start, as in the trace itself
         if not batches:
             return super().trace(direction)
         batches.check_access("read")
-        lots = self._expand_batches()
+        lots = (self - batches) | batches.sudo().serial_ids.with_env(self.env)
         if not lots:  # batches without serials yet: nothing moved
-            self._check_trace_arguments(direction)
             return {
                 "lot_ids": sorted(batches.ids),
                 "move_line_ids": [],

@@ -24,7 +24,6 @@ class StockLotQcSamplingState(models.Model):
     _description = "Sampling State of a Supplier's Product"
     _order = "company_id, partner_id, product_id"
     _rec_name = "product_id"
-    _check_company_auto = True
 
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     partner_id = fields.Many2one("res.partner", "Supplier", index=True, readonly=True)

@@ -443,6 +443,7 @@ class StockLotRecall(models.Model):
         self._write_server(vals)
         if self.drill_warehouse_id:
             self.drill_warehouse_id.sudo()._set_recall_drill_done(now.date())
+        percent = f"{self.drill_reconciliation_pct:.1f}"  # outside the message: Babel's extractor evaluates its arguments
         self._log_event(
             self.env._(
                 "Recall drill concluded and signed by %(signer)s, meaning: %(meaning)s. Time %(time)s (target "
@@ -451,7 +452,7 @@ class StockLotRecall(models.Model):
                 meaning=meaning,
                 time=self._format_drill_minutes(elapsed),
                 target=self.drill_target_minutes,
-                percent=f"{self.drill_reconciliation_pct:.1f}",
+                percent=percent,
                 result=dict(self._fields["drill_result"]._description_selection(self.env))[vals["drill_result"]],
             )
         )

@@ -488,6 +488,8 @@ class LotTraceabilityExport(models.Model):
             # Compiling an export's plan (hundreds of expressions, estimated costly because it reads
             # every event) takes longer than running it (README, "Planner settings", has the figures).
             cr.execute("SET LOCAL jit = off")
+            # the sort that orders every event before the first row stays in memory (README, "Planner settings")
+            cr.execute("SET LOCAL work_mem = '64MB'")
             cr.execute("SELECT pg_is_in_recovery(), current_setting('transaction_read_only')")
             in_recovery, read_only = cr.fetchone()
             if read_only != "on":  # never export from a transaction that could write

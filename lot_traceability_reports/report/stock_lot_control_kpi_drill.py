@@ -9,7 +9,7 @@ class StockLotControlKpi(models.Model):
 
     def _get_mock_completeness_card(self, scope, figures, inventory_values, pending_count):
         card = super()._get_mock_completeness_card(scope, figures, inventory_values, pending_count)
-        drill = self._get_last_recall_drill()
+        drill = self._get_last_recall_drill(scope["buckets"]["period"][1])
         if not drill:
             card["secondary"] = {"label": self.env._("no recall drill concluded yet"), "value": None, "display": "-"}
             return card
@@ -41,10 +41,15 @@ class StockLotControlKpi(models.Model):
         ]
         return card
 
-    def _get_last_recall_drill(self):
-        """The last drill concluded in the selected companies, in one read (False when there is none)."""
+    def _get_last_recall_drill(self, before):
+        """The last drill concluded in the selected companies before ``before`` (the end of the dashboard's period:
+        a past period shows the drill of its time), in one read (False when there is none)."""
         drills = self.env["stock.lot.recall"].search_read(
-            [("drill_state", "=", "concluded"), ("company_id", "in", self.env.companies.ids)],
+            [
+                ("drill_state", "=", "concluded"),
+                ("company_id", "in", self.env.companies.ids),
+                ("drill_concluded_at", "<", before),
+            ],
             [
                 "name",
                 "drill_concluded_at",
