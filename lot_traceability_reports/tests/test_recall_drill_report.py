@@ -100,13 +100,17 @@ class TestRecallDrillReport(RecallDrillCommon):
         # The month of the drill (START): the demo database's own drill, later, is not the last one of that month.
         Kpi = self.env["stock.lot.control.kpi"].with_user(self.qa_user)
         card = next(
-            c for c in Kpi.get_lot_control_dashboard(*MARCH, period="custom", kpis=["mock_recall"])["cards"] if c["key"] == "mock_recall"
+            c
+            for c in Kpi.get_lot_control_dashboard(*MARCH, period="custom", kpis=["mock_recall"])["cards"]
+            if c["key"] == "mock_recall"
         )
         self.assertIsNone(card["secondary"]["value"], "no drill concluded yet")
         drill = self._concluded_drill()
 
         card = next(
-            c for c in Kpi.get_lot_control_dashboard(*MARCH, period="custom", kpis=["mock_recall"])["cards"] if c["key"] == "mock_recall"
+            c
+            for c in Kpi.get_lot_control_dashboard(*MARCH, period="custom", kpis=["mock_recall"])["cards"]
+            if c["key"] == "mock_recall"
         )
 
         self.assertEqual(card["secondary"]["value"], 119.0)
