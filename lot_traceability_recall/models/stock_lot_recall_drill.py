@@ -443,7 +443,9 @@ class StockLotRecall(models.Model):
         self._write_server(vals)
         if self.drill_warehouse_id:
             self.drill_warehouse_id.sudo()._set_recall_drill_done(now.date())
-        percent = f"{self.drill_reconciliation_pct:.1f}"  # outside the message: Babel's extractor evaluates its arguments
+        percent = (
+            f"{self.drill_reconciliation_pct:.1f}"  # outside the message: Babel's extractor evaluates its arguments
+        )
         self._log_event(
             self.env._(
                 "Recall drill concluded and signed by %(signer)s, meaning: %(meaning)s. Time %(time)s (target "
