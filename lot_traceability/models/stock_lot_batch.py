@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import MissingError, UserError, ValidationError
 
 from ..tools import gs1
 from .stock_lot_qc_signature import QC_TRANSITIONS
@@ -186,7 +186,10 @@ class StockLot(models.Model):
     def trace(self, direction="both"):
         """Tracing a batch traces every serial in it (the batch is among the lots of the answer)."""
         self._check_trace_arguments(direction)  # before any read: the ids are a caller's
-        batches = self.exists().filtered("is_batch")  # an id of no lot is no start, as in the trace itself
+        try:
+            batches = self.filtered("is_batch")
+        except MissingError:  # an id of no lot is no start, as in the trace itself (no query spent otherwise)
+            batches = self.exists().filtered("is_batch")
         if not batches:
             return super().trace(direction)
         batches.check_access("read")
